@@ -1,0 +1,5 @@
+/**
+ * Running jobs: the {@link io.jobpulse.execution.JobHandler} SPI, parameter validation, the scheduler that
+ * claims queued jobs up to the per-node limit, and the launcher seam (EJB {@code @Asynchronous} on full EE servers).
+ */
+package io.jobpulse.execution;

@@ -1,0 +1,73 @@
+package io.jobpulse.hub;
+
+import io.jobpulse.job.Job;
+import io.jobpulse.job.JobEvent;
+import io.jobpulse.job.JobId;
+import io.jobpulse.security.WatchTokens;
+import io.jobpulse.store.JdbcJobStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * Starts watching a job for any transport: checks the watch token, registers the subscription with the hub
+ * <em>before</em> reading the store (so nothing committed afterwards can be missed), then decides between replaying
+ * the events after {@code since} and sending a snapshot.
+ */
+@ApplicationScoped
+public class WatchService {
+
+    /** Resuming further back than this many events gets a snapshot instead of a replay. */
+    public static final int MAX_REPLAY = 1000;
+
+    @Inject
+    JdbcJobStore store;
+    @Inject
+    ProgressHub hub;
+    @Inject
+    WatchTokens tokens;
+
+    /**
+     * Empty when the id is malformed, the job unknown, or the token does not grant it (deliberately the same).
+     * {@code sendOpening} runs under the subscription's lock, before any live event reaches the watcher.
+     */
+    public Optional<Subscription> watch(String jobText, String token, OptionalLong since, Watcher watcher,
+                                        Consumer<Opening> sendOpening) {
+        Optional<JobId> id = JobId.parse(jobText).filter(j -> tokens.grants(token, j));
+        if (id.isEmpty() || store.find(id.get()).isEmpty()) {
+            return Optional.empty();
+        }
+        Subscription subscription = new Subscription(id.get(), watcher, this::history);
+        hub.add(subscription);
+        try {
+            Job now = store.find(id.get()).orElseThrow();
+            Opening opening = opening(now, since);
+            subscription.start(opening.startSeq(), opening.startsTerminal(), w -> sendOpening.accept(opening));
+            return Optional.of(subscription);
+        } catch (RuntimeException e) {
+            hub.remove(subscription);
+            throw e;
+        }
+    }
+
+    public void unwatch(Subscription subscription) {
+        hub.remove(subscription);
+    }
+
+    private Opening opening(Job now, OptionalLong since) {
+        if (since.isPresent() && since.getAsLong() <= now.seq() && now.seq() - since.getAsLong() <= MAX_REPLAY) {
+            List<JobEvent> replay = store.eventsAfter(now.id(), since.getAsLong(), now.seq(), MAX_REPLAY);
+            if (replay.size() == now.seq() - since.getAsLong()) {
+                return new Opening(now, true, replay);
+            }
+        }
+        return new Opening(now, false, List.of());
+    }
+
+    private List<JobEvent> history(JobId job, long afterSeq, long upToSeq) {
+        return store.eventsAfter(job, afterSeq, upToSeq, (int) Math.min(MAX_REPLAY, upToSeq - afterSeq));
+    }
+}

@@ -1,0 +1,103 @@
+package io.jobpulse.job;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A job as stored: immutable; every verb returns the next version with {@code seq} one higher.
+ * {@code params} and {@code result} hold JSON-like values (String, Number, Boolean, List, Map).
+ * {@code startedAt}, {@code finishedAt}, {@code result} and {@code error} are null until they happen.
+ */
+public record Job(
+        JobId id,
+        String type,
+        String name,
+        String owner,
+        JobState state,
+        long seq,
+        Progress progress,
+        Map<String, Object> params,
+        Map<String, Object> result,
+        JobError error,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        boolean cancelRequested) {
+
+    public Job {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(createdAt, "createdAt");
+        if (seq < 1) {
+            throw new IllegalArgumentException("seq starts at 1: " + seq);
+        }
+        name = name == null ? "" : name;
+        params = frozen(params);
+        result = result == null ? null : frozen(result);
+    }
+
+    /** A new job, QUEUED, with its first event. */
+    public static Job submit(JobId id, String type, String name, String owner, Map<String, Object> params, Instant now) {
+        return new Job(id, type, name, owner, JobState.QUEUED, 1, Progress.none(), params, null, null, now, null, null,
+                false);
+    }
+
+    public Job start(Instant now) {
+        return moveTo(JobState.RUNNING, progress, null, null, now, null);
+    }
+
+    /** New progress while running; empty when nothing changed, so nothing is stored or pushed. */
+    public Optional<Job> report(Progress next) {
+        if (state != JobState.RUNNING) {
+            throw new IllegalJobStateChangeException(state, JobState.RUNNING);
+        }
+        if (progress.sameAs(next)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Job(id, type, name, owner, state, seq + 1, next, params, result, error, createdAt,
+                startedAt, finishedAt, cancelRequested));
+    }
+
+    public Job succeed(Map<String, Object> jobResult, Instant now) {
+        return moveTo(JobState.SUCCEEDED, progress, jobResult == null ? Map.of() : jobResult, null, null, now);
+    }
+
+    public Job fail(JobError jobError, Instant now) {
+        return moveTo(JobState.FAILED, progress, null, Objects.requireNonNull(jobError, "error"), null, now);
+    }
+
+    public Job cancel(Instant now) {
+        return moveTo(JobState.CANCELLED, progress, null, null, null, now);
+    }
+
+    /** Marks a running job as asked to stop; not an event of its own (the state change that follows is). */
+    public Job requestCancel() {
+        return new Job(id, type, name, owner, state, seq, progress, params, result, error, createdAt, startedAt,
+                finishedAt, true);
+    }
+
+    private Job moveTo(JobState target, Progress nextProgress, Map<String, Object> nextResult, JobError nextError,
+                       Instant started, Instant finished) {
+        if (!state.canMoveTo(target)) {
+            throw new IllegalJobStateChangeException(state, target);
+        }
+        return new Job(id, type, name, owner, target, seq + 1, nextProgress, params, nextResult, nextError, createdAt,
+                started != null ? started : startedAt, finished, cancelRequested);
+    }
+
+    /** The event that records this version of the job. */
+    public JobEvent event(EventKind kind, Instant at) {
+        return new JobEvent(id, seq, kind, state, progress, at, result, error);
+    }
+
+    private static Map<String, Object> frozen(Map<String, Object> values) {
+        return values == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+}

@@ -1,0 +1,28 @@
+package io.jobpulse.job;
+
+import java.util.Objects;
+
+/**
+ * Why a job failed, as data: a machine-readable kind and a human message, never a stack trace.
+ * Kinds used by JobPulse itself: {@code handler_error}, {@code interrupted}, {@code invalid_progress}.
+ */
+public record JobError(String kind, String message) {
+
+    public static final int MAX_MESSAGE_LENGTH = 1000;
+    public static final String HANDLER_ERROR = "handler_error";
+    public static final String INTERRUPTED = "interrupted";
+
+    public JobError {
+        Objects.requireNonNull(kind, "kind");
+        message = message == null ? "" : message;
+        if (message.length() > MAX_MESSAGE_LENGTH) {
+            message = message.substring(0, MAX_MESSAGE_LENGTH);
+        }
+    }
+
+    /** The error recorded for a handler that threw: the exception's own message, or its type when it has none. */
+    public static JobError fromException(Throwable failure) {
+        String text = failure.getMessage();
+        return new JobError(HANDLER_ERROR, text == null || text.isBlank() ? failure.getClass().getSimpleName() : text);
+    }
+}

@@ -1,0 +1,22 @@
+package io.jobpulse.job;
+
+/** The life of a job: QUEUED, then RUNNING, then one of the three terminal states. */
+public enum JobState {
+    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+    /** The one transition table of the job state machine. */
+    public boolean canMoveTo(JobState target) {
+        return switch (this) {
+            case QUEUED -> target == RUNNING || target == CANCELLED;
+            case RUNNING -> target == SUCCEEDED || target == FAILED || target == CANCELLED;
+            case SUCCEEDED, FAILED, CANCELLED -> false;
+        };
+    }
+
+    public boolean isTerminal() {
+        return switch (this) {
+            case QUEUED, RUNNING -> false;
+            case SUCCEEDED, FAILED, CANCELLED -> true;
+        };
+    }
+}

@@ -1,0 +1,57 @@
+package io.jobpulse.jobs;
+
+import io.jobpulse.execution.InvalidParametersException;
+import io.jobpulse.execution.JobContext;
+import io.jobpulse.execution.JobFailedException;
+import io.jobpulse.execution.JobHandler;
+import io.jobpulse.execution.JobParameters;
+import io.jobpulse.execution.JobType;
+import io.jobpulse.execution.ParameterSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Deterministic steps for demos and tests: {@code count} steps, {@code intervalMs} apart, failing at {@code failAt}. */
+@ApplicationScoped
+public class StepsJob implements JobHandler {
+
+    private static final JobType TYPE = new JobType("steps",
+            "Counts through a number of steps at a fixed pace; optionally fails at one step. For demos and tests.",
+            List.of(ParameterSpec.requiredInteger("count", "How many steps", 1, 100_000),
+                    ParameterSpec.integer("intervalMs", "Milliseconds to wait before each step", 100, 0, 60_000),
+                    ParameterSpec.optionalInteger("failAt", "The step at which the job fails", 1, 100_000)));
+
+    @Override
+    public JobType type() {
+        return TYPE;
+    }
+
+    @Override
+    public void validate(JobParameters parameters) throws InvalidParametersException {
+        long count = parameters.getLong("count");
+        if (parameters.optionalLong("failAt").filter(at -> at > count).isPresent()) {
+            throw new InvalidParametersException("failAt", "must not be greater than count (" + count + ")");
+        }
+    }
+
+    @Override
+    public void run(JobContext context) throws Exception {
+        long count = context.parameters().getLong("count");
+        Duration interval = Duration.ofMillis(context.parameters().getLong("intervalMs"));
+        long failAt = context.parameters().optionalLong("failAt").orElse(0L);
+        context.progress(0, count, "starting");
+        for (long step = 1; step <= count; step++) {
+            if (interval.isZero()) {
+                context.checkCancelled();
+            } else {
+                context.sleep(interval);
+            }
+            if (step == failAt) {
+                throw new JobFailedException("step_failed", "failed at step " + step + " as asked (failAt)");
+            }
+            context.progress(step, count, "step " + step + " of " + count);
+        }
+        context.result(Map.of("steps", count));
+    }
+}

@@ -1,0 +1,108 @@
+package io.jobpulse.json;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.JsonWriterFactory;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converts between JSON-P values and the plain Java values the domain holds (String, Long or BigDecimal, Boolean,
+ * List, Map, null). The factories are created once: JSON-P factories are thread-safe.
+ */
+public final class JsonMaps {
+
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
+
+    private JsonMaps() {
+    }
+
+    public static JsonObject parseObject(String text) {
+        try (JsonReader reader = READERS.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    public static String write(JsonObject object) {
+        StringWriter out = new StringWriter();
+        WRITERS.createWriter(out).writeObject(object);
+        return out.toString();
+    }
+
+    public static Map<String, Object> toMap(JsonObject object) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        object.forEach((k, v) -> map.put(k, toJava(v)));
+        return map;
+    }
+
+    public static Object toJava(JsonValue value) {
+        return switch (value.getValueType()) {
+            case OBJECT -> toMap(value.asJsonObject());
+            case ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                value.asJsonArray().forEach(v -> list.add(toJava(v)));
+                yield list;
+            }
+            case STRING -> ((JsonString) value).getString();
+            case NUMBER -> {
+                JsonNumber n = (JsonNumber) value;
+                yield n.isIntegral() && n.bigDecimalValue().abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
+                        ? (Object) n.longValueExact() : n.bigDecimalValue();
+            }
+            case TRUE -> Boolean.TRUE;
+            case FALSE -> Boolean.FALSE;
+            case NULL -> null;
+        };
+    }
+
+    public static JsonObject toJson(Map<String, ?> map) {
+        JsonObjectBuilder b = Json.createObjectBuilder();
+        map.forEach((k, v) -> b.add(k, toJsonValue(v)));
+        return b.build();
+    }
+
+    public static JsonValue toJsonValue(Object value) {
+        if (value == null) {
+            return JsonValue.NULL;
+        } else if (value instanceof JsonValue json) {
+            return json;
+        } else if (value instanceof String s) {
+            return Json.createValue(s);
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return Json.createValue(((Number) value).longValue());
+        } else if (value instanceof BigDecimal d) {
+            return Json.createValue(d);
+        } else if (value instanceof Number n) {
+            return Json.createValue(n.doubleValue());
+        } else if (value instanceof Boolean flag) {
+            return flag ? JsonValue.TRUE : JsonValue.FALSE;
+        } else if (value instanceof Map<?, ?> m) {
+            JsonObjectBuilder b = Json.createObjectBuilder();
+            m.forEach((k, v) -> b.add(String.valueOf(k), toJsonValue(v)));
+            return b.build();
+        } else if (value instanceof Iterable<?> items) {
+            JsonArrayBuilder b = Json.createArrayBuilder();
+            items.forEach(v -> b.add(toJsonValue(v)));
+            return b.build();
+        }
+        throw new IllegalArgumentException("not a JSON-like value: " + value.getClass().getName());
+    }
+
+    public static JsonArray toJsonArray(List<?> values) {
+        return (JsonArray) toJsonValue(values);
+    }
+}

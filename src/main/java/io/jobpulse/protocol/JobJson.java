@@ -1,0 +1,79 @@
+package io.jobpulse.protocol;
+
+import io.jobpulse.job.Job;
+import io.jobpulse.job.JobError;
+import io.jobpulse.job.JobEvent;
+import io.jobpulse.job.Progress;
+import io.jobpulse.json.JsonMaps;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/** The JSON shapes of a job view and of an event, shared by the REST API and every push transport. */
+public final class JobJson {
+
+    private JobJson() {
+    }
+
+    /** The job view: every field is always present, with {@code null} for what has not happened. */
+    public static JsonObject view(Job job) {
+        return Json.createObjectBuilder()
+                .add("id", job.id().value())
+                .add("type", job.type())
+                .add("name", job.name())
+                .add("state", job.state().name())
+                .add("seq", job.seq())
+                .add("progress", progress(job.progress()))
+                .add("params", JsonMaps.toJson(job.params()))
+                .add("createdAt", time(job.createdAt()))
+                .add("startedAt", time(job.startedAt()))
+                .add("finishedAt", time(job.finishedAt()))
+                .add("result", job.result() == null ? JsonValue.NULL : JsonMaps.toJson(job.result()))
+                .add("error", error(job.error()))
+                .add("cancelRequested", job.cancelRequested())
+                .build();
+    }
+
+    /** The event message: {@code result} only on SUCCEEDED, {@code error} only on FAILED. */
+    public static JsonObject event(JobEvent event) {
+        JsonObjectBuilder b = Json.createObjectBuilder()
+                .add("type", "event")
+                .add("job", event.jobId().value())
+                .add("seq", event.seq())
+                .add("kind", event.kind().name().toLowerCase(Locale.ROOT))
+                .add("state", event.state().name())
+                .add("progress", progress(event.progress()))
+                .add("at", event.at().toString());
+        if (event.result() != null) {
+            b.add("result", JsonMaps.toJson(event.result()));
+        }
+        if (event.error() != null) {
+            b.add("error", error(event.error()));
+        }
+        return b.build();
+    }
+
+    /** The event message as text, encoded once and sent as is to every watcher. */
+    public static String eventText(JobEvent event) {
+        return JsonMaps.write(event(event));
+    }
+
+    public static JsonObject progress(Progress p) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("done", p.done()).add("total", p.total());
+        p.percent().ifPresentOrElse(pc -> b.add("percent", pc), () -> b.addNull("percent"));
+        return b.add("message", p.message()).build();
+    }
+
+    private static JsonValue error(JobError error) {
+        return error == null ? JsonValue.NULL
+                : JsonMaps.toJson(Map.of("kind", error.kind(), "message", error.message()));
+    }
+
+    private static JsonValue time(Instant instant) {
+        return instant == null ? JsonValue.NULL : Json.createValue(instant.toString());
+    }
+}

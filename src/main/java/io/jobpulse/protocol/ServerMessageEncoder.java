@@ -1,0 +1,34 @@
+package io.jobpulse.protocol;
+
+import io.jobpulse.json.JsonMaps;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.websocket.Encoder;
+
+/** Encodes server messages; an event is already text and is passed through untouched. Stateless. */
+public class ServerMessageEncoder implements Encoder.Text<ServerMessage> {
+
+    @Override
+    public String encode(ServerMessage message) {
+        if (message instanceof ServerMessage.Event event) {
+            return event.text();
+        }
+        JsonObjectBuilder b = Json.createObjectBuilder();
+        if (message instanceof ServerMessage.Subscribed s) {
+            b.add("type", "subscribed").add("job", s.job()).add("resumed", s.resumed());
+        } else if (message instanceof ServerMessage.Snapshot s) {
+            b.add("type", "snapshot").add("job", s.job());
+        } else if (message instanceof ServerMessage.Pong p) {
+            b.add("type", "pong").add("id", p.id());
+        } else if (message instanceof ServerMessage.Error e) {
+            b.add("type", "error");
+            if (e.job() != null) {
+                b.add("job", e.job());
+            }
+            b.add("code", e.code().wire()).add("message", e.message());
+        } else {
+            throw new IllegalArgumentException("unknown server message " + message.getClass().getName());
+        }
+        return JsonMaps.write(b.build());
+    }
+}

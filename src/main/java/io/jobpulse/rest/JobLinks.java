@@ -1,0 +1,31 @@
+package io.jobpulse.rest;
+
+import io.jobpulse.job.JobId;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+
+/** Absolute links of a job, built from the request's own base URI (never a configured host). */
+final class JobLinks {
+
+    private JobLinks() {
+    }
+
+    static URI self(UriInfo uri, JobId id) {
+        return uri.getBaseUriBuilder().path("jobs").path(id.value()).build();
+    }
+
+    static JsonObject of(UriInfo uri, JobId id) {
+        URI self = self(uri, id);
+        URI base = uri.getBaseUri();
+        String scheme = "https".equalsIgnoreCase(base.getScheme()) ? "wss" : "ws";
+        URI watch = URI.create(scheme + "://" + base.getRawAuthority() + base.getRawPath().replaceAll("api/?$", "") + "ws");
+        return Json.createObjectBuilder()
+                .add("self", self.toString())
+                .add("events", self + "/events")
+                .add("cancel", self + "/cancel")
+                .add("watch", watch.toString())
+                .build();
+    }
+}

@@ -1,0 +1,53 @@
+package io.jobpulse.rest;
+
+import io.jobpulse.execution.JobHandler;
+import io.jobpulse.execution.JobService;
+import io.jobpulse.execution.ParameterSpec;
+import io.jobpulse.json.JsonMaps;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Locale;
+
+/** {@code GET /api/job-types}: every job type with its description and parameters. Public: it reveals no jobs. */
+@Path("job-types")
+@RequestScoped
+public class JobTypesResource {
+
+    @Inject
+    JobService jobs;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public String list() {
+        JsonArrayBuilder types = Json.createArrayBuilder();
+        for (JobHandler handler : jobs.jobTypes()) {
+            JsonArrayBuilder params = Json.createArrayBuilder();
+            for (ParameterSpec p : handler.type().parameters()) {
+                JsonObjectBuilder param = Json.createObjectBuilder()
+                        .add("name", p.name())
+                        .add("type", p.kind().name().toLowerCase(Locale.ROOT))
+                        .add("description", p.description())
+                        .add("required", p.required())
+                        .add("default", JsonMaps.toJsonValue(p.defaultValue()));
+                switch (p.kind()) {
+                    case INTEGER -> param.add("min", JsonMaps.toJsonValue(p.min())).add("max", JsonMaps.toJsonValue(p.max()));
+                    case STRING -> param.add("maxLength", JsonMaps.toJsonValue(p.max()));
+                    case BOOLEAN -> { }
+                }
+                params.add(param);
+            }
+            types.add(Json.createObjectBuilder()
+                    .add("name", handler.type().name())
+                    .add("description", handler.type().description())
+                    .add("parameters", params));
+        }
+        return JsonMaps.write(Json.createObjectBuilder().add("types", types).build());
+    }
+}

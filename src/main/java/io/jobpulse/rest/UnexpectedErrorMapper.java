@@ -1,0 +1,32 @@
+package io.jobpulse.rest;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Everything else: JAX-RS's own errors (unknown path, wrong method, unsupported media type) keep their status;
+ * anything unexpected is logged with an incident id and answered 500 without internals.
+ */
+@Provider
+public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = Logger.getLogger(UnexpectedErrorMapper.class.getName());
+
+    @Override
+    public Response toResponse(Throwable failure) {
+        if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+            Response.StatusType status = web.getResponse().getStatusInfo();
+            return Problems.response(status.getStatusCode(), status.getReasonPhrase(),
+                    "The request cannot be served: " + status.getReasonPhrase() + ".", null);
+        }
+        String incident = UUID.randomUUID().toString();
+        LOG.log(Level.WARNING, failure, () -> "Unexpected error in the JobPulse API, incident " + incident);
+        return Problems.response(500, "Internal Server Error",
+                "Something went wrong on the server; incident " + incident + " has been logged.", null);
+    }
+}

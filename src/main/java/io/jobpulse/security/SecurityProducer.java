@@ -1,0 +1,65 @@
+package io.jobpulse.security;
+
+import io.jobpulse.config.InvalidSettingException;
+import io.jobpulse.config.JobPulseConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.logging.Logger;
+
+/** Builds the security objects from the configuration and says at start-up how the API is protected. */
+@ApplicationScoped
+public class SecurityProducer {
+
+    private static final Logger LOG = Logger.getLogger(SecurityProducer.class.getName());
+
+    @Produces
+    @Singleton
+    ApiKeys apiKeys(JobPulseConfig config) {
+        ApiKeys keys;
+        try {
+            keys = ApiKeys.parse(config.apiKeys());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("jobpulse.api-keys", e);
+        }
+        if (config.dev()) {
+            LOG.warning("""
+                    *** JobPulse DEV MODE IS ON (jobpulse.dev=true) ***
+                    Requests without an API key are accepted as client 'dev'. Never run production like this.""");
+        } else if (keys.isEmpty()) {
+            LOG.severe("No API keys configured (jobpulse.api-keys / JOBPULSE_API_KEYS) and dev mode is off: "
+                    + "every API request will be refused with 401 until keys are set.");
+        } else {
+            LOG.info(() -> "JobPulse API: " + keys.size() + " API client(s) configured.");
+        }
+        return keys;
+    }
+
+    @Produces
+    @Singleton
+    WatchTokens watchTokens(JobPulseConfig config) {
+        byte[] secret;
+        if (config.tokenSecret().isPresent()) {
+            secret = config.tokenSecret().get().getBytes(StandardCharsets.UTF_8);
+            if (secret.length < 16) {
+                throw new InvalidSettingException("jobpulse.token-secret",
+                        new IllegalArgumentException("must be at least 16 bytes (32 random characters recommended)"));
+            }
+        } else {
+            secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            LOG.warning("jobpulse.token-secret is not set: generated one for this run. Watch tokens issued now stop "
+                    + "working after a restart and are not valid on other nodes; set the secret for production.");
+        }
+        return new WatchTokens(secret, config.tokenTtl(), Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    OriginPolicy originPolicy(JobPulseConfig config) {
+        return new OriginPolicy(config.allowedOrigins());
+    }
+}

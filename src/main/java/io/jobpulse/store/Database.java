@@ -1,0 +1,93 @@
+package io.jobpulse.store;
+
+import io.jobpulse.config.JobPulseConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The one DataSource of a deployment, migrated to the current schema before first use.
+ * With {@code jobpulse.datasource} set it is that JNDI DataSource (PostgreSQL in production); otherwise an
+ * embedded, file-based H2 database in {@code jobpulse.data-dir}, bundled in the WAR so every container has it
+ * and a restart keeps every job. (Container default datasources are in-memory on some servers.)
+ */
+@ApplicationScoped
+public class Database {
+
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+    static final int EMBEDDED_POOL_SIZE = 20;
+
+    @Inject
+    JobPulseConfig config;
+
+    private DataSource dataSource;
+    private JdbcConnectionPool embeddedPool;
+
+    @PostConstruct
+    void open() {
+        if (config.dataSourceName().isPresent()) {
+            String name = config.dataSourceName().get();
+            dataSource = lookup(name);
+            LOG.info(() -> "JobPulse store: JNDI DataSource " + name);
+        } else {
+            embeddedPool = openEmbedded(config.dataDir());
+            dataSource = embeddedPool;
+            LOG.info(() -> "JobPulse store: embedded H2 database in " + config.dataDir().toAbsolutePath());
+        }
+        migrate(dataSource);
+    }
+
+    @PreDestroy
+    void close() {
+        if (embeddedPool != null) {
+            embeddedPool.dispose();
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Brings the schema to the newest version; safe to run on every start and from several nodes at once. */
+    public static void migrate(DataSource dataSource) {
+        var result = Flyway.configure(Database.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .table("jp_schema_history")
+                .baselineOnMigrate(false)
+                .load()
+                .migrate();
+        LOG.info(() -> "JobPulse schema at version " + result.targetSchemaVersion
+                + " (" + result.migrationsExecuted + " migration(s) applied now)");
+    }
+
+    static JdbcConnectionPool openEmbedded(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create jobpulse.data-dir " + dataDir.toAbsolutePath(), e);
+        }
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jobpulse") + ";DB_CLOSE_ON_EXIT=FALSE";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "jobpulse", "");
+        pool.setMaxConnections(EMBEDDED_POOL_SIZE);
+        return pool;
+    }
+
+    private static DataSource lookup(String name) {
+        try {
+            return (DataSource) new InitialContext().lookup(name);
+        } catch (NamingException | ClassCastException e) {
+            throw new IllegalStateException("jobpulse.datasource names " + name + ", which is not a DataSource in JNDI", e);
+        }
+    }
+}

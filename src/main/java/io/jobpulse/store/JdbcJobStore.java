@@ -1,0 +1,358 @@
+package io.jobpulse.store;
+
+import io.jobpulse.job.EventKind;
+import io.jobpulse.job.Job;
+import io.jobpulse.job.JobEvent;
+import io.jobpulse.job.JobId;
+import io.jobpulse.job.JobState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * Jobs and their event log in plain JDBC. Every change runs in one local transaction that locks the job row,
+ * applies a domain verb, updates the row and appends the event; callers push the returned event only after
+ * this method has returned, that is after commit. No JTA transaction may be active around these calls
+ * (the execution beans are NOT_SUPPORTED).
+ */
+@ApplicationScoped
+public class JdbcJobStore {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private DataSource dataSource;
+
+    protected JdbcJobStore() {
+        // for CDI proxies
+    }
+
+    @Inject
+    public JdbcJobStore(Database database) {
+        this(database.dataSource());
+    }
+
+    public JdbcJobStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Stores a new job with its first event, honouring an Idempotency-Key when one is given. */
+    public SubmitOutcome submit(Job job, Optional<IdempotencyKey> key) {
+        JobEvent first = job.event(EventKind.STATE, job.createdAt());
+        try {
+            return inTransaction("store a new job", c -> {
+                if (key.isPresent()) {
+                    Optional<SubmitOutcome> earlier = findByKey(c, job.owner(), key.get());
+                    if (earlier.isPresent()) {
+                        return earlier.get();
+                    }
+                }
+                insertJob(c, job);
+                insertEvent(c, first);
+                if (key.isPresent()) {
+                    insertKey(c, job, key.get());
+                }
+                return new SubmitOutcome.Created(job);
+            });
+        } catch (StoreException e) {
+            if (key.isPresent() && isUniqueViolation(e.getCause())) {
+                // a concurrent request with the same key won the race: answer with its job
+                return inTransaction("read an idempotency key", c -> findByKey(c, job.owner(), key.get()))
+                        .orElseThrow(() -> e);
+            }
+            throw e;
+        }
+    }
+
+    public Optional<Job> find(JobId id) {
+        return inTransaction("read a job", c -> selectJob(c, id, false));
+    }
+
+    /** The owner's jobs, newest first; {@code before} is the cursor from the previous page. */
+    public JobPage list(String owner, Optional<JobState> state, int limit, Optional<Long> before) {
+        String sql = "SELECT row_no, " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE owner = ?"
+                + (state.isPresent() ? " AND state = ?" : "")
+                + (before.isPresent() ? " AND row_no < ?" : "")
+                + " ORDER BY row_no DESC FETCH FIRST ? ROWS ONLY";
+        return inTransaction("list jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setString(i++, owner);
+                if (state.isPresent()) {
+                    ps.setString(i++, state.get().name());
+                }
+                if (before.isPresent()) {
+                    ps.setLong(i++, before.get());
+                }
+                ps.setInt(i, limit + 1);
+                List<Job> jobs = new ArrayList<>();
+                List<Long> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.add(JobRows.job(rs));
+                        rows.add(rs.getLong("row_no"));
+                    }
+                }
+                if (jobs.size() <= limit) {
+                    return new JobPage(jobs, Optional.empty());
+                }
+                return new JobPage(jobs.subList(0, limit), Optional.of(rows.get(limit - 1)));
+            }
+        });
+    }
+
+    /** Stored events with {@code since < seq <= upTo}, in order, at most {@code limit}. */
+    public List<JobEvent> eventsAfter(JobId id, long since, long upTo, int limit) {
+        String sql = "SELECT " + JobRows.EVENT_COLUMNS + " FROM jp_job_event WHERE job_id = ? AND seq > ? AND seq <= ?"
+                + " ORDER BY seq FETCH FIRST ? ROWS ONLY";
+        return inTransaction("read events", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, id.value());
+                ps.setLong(2, since);
+                ps.setLong(3, upTo);
+                ps.setInt(4, limit);
+                List<JobEvent> events = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(JobRows.event(rs));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /**
+     * Locks the job, applies {@code change} (a domain verb; it may throw IllegalJobStateChangeException or answer
+     * empty for "nothing to do") and commits the new version with its event. Empty when the job does not exist or
+     * nothing changed.
+     */
+    public Optional<Change> update(JobId id, Instant at, Function<Job, Optional<Job>> change) {
+        return inTransaction("update a job", c -> {
+            Optional<Job> current = selectJob(c, id, true);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<Job> next = change.apply(current.get());
+            if (next.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(write(c, current.get(), next.get(), at));
+        });
+    }
+
+    /**
+     * Claims the oldest QUEUED job for {@code node}: moves it to RUNNING and takes a lease on it until
+     * {@code leaseUntil}. Safe against other nodes claiming at the same time (the row lock decides).
+     */
+    public Optional<Change> claimNext(String node, Instant now, Instant leaseUntil) {
+        return inTransaction("claim a queued job", c -> {
+            for (JobId candidate : oldestQueued(c, 8)) {
+                Optional<Job> job = selectJob(c, candidate, true);
+                if (job.isPresent() && job.get().state() == JobState.QUEUED) {
+                    Change change = write(c, job.get(), job.get().start(now), now);
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE jp_job SET owner_node = ?, lease_expires_at = ?, attempt = attempt + 1 WHERE id = ?")) {
+                        ps.setString(1, node);
+                        JobRows.setInstant(ps, 2, leaseUntil);
+                        ps.setString(3, candidate.value());
+                        ps.executeUpdate();
+                    }
+                    return Optional.of(change);
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Extends the leases {@code node} holds on these running jobs. */
+    public void renewLeases(String node, Collection<JobId> jobs, Instant leaseUntil) {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        inTransaction("renew leases", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE jp_job SET lease_expires_at = ? WHERE id = ? AND owner_node = ? AND state = 'RUNNING'")) {
+                for (JobId id : jobs) {
+                    JobRows.setInstant(ps, 1, leaseUntil);
+                    ps.setString(2, id.value());
+                    ps.setString(3, node);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** RUNNING jobs nobody runs any more: claimed by {@code node} in an earlier life, or with an expired lease. */
+    public List<JobId> orphans(String node, Instant now) {
+        return inTransaction("find orphaned jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id FROM jp_job WHERE state = 'RUNNING' AND (owner_node = ? OR lease_expires_at < ?)")) {
+                ps.setString(1, node);
+                JobRows.setInstant(ps, 2, now);
+                List<JobId> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(new JobId(rs.getString(1)));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    private Change write(Connection c, Job before, Job after, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET state = ?, seq = ?, progress_done = ?, "
+                + "progress_total = ?, progress_message = ?, result = ?, error_kind = ?, error_message = ?, "
+                + "started_at = ?, finished_at = ?, cancel_requested = ? WHERE id = ? AND seq = ?")) {
+            ps.setString(1, after.state().name());
+            ps.setLong(2, after.seq());
+            ps.setLong(3, after.progress().done());
+            ps.setLong(4, after.progress().total());
+            ps.setString(5, after.progress().message());
+            ps.setString(6, JobRows.json(after.result()));
+            ps.setString(7, after.error() == null ? null : after.error().kind());
+            ps.setString(8, after.error() == null ? null : after.error().message());
+            JobRows.setInstant(ps, 9, after.startedAt());
+            JobRows.setInstant(ps, 10, after.finishedAt());
+            ps.setBoolean(11, after.cancelRequested());
+            ps.setString(12, after.id().value());
+            ps.setLong(13, before.seq());
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("job " + after.id() + " changed under a row lock");
+            }
+        }
+        if (after.seq() == before.seq()) {
+            return new Change(after, Optional.empty());
+        }
+        if (after.seq() != before.seq() + 1) {
+            throw new IllegalStateException("a change must add exactly one event");
+        }
+        JobEvent event = after.event(after.state() == before.state() ? EventKind.PROGRESS : EventKind.STATE, at);
+        insertEvent(c, event);
+        return new Change(after, Optional.of(event));
+    }
+
+    private static List<JobId> oldestQueued(Connection c, int max) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM jp_job WHERE state = 'QUEUED' ORDER BY row_no FETCH FIRST ? ROWS ONLY")) {
+            ps.setInt(1, max);
+            List<JobId> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(new JobId(rs.getString(1)));
+                }
+            }
+            return ids;
+        }
+    }
+
+    private static Optional<Job> selectJob(Connection c, JobId id, boolean lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?"
+                + (lock ? " FOR UPDATE" : ""))) {
+            ps.setString(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(JobRows.job(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<SubmitOutcome> findByKey(Connection c, String owner, IdempotencyKey key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT request_hash, job_id FROM jp_idempotency_key WHERE owner = ? AND idem_key = ?")) {
+            ps.setString(1, owner);
+            ps.setString(2, key.key());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                boolean sameRequest = rs.getString(1).equals(key.requestHash());
+                Job job = selectJob(c, new JobId(rs.getString(2)), false).orElseThrow();
+                return Optional.of(sameRequest ? new SubmitOutcome.Replayed(job) : new SubmitOutcome.KeyConflict(job));
+            }
+        }
+    }
+
+    private static void insertJob(Connection c, Job job) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO jp_job (" + JobRows.JOB_COLUMNS
+                + ", attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) {
+            ps.setString(1, job.id().value());
+            ps.setString(2, job.type());
+            ps.setString(3, job.name());
+            ps.setString(4, job.owner());
+            ps.setString(5, job.state().name());
+            ps.setLong(6, job.seq());
+            ps.setLong(7, job.progress().done());
+            ps.setLong(8, job.progress().total());
+            ps.setString(9, job.progress().message());
+            ps.setString(10, JobRows.json(job.params()));
+            ps.setString(11, JobRows.json(job.result()));
+            ps.setString(12, job.error() == null ? null : job.error().kind());
+            ps.setString(13, job.error() == null ? null : job.error().message());
+            JobRows.setInstant(ps, 14, job.createdAt());
+            JobRows.setInstant(ps, 15, job.startedAt());
+            JobRows.setInstant(ps, 16, job.finishedAt());
+            ps.setBoolean(17, job.cancelRequested());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertEvent(Connection c, JobEvent event) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO jp_job_event (" + JobRows.EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            JobRows.bindEvent(ps, event);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertKey(Connection c, Job job, IdempotencyKey key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO jp_idempotency_key "
+                + "(owner, idem_key, request_hash, job_id, created_at) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, job.owner());
+            ps.setString(2, key.key());
+            ps.setString(3, key.requestHash());
+            ps.setString(4, job.id().value());
+            JobRows.setInstant(ps, 5, job.createdAt());
+            ps.executeUpdate();
+        }
+    }
+
+    private static boolean isUniqueViolation(Throwable t) {
+        return t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState());
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(String operation, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(operation, e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.jobpulse.websocket;
+
+import io.jobpulse.config.JobPulseConfig;
+import io.jobpulse.hub.WatchService;
+import io.jobpulse.protocol.ClientMessage;
+import io.jobpulse.protocol.ClientMessageDecoder;
+import io.jobpulse.protocol.ServerMessageEncoder;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code /ws}, subprotocol {@code jobpulse.v1}: one connection, any number of job subscriptions.
+ * One instance per connection; shared state lives in application-scoped beans. See docs/protocol.md.
+ */
+@ServerEndpoint(value = "/ws",
+        subprotocols = JobPulseEndpoint.SUBPROTOCOL,
+        encoders = ServerMessageEncoder.class,
+        decoders = ClientMessageDecoder.class)
+public class JobPulseEndpoint {
+
+    public static final String SUBPROTOCOL = "jobpulse.v1";
+    /** Largest text message accepted (after reassembly of fragments); larger ones close the connection with 1009. */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+    private static final Logger LOG = Logger.getLogger(JobPulseEndpoint.class.getName());
+
+    @Inject
+    JobPulseConfig config;
+    @Inject
+    WatchService watching;
+    @Inject
+    OpenSessions openSessions;
+
+    private Connection connection;
+
+    @OnOpen
+    public void open(Session session) {
+        session.setMaxIdleTimeout(config.idleTimeout().toMillis());
+        session.setMaxTextMessageBufferSize(MAX_MESSAGE_BYTES);
+        connection = new Connection(new SessionOutbox(session, config.outboxMessages()), watching,
+                config.maxSubscriptions());
+        openSessions.add(session);
+    }
+
+    @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)
+    public void message(ClientMessage message) {
+        connection.handle(message);
+    }
+
+    @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)
+    public void binary(ByteBuffer ignored, Session session) {
+        close(session, new CloseReason(CloseCodes.CANNOT_ACCEPT, "binary messages are not supported"));
+    }
+
+    @OnClose
+    public void closed(Session session) {
+        openSessions.remove(session);
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        if (failure instanceof DecodeException) {
+            close(session, new CloseReason(CloseCodes.NOT_CONSISTENT, reason(failure.getMessage())));
+        } else if (failure instanceof IOException) {
+            LOG.log(Level.FINE, failure, () -> "WebSocket session " + session.getId() + " I/O error");
+        } else {
+            LOG.log(Level.WARNING, failure, () -> "WebSocket session " + session.getId() + " failed");
+        }
+    }
+
+    private static String reason(String message) {
+        String text = message == null ? "invalid message" : message;
+        return text.length() > 100 ? text.substring(0, 100) : text;
+    }
+
+    private static void close(Session session, CloseReason reason) {
+        try {
+            if (session.isOpen()) {
+                session.close(reason);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.FINE, e, () -> "Could not close WebSocket session " + session.getId());
+        }
+    }
+}
