@@ -15,6 +15,11 @@ import jakarta.ejb.TransactionAttributeType;
 public class EjbJobLauncher implements JobLauncher {
 
     @Override
+    public String description() {
+        return "EJB @Asynchronous tasks on the container's async pool";
+    }
+
+    @Override
     @Asynchronous
     public void launch(Runnable job) {
         job.run();

@@ -8,4 +8,7 @@ package io.jobpulse.execution;
 public interface JobLauncher {
 
     void launch(Runnable job);
+
+    /** Says in the start-up log how jobs run on this server. */
+    String description();
 }

@@ -65,7 +65,7 @@ public class JobScheduler {
         housekeeping = timer.scheduleWithFixedDelay(this::housekeeping, period.toMillis(), period.toMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.info(() -> "JobPulse scheduler on node " + config.nodeId() + ": up to " + config.maxRunningJobs()
-                + " jobs at once, launched through " + launcher.getClass().getSimpleName());
+                + " jobs at once, run as " + launcher.description());
         wake();
     }
 

@@ -3,6 +3,8 @@ package io.jobpulse.security;
 import io.jobpulse.config.InvalidSettingException;
 import io.jobpulse.config.JobPulseConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,11 @@ import java.util.logging.Logger;
 public class SecurityProducer {
 
     private static final Logger LOG = Logger.getLogger(SecurityProducer.class.getName());
+
+    /** Creates the keys and the token signer at deployment, so their start-up messages appear at once. */
+    void atStart(@Observes @Initialized(ApplicationScoped.class) Object contextStarted, ApiKeys keys, WatchTokens tokens) {
+        LOG.fine(() -> "security ready: " + keys.size() + " API client(s), tokens " + tokens.getClass().getSimpleName());
+    }
 
     @Produces
     @Singleton

@@ -1,0 +1,101 @@
+package io.jobpulse.it;
+
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/** A REST client for the JobPulse API as one API client (one key), with a timeout on every call. */
+final class ApiClient {
+
+    static final String ALICE = "alice-secret";
+    static final String BOB = "bob-secret";
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final URI base;
+    private final String key;
+
+    ApiClient(URI base, String key) {
+        this.base = base;
+        this.key = key;
+    }
+
+    /** The server's base URI on loopback: Arquillian reports the machine's interface address. */
+    static URI loopback(URL deployment) {
+        return URI.create("http://127.0.0.1:" + deployment.getPort() + "/jobpulse/");
+    }
+
+    HttpResponse<String> post(String path, String body) {
+        return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json"));
+    }
+
+    HttpResponse<String> post(String path, String body, String idempotencyKey) {
+        return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey));
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(request(path).GET());
+    }
+
+    /** Submits and expects 202; answers the owner's job view with its watch token. */
+    JsonObject submit(String body) {
+        HttpResponse<String> response = post("api/jobs", body);
+        if (response.statusCode() != 202) {
+            throw new AssertionError("submit answered " + response.statusCode() + ": " + response.body());
+        }
+        return Json.parse(response.body());
+    }
+
+    JsonObject job(String id) {
+        HttpResponse<String> response = get("api/jobs/" + id);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET job answered " + response.statusCode() + ": " + response.body());
+        }
+        return Json.parse(response.body());
+    }
+
+    /** Polls the job until {@code condition} holds or the timeout passes. */
+    JsonObject awaitJob(String id, Predicate<JsonObject> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonObject job = job(id);
+        while (!condition.test(job)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + id + " did not reach the expected state in " + timeout + ": " + job);
+            }
+            Thread.sleep(100);
+            job = job(id);
+        }
+        return job;
+    }
+
+    URI wsUri() {
+        return URI.create("ws://" + base.getRawAuthority() + base.getRawPath() + "ws");
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT);
+        if (key != null) {
+            builder.header("Authorization", "Bearer " + key);
+        }
+        return builder;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("request failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Integration tests ({@code *IT}, failsafe): the WAR Maven built, deployed by Arquillian to a managed Payara Micro. */
+package io.jobpulse.it;
