@@ -31,36 +31,63 @@ public record JobPulseConfig(
         int outboxMessages,
         int maxBodyBytes) {
 
+    private static final String DURATION = "a positive duration such as 500ms, 60s, 15m, 24h or PT24H";
+    private static final String COUNT = "a positive whole number";
+
     public static JobPulseConfig from(SettingsSource source) {
         Reader r = new Reader(source);
         return new JobPulseConfig(
-                r.get("jobpulse.dev", Boolean::parseBoolean, false),
-                r.get("jobpulse.api-keys", s -> s, ""),
+                r.get("jobpulse.dev", JobPulseConfig::strictBoolean, false, "true or false"),
+                r.get("jobpulse.api-keys", s -> s, "", "client:secret pairs"),
                 source.get("jobpulse.token-secret"),
-                r.get("jobpulse.token-ttl", DurationParser::parse, Duration.ofHours(24)),
-                r.get("jobpulse.allowed-origins", JobPulseConfig::list, List.of()),
+                r.get("jobpulse.token-ttl", JobPulseConfig::positiveDuration, Duration.ofHours(24), DURATION),
+                r.get("jobpulse.allowed-origins", JobPulseConfig::list, List.of(), "comma-separated origins"),
                 source.get("jobpulse.datasource"),
-                r.get("jobpulse.data-dir", Path::of, Path.of(System.getProperty("user.home"), ".jobpulse")),
-                r.get("jobpulse.node-id", s -> s, defaultNodeId()),
-                r.get("jobpulse.max-running-jobs", s -> positive(Integer.parseInt(s)), 4),
-                r.get("jobpulse.progress-rate", s -> positive(Double.parseDouble(s)), 10.0),
-                r.get("jobpulse.lease", DurationParser::parse, Duration.ofSeconds(60)),
-                r.get("jobpulse.shutdown-grace", DurationParser::parse, Duration.ofSeconds(10)),
-                r.get("jobpulse.ws.idle-timeout", DurationParser::parse, Duration.ofSeconds(60)),
-                r.get("jobpulse.ws.max-subscriptions", s -> positive(Integer.parseInt(s)), 1000),
-                r.get("jobpulse.ws.outbox-messages", s -> positive(Integer.parseInt(s)), 1000),
-                r.get("jobpulse.rest.max-body-bytes", s -> positive(Integer.parseInt(s)), 1024 * 1024));
+                r.get("jobpulse.data-dir", Path::of, Path.of(System.getProperty("user.home"), ".jobpulse"), "a directory"),
+                r.get("jobpulse.node-id", s -> s, defaultNodeId(), "a node name"),
+                r.get("jobpulse.max-running-jobs", JobPulseConfig::positiveInt, 4, COUNT),
+                r.get("jobpulse.progress-rate", JobPulseConfig::positiveRate, 10.0, "a positive number of updates per second"),
+                r.get("jobpulse.lease", JobPulseConfig::positiveDuration, Duration.ofSeconds(60), DURATION),
+                r.get("jobpulse.shutdown-grace", JobPulseConfig::positiveDuration, Duration.ofSeconds(10), DURATION),
+                r.get("jobpulse.ws.idle-timeout", JobPulseConfig::positiveDuration, Duration.ofSeconds(60), DURATION),
+                r.get("jobpulse.ws.max-subscriptions", JobPulseConfig::positiveInt, 1000, COUNT),
+                r.get("jobpulse.ws.outbox-messages", JobPulseConfig::positiveInt, 1000, COUNT),
+                r.get("jobpulse.rest.max-body-bytes", JobPulseConfig::positiveInt, 1024 * 1024, COUNT));
+    }
+
+    private static boolean strictBoolean(String text) {
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw new IllegalArgumentException("not a boolean");
+    }
+
+    private static Duration positiveDuration(String text) {
+        Duration d = DurationParser.parse(text);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("not positive");
+        }
+        return d;
+    }
+
+    private static int positiveInt(String text) {
+        int n = Integer.parseInt(text);
+        if (n <= 0) {
+            throw new IllegalArgumentException("not positive");
+        }
+        return n;
+    }
+
+    private static double positiveRate(String text) {
+        double d = Double.parseDouble(text);
+        if (!(d > 0) || Double.isInfinite(d)) {
+            throw new IllegalArgumentException("not a positive finite number");
+        }
+        return d;
     }
 
     private static List<String> list(String csv) {
         return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    private static <N extends Number> N positive(N n) {
-        if (n.doubleValue() <= 0) {
-            throw new IllegalArgumentException("must be positive: " + n);
-        }
-        return n;
     }
 
     private static String defaultNodeId() {
@@ -72,7 +99,8 @@ public record JobPulseConfig(
     }
 
     private record Reader(SettingsSource source) {
-        <T> T get(String key, Function<String, T> parse, T fallback) {
+        /** The parsed value, or the fallback when unset; the error names the key and the expected form, not the value. */
+        <T> T get(String key, Function<String, T> parse, T fallback, String expected) {
             Optional<String> raw = source.get(key);
             if (raw.isEmpty()) {
                 return fallback;
@@ -80,7 +108,7 @@ public record JobPulseConfig(
             try {
                 return parse.apply(raw.get());
             } catch (RuntimeException e) {
-                throw new InvalidSettingException(key, e);
+                throw new InvalidSettingException(key, new IllegalArgumentException("expected " + expected, e));
             }
         }
     }

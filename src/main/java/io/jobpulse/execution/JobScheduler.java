@@ -60,7 +60,7 @@ public class JobScheduler {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object contextStarted) {
         slots = new Semaphore(config.maxRunningJobs());
-        failOrphans();
+        failOrphans(Optional.of(config.nodeId()));
         Duration period = config.lease().dividedBy(3);
         housekeeping = timer.scheduleWithFixedDelay(this::housekeeping, period.toMillis(), period.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -146,16 +146,16 @@ public class JobScheduler {
     private void housekeeping() {
         try {
             store.renewLeases(config.nodeId(), running.keySet(), now().plus(config.lease()));
-            failOrphans();
+            failOrphans(Optional.empty());
             claimWhileFree();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, e, () -> "Scheduler housekeeping failed; will retry");
         }
     }
 
-    /** RUNNING jobs claimed by an earlier life of this node, or whose node stopped renewing its lease. */
-    private void failOrphans() {
-        List<JobId> orphans = store.orphans(config.nodeId(), now());
+    /** RUNNING jobs whose node stopped renewing its lease, and at start-up those of this node's earlier life. */
+    private void failOrphans(Optional<String> ownNode) {
+        List<JobId> orphans = store.orphans(ownNode, now());
         for (JobId id : orphans) {
             if (!running.containsKey(id)) {
                 LOG.warning(() -> "Job " + id + " was left RUNNING by a stopped node; recording it as interrupted");

@@ -162,7 +162,16 @@ final class RunningJob implements JobContext {
     private void trailingFlush() {
         synchronized (writeLock) {
             trailingFlushScheduled = false;
-            flushPending();
+            if (pending == null) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (throttle.tryPass(now)) {
+                flushPending();
+            } else {
+                trailingFlushScheduled = true;
+                timer.schedule(this::trailingFlush, throttle.nanosUntilNext(now), TimeUnit.NANOSECONDS);
+            }
         }
     }
 

@@ -49,10 +49,11 @@ public final class Subscription {
             end();
             return;
         }
-        for (HeldEvent h : held) {
+        List<HeldEvent> pending = List.copyOf(held);
+        held.clear();
+        for (HeldEvent h : pending) {
             deliver(h.event(), h.text());
         }
-        held.clear();
     }
 
     /** Called by the hub for every committed event of the job. */

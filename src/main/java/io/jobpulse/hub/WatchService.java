@@ -37,14 +37,18 @@ public class WatchService {
     public Optional<Subscription> watch(String jobText, String token, OptionalLong since, Watcher watcher,
                                         Consumer<Opening> sendOpening) {
         Optional<JobId> id = JobId.parse(jobText).filter(j -> tokens.grants(token, j));
-        if (id.isEmpty() || store.find(id.get()).isEmpty()) {
+        if (id.isEmpty()) {
             return Optional.empty();
         }
         Subscription subscription = new Subscription(id.get(), watcher, this::history);
         hub.add(subscription);
         try {
-            Job now = store.find(id.get()).orElseThrow();
-            Opening opening = opening(now, since);
+            Optional<Job> now = store.find(id.get());
+            if (now.isEmpty()) {
+                hub.remove(subscription);
+                return Optional.empty();
+            }
+            Opening opening = opening(now.get(), since);
             subscription.start(opening.startSeq(), opening.startsTerminal(), w -> sendOpening.accept(opening));
             return Optional.of(subscription);
         } catch (RuntimeException e) {

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Why a job failed, as data: a machine-readable kind and a human message, never a stack trace.
- * Kinds used by JobPulse itself: {@code handler_error}, {@code interrupted}, {@code invalid_progress}.
+ * Kinds used by JobPulse itself: {@code handler_error}, {@code interrupted}, {@code unknown_type}; handlers add their own.
  */
 public record JobError(String kind, String message) {
 
@@ -15,9 +15,7 @@ public record JobError(String kind, String message) {
     public JobError {
         Objects.requireNonNull(kind, "kind");
         message = message == null ? "" : message;
-        if (message.length() > MAX_MESSAGE_LENGTH) {
-            message = message.substring(0, MAX_MESSAGE_LENGTH);
-        }
+        message = Texts.truncate(message, MAX_MESSAGE_LENGTH);
     }
 
     /** The error recorded for a handler that threw: the exception's own message, or its type when it has none. */

@@ -1,5 +1,6 @@
 package io.jobpulse.job;
 
+import java.math.BigInteger;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -11,6 +12,7 @@ public record Progress(long done, long total, String message) {
 
     public static final int MAX_MESSAGE_LENGTH = 500;
     private static final Progress NONE = new Progress(0, 0, "");
+    private static final BigInteger HUNDRED = BigInteger.valueOf(100);
 
     public Progress {
         if (done < 0) {
@@ -23,9 +25,7 @@ public record Progress(long done, long total, String message) {
             throw new IllegalArgumentException("done (" + done + ") must not exceed total (" + total + ")");
         }
         message = message == null ? "" : message;
-        if (message.length() > MAX_MESSAGE_LENGTH) {
-            message = message.substring(0, MAX_MESSAGE_LENGTH);
-        }
+        message = Texts.truncate(message, MAX_MESSAGE_LENGTH);
     }
 
     public static Progress none() {
@@ -34,7 +34,11 @@ public record Progress(long done, long total, String message) {
 
     /** Whole percent done, when the total is known. */
     public OptionalInt percent() {
-        return total == 0 ? OptionalInt.empty() : OptionalInt.of((int) (done * 100 / total));
+        if (total == 0) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(done <= Long.MAX_VALUE / 100 ? (int) (done * 100 / total)
+                : BigInteger.valueOf(done).multiply(HUNDRED).divide(BigInteger.valueOf(total)).intValue());
     }
 
     public boolean sameAs(Progress other) {

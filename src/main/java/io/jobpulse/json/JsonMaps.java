@@ -60,13 +60,24 @@ public final class JsonMaps {
             case STRING -> ((JsonString) value).getString();
             case NUMBER -> {
                 JsonNumber n = (JsonNumber) value;
-                yield n.isIntegral() && n.bigDecimalValue().abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
-                        ? (Object) n.longValueExact() : n.bigDecimalValue();
+                yield integralLong(n);
             }
             case TRUE -> Boolean.TRUE;
             case FALSE -> Boolean.FALSE;
             case NULL -> null;
         };
+    }
+
+    /** A Long when the number is an integer that fits, else its BigDecimal. */
+    private static Object integralLong(JsonNumber n) {
+        if (n.isIntegral()) {
+            try {
+                return n.bigDecimalValue().longValueExact();
+            } catch (ArithmeticException tooBig) {
+                return n.bigDecimalValue();
+            }
+        }
+        return n.bigDecimalValue();
     }
 
     public static JsonObject toJson(Map<String, ?> map) {

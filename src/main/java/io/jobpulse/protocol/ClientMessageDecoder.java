@@ -4,14 +4,15 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
 import java.io.StringReader;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 
 /**
@@ -21,7 +22,7 @@ import java.util.OptionalLong;
  */
 public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
-    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
     static final int MAX_FIELD_LENGTH = 512;
 
     @Override
@@ -88,13 +89,16 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
     }
 
     private static JsonObject parse(String text) throws DecodeException {
-        try (JsonReader reader = READERS.createReader(new StringReader(text))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw new DecodeException("", "message is not a JSON object");
             }
-            return value.asJsonObject();
-        } catch (JsonException | IllegalStateException e) {
+            JsonObject message = parser.getObject();
+            if (parser.hasNext()) {
+                throw new DecodeException("", "text after the JSON object");
+            }
+            return message;
+        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             throw new DecodeException("", "message is not valid JSON", e);
         }
     }

@@ -31,7 +31,8 @@ public final class OriginPolicy {
         if (allowed.contains(normalised)) {
             return true;
         }
-        return hostHeader != null && authorityOf(normalised).equals(stripDefaultPort(hostHeader.toLowerCase(Locale.ROOT)));
+        return hostHeader != null && authorityOf(normalised).equals(
+                withoutDefaultPort(normalised, hostHeader.trim().toLowerCase(Locale.ROOT)));
     }
 
     /** {@code scheme://host[:port]} in lower case without a default port, or "" when it is not such an origin. */
@@ -58,9 +59,12 @@ public final class OriginPolicy {
         return normalisedOrigin.substring(normalisedOrigin.indexOf("://") + 3);
     }
 
-    private static String stripDefaultPort(String host) {
-        if (host.endsWith(":80") || host.endsWith(":443")) {
-            return host.substring(0, host.lastIndexOf(':'));
+    /** The Host header without the port that is the default of the origin's scheme. */
+    private static String withoutDefaultPort(String normalisedOrigin, String host) {
+        String defaultPort = normalisedOrigin.startsWith("https://") ? ":443"
+                : normalisedOrigin.startsWith("http://") ? ":80" : null;
+        if (defaultPort != null && host.endsWith(defaultPort)) {
+            return host.substring(0, host.length() - defaultPort.length());
         }
         return host;
     }

@@ -194,12 +194,15 @@ public class JdbcJobStore {
         });
     }
 
-    /** RUNNING jobs nobody runs any more: claimed by {@code node} in an earlier life, or with an expired lease. */
-    public List<JobId> orphans(String node, Instant now) {
+    /**
+     * RUNNING jobs nobody runs any more: those whose lease expired before {@code now}, and, when {@code node} is
+     * given (at that node's start-up), every RUNNING job claimed by an earlier life of that node.
+     */
+    public List<JobId> orphans(Optional<String> node, Instant now) {
         return inTransaction("find orphaned jobs", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id FROM jp_job WHERE state = 'RUNNING' AND (owner_node = ? OR lease_expires_at < ?)")) {
-                ps.setString(1, node);
+                ps.setString(1, node.orElse(null));
                 JobRows.setInstant(ps, 2, now);
                 List<JobId> ids = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
