@@ -5,6 +5,8 @@ package io.jobpulse.protocol;
  * 4500-4999: do not reconnect, something must change first.
  */
 public enum AppCloseCode {
+    /** No message from the client for {@code jobpulse.ws.idle-timeout}: it is presumed dead. Reconnect, ping regularly. */
+    IDLE_TIMEOUT(4000, "idle timeout"),
     /** The server could not keep up sending to this client (outbox full); reconnect and resume. */
     LAGGING(4008, "client too slow, resume with since");
 

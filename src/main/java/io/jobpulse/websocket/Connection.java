@@ -27,6 +27,7 @@ final class Connection implements Watcher {
     private final WatchService watching;
     private final int maxSubscriptions;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile long lastMessageNanos = System.nanoTime();
 
     Connection(SessionOutbox outbox, WatchService watching, int maxSubscriptions) {
         this.outbox = outbox;
@@ -35,6 +36,7 @@ final class Connection implements Watcher {
     }
 
     void handle(ClientMessage message) {
+        lastMessageNanos = System.nanoTime();
         if (message instanceof ClientMessage.Subscribe s) {
             subscribe(s);
         } else if (message instanceof ClientMessage.Unsubscribe u) {
@@ -107,6 +109,11 @@ final class Connection implements Watcher {
         outbox.discard();
         List.copyOf(subscriptions.values()).forEach(watching::unwatch);
         subscriptions.clear();
+    }
+
+    /** How long the client has sent nothing. */
+    long idleNanos(long nowNanos) {
+        return nowNanos - lastMessageNanos;
     }
 
     int subscriptionCount() {

@@ -47,11 +47,12 @@ public class JobPulseEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        session.setMaxIdleTimeout(config.idleTimeout().toMillis());
+        // JobPulse closes idle connections itself (OpenSessions); the container's timeout is only a backstop
+        session.setMaxIdleTimeout(config.idleTimeout().multipliedBy(2).toMillis());
         session.setMaxTextMessageBufferSize(MAX_MESSAGE_BYTES);
         connection = new Connection(new SessionOutbox(session, config.outboxMessages()), watching,
                 config.maxSubscriptions());
-        openSessions.add(session);
+        openSessions.add(session, connection);
     }
 
     @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)

@@ -3,41 +3,15 @@ package io.jobpulse.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Submit over REST, run as an EJB task, watch over WebSocket: the whole life of jobs, end to end. */
-@ExtendWith(ArquillianExtension.class)
-class JobLifecycleIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.builtWar();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
-    private ApiClient alice;
-    private URI ws;
-
-    @BeforeEach
-    void clients() {
-        alice = new ApiClient(ApiClient.loopback(deployment), ApiClient.ALICE);
-        ws = alice.wsUri();
-    }
+class JobLifecycleIT extends DeployedWar {
 
     @Test
     void watcherSeesEveryEventInOrderFromQueuedToSucceeded() throws Exception {

@@ -3,8 +3,6 @@ package io.jobpulse.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,36 +11,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The REST contract of docs/api.md: statuses, problem+json bodies, ownership, idempotency, paging. */
-@ExtendWith(ArquillianExtension.class)
-class RestApiIT {
+class RestApiIT extends DeployedWar {
 
     private static final String QUICK = "{\"type\":\"steps\",\"params\":{\"count\":1,\"intervalMs\":0}}";
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.builtWar();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
-    private URI base;
-    private ApiClient alice;
     private ApiClient bob;
 
     @BeforeEach
-    void clients() {
-        base = ApiClient.loopback(deployment);
-        alice = new ApiClient(base, ApiClient.ALICE);
+    void bob() {
         bob = new ApiClient(base, ApiClient.BOB);
     }
 

@@ -4,40 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.ExecutionException;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The WebSocket contract of docs/protocol.md: handshake origin policy, close codes, errors that keep the connection. */
-@ExtendWith(ArquillianExtension.class)
-class WebSocketProtocolIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.builtWar();
-    }
-
-    @ArquillianResource
-    URL deployment;
-
-    private ApiClient alice;
-    private URI ws;
-
-    @BeforeEach
-    void clients() {
-        alice = new ApiClient(ApiClient.loopback(deployment), ApiClient.ALICE);
-        ws = alice.wsUri();
-    }
+class WebSocketProtocolIT extends DeployedWar {
 
     @Test
     void binaryMessageClosesWith1003() throws Exception {

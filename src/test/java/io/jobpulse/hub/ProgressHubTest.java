@@ -1,0 +1,96 @@
+package io.jobpulse.hub;
+
+import static io.jobpulse.hub.HubFakes.progressEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobpulse.hub.HubFakes.FakeHistory;
+import io.jobpulse.hub.HubFakes.RecordingWatcher;
+import io.jobpulse.hub.HubFakes.ThrowingWatcher;
+import io.jobpulse.job.JobEvent;
+import io.jobpulse.job.JobId;
+import io.jobpulse.protocol.JobJson;
+import org.junit.jupiter.api.Test;
+
+class ProgressHubTest {
+
+    private final ProgressHub hub = new ProgressHub();
+    private final FakeHistory history = new FakeHistory();
+    private final JobId job = JobId.random();
+    private final JobId otherJob = JobId.random();
+
+    @Test
+    void publishReachesEverySubscriptionOfTheJobOnly() {
+        RecordingWatcher first = watching(job);
+        RecordingWatcher second = watching(job);
+        RecordingWatcher other = watching(otherJob);
+
+        hub.publish(progressEvent(job, 1));
+
+        assertThat(first.seqs()).containsExactly(1L);
+        assertThat(second.seqs()).containsExactly(1L);
+        assertThat(other.events).isEmpty();
+        assertThat(hub.size()).isEqualTo(3);
+    }
+
+    @Test
+    void encodesTheEventOnceForEveryWatcher() {
+        RecordingWatcher first = watching(job);
+        RecordingWatcher second = watching(job);
+        RecordingWatcher third = watching(job);
+        JobEvent event = progressEvent(job, 1);
+
+        hub.publish(event);
+
+        assertThat(first.texts).singleElement().isEqualTo(JobJson.eventText(event));
+        assertThat(second.texts.get(0)).isSameAs(first.texts.get(0));
+        assertThat(third.texts.get(0)).isSameAs(first.texts.get(0));
+    }
+
+    @Test
+    void aWatcherThatThrowsDoesNotStopDeliveryToTheOthers() {
+        Subscription broken = new Subscription(job, new ThrowingWatcher(), history);
+        broken.start(0, false, w -> { });
+        hub.add(broken);
+        RecordingWatcher healthy = watching(job);
+
+        hub.publish(progressEvent(job, 1));
+        hub.publish(progressEvent(job, 2));
+
+        assertThat(healthy.seqs()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aRemovedSubscriptionGetsNothingMore() {
+        RecordingWatcher staying = watching(job);
+        RecordingWatcher leaving = new RecordingWatcher();
+        Subscription leavingSubscription = started(job, leaving);
+        hub.publish(progressEvent(job, 1));
+
+        hub.remove(leavingSubscription);
+        hub.publish(progressEvent(job, 2));
+
+        assertThat(leaving.seqs()).containsExactly(1L);
+        assertThat(staying.seqs()).containsExactly(1L, 2L);
+        assertThat(hub.size()).isEqualTo(1);
+    }
+
+    @Test
+    void publishingWithoutSubscriptionsDoesNothing() {
+        hub.publish(progressEvent(job, 1));
+
+        assertThat(hub.size()).isZero();
+    }
+
+    private RecordingWatcher watching(JobId id) {
+        RecordingWatcher watcher = new RecordingWatcher();
+        started(id, watcher);
+        return watcher;
+    }
+
+    private Subscription started(JobId id, Watcher watcher) {
+        Subscription subscription = new Subscription(id, watcher, history);
+        subscription.start(0, false, w -> { });
+        hub.add(subscription);
+        return subscription;
+    }
+}

@@ -1,0 +1,143 @@
+package io.jobpulse.hub;
+
+import static io.jobpulse.hub.HubFakes.progressEvent;
+import static io.jobpulse.hub.HubFakes.succeededEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobpulse.hub.HubFakes.FakeHistory;
+import io.jobpulse.hub.HubFakes.RecordingWatcher;
+import io.jobpulse.job.JobEvent;
+import io.jobpulse.job.JobId;
+import io.jobpulse.protocol.JobJson;
+import org.junit.jupiter.api.Test;
+
+class SubscriptionTest {
+
+    private final JobId job = JobId.random();
+    private final RecordingWatcher watcher = new RecordingWatcher();
+    private final FakeHistory history = new FakeHistory();
+    private final Subscription subscription = new Subscription(job, watcher, history);
+
+    @Test
+    void holdsLiveEventsBackUntilStartedThenSendsThemAfterTheOpening() {
+        offer(progressEvent(job, 3));
+        offer(progressEvent(job, 4));
+        assertThat(watcher.log).isEmpty();
+
+        subscription.start(2, false, w -> watcher.log.add("opening"));
+
+        assertThat(watcher.log).containsExactly("opening", "send 3", "send 4");
+        assertThat(subscription.lastSeq()).isEqualTo(4);
+        assertThat(history.calls).isEmpty();
+    }
+
+    @Test
+    void dropsHeldEventsTheOpeningAlreadyCovers() {
+        offer(progressEvent(job, 2));
+        offer(progressEvent(job, 3));
+
+        subscription.start(3, false, w -> watcher.log.add("opening"));
+        offer(progressEvent(job, 4));
+
+        assertThat(watcher.log).containsExactly("opening", "send 4");
+    }
+
+    @Test
+    void dropsRepeats() {
+        subscription.start(1, false, w -> { });
+
+        offer(progressEvent(job, 2));
+        offer(progressEvent(job, 2));
+        offer(progressEvent(job, 1));
+        offer(progressEvent(job, 3));
+        offer(progressEvent(job, 2));
+
+        assertThat(watcher.seqs()).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void fillsAGapFromHistoryInOrderBeforeTheNewerEvent() {
+        history.with(progressEvent(job, 4), progressEvent(job, 2), progressEvent(job, 3));
+        subscription.start(1, false, w -> { });
+        JobEvent newer = progressEvent(job, 5);
+        String newerText = JobJson.eventText(newer);
+
+        subscription.offer(newer, newerText);
+
+        assertThat(watcher.seqs()).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(history.calls).containsExactly("1..4");
+        assertThat(watcher.texts.get(0)).isEqualTo(JobJson.eventText(progressEvent(job, 2)));
+        assertThat(watcher.texts.get(3)).isSameAs(newerText);
+    }
+
+    @Test
+    void fillsAGapBetweenTheStartingPointAndHeldEvents() {
+        history.with(progressEvent(job, 3));
+        offer(progressEvent(job, 4));
+
+        subscription.start(2, false, w -> watcher.log.add("opening"));
+
+        assertThat(watcher.log).containsExactly("opening", "send 3", "send 4");
+    }
+
+    @Test
+    void aTerminalEventEndsTheSubscriptionOnce() {
+        subscription.start(1, false, w -> { });
+
+        offer(progressEvent(job, 2));
+        offer(succeededEvent(job, 3));
+        offer(succeededEvent(job, 3));
+        offer(progressEvent(job, 4));
+
+        assertThat(watcher.log).containsExactly("send 2", "send 3", "ended");
+        assertThat(watcher.endedCalls).isEqualTo(1);
+        assertThat(subscription.isEnded()).isTrue();
+    }
+
+    @Test
+    void aTerminalEventFromHistoryEndsTheSubscriptionOnce() {
+        history.with(progressEvent(job, 2), succeededEvent(job, 3));
+        subscription.start(1, false, w -> { });
+
+        offer(progressEvent(job, 9));
+
+        assertThat(watcher.seqs()).as("nothing after the terminal event").containsExactly(2L, 3L);
+        assertThat(watcher.endedCalls).isEqualTo(1);
+    }
+
+    @Test
+    void aHeldTerminalEventEndsTheSubscriptionWhenStarted() {
+        offer(succeededEvent(job, 2));
+
+        subscription.start(1, false, w -> watcher.log.add("opening"));
+
+        assertThat(watcher.log).containsExactly("opening", "send 2", "ended");
+    }
+
+    @Test
+    void startingAtTheEndEndsAtOnceAfterTheOpening() {
+        offer(progressEvent(job, 6));
+
+        subscription.start(5, true, w -> watcher.log.add("opening"));
+        offer(progressEvent(job, 7));
+
+        assertThat(watcher.log).containsExactly("opening", "ended");
+        assertThat(watcher.endedCalls).isEqualTo(1);
+        assertThat(subscription.isEnded()).isTrue();
+    }
+
+    @Test
+    void theOpeningIsHandedTheWatcher() {
+        Watcher[] seen = new Watcher[1];
+
+        subscription.start(0, false, w -> seen[0] = w);
+
+        assertThat(seen[0]).isSameAs(watcher);
+        assertThat(subscription.watcher()).isSameAs(watcher);
+        assertThat(subscription.job()).isEqualTo(job);
+    }
+
+    private void offer(JobEvent event) {
+        subscription.offer(event, JobJson.eventText(event));
+    }
+}

@@ -1,0 +1,109 @@
+package io.jobpulse.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Payara Micro server this test starts and stops itself, for what Arquillian cannot do: stop a server in the
+ * middle of a job (gracefully or by SIGKILL) and start it again on the same database.
+ */
+final class PayaraMicroProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private PayaraMicroProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts Payara Micro with the built WAR and these {@code -D} settings, and waits until the API answers. */
+    static PayaraMicroProcess start(Path workDir, List<String> systemProperties) throws Exception {
+        String jar = System.getProperty("payara.microJar");
+        String war = System.getProperty("jobpulse.war");
+        if (jar == null || war == null) {
+            throw new IllegalStateException("payara.microJar and jobpulse.war must be set (run through mvn verify)");
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(systemProperties);
+        command.addAll(List.of("-jar", jar, "--deploy", war, "--contextroot", "jobpulse", "--port",
+                String.valueOf(port), "--nocluster", "--rootdir", Files.createTempDirectory(workDir, "payara-root-").toString()));
+        Path log = Files.createTempFile(workDir, "payara-", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PayaraMicroProcess server = new PayaraMicroProcess(process, port, log);
+        server.awaitReady();
+        return server;
+    }
+
+    URI base() {
+        return URI.create("http://127.0.0.1:" + port + "/jobpulse/");
+    }
+
+    /** SIGTERM: the JVM runs its shutdown hooks and Payara undeploys the application. */
+    void stopGracefully() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("Payara Micro did not stop within 60 s after SIGTERM; log: " + log);
+        }
+    }
+
+    /** SIGKILL: a crash; nothing on the server side gets to run. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("Payara Micro did not die within 30 s after SIGKILL");
+        }
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private void awaitReady() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("Payara Micro exited with " + process.exitValue() + "; log: " + log());
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base().resolve("api/job-types"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        kill();
+        throw new AssertionError("Payara Micro did not serve JobPulse within " + START_TIMEOUT + "; log: " + log);
+    }
+}

@@ -1,0 +1,562 @@
+package io.jobpulse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jobpulse.job.EventKind;
+import io.jobpulse.job.IllegalJobStateChangeException;
+import io.jobpulse.job.Job;
+import io.jobpulse.job.JobError;
+import io.jobpulse.job.JobEvent;
+import io.jobpulse.job.JobId;
+import io.jobpulse.job.JobState;
+import io.jobpulse.job.Progress;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One contract, run against both databases JobPulse supports: the embedded file-based H2 and a real PostgreSQL
+ * (zonky embedded binaries, no Docker). Every test gets a fresh, migrated database.
+ */
+class JdbcJobStoreTest {
+
+    private static final Instant T0 = Instant.parse("2025-06-01T12:00:00.123Z");
+    private static final Instant FAR = T0.plus(Duration.ofDays(1));
+    private static final Duration LEASE = Duration.ofMinutes(1);
+
+    @Nested
+    @DisplayName("on embedded H2 (file database)")
+    class OnH2 extends Contract {
+
+        @TempDir
+        Path dataDir;
+        private JdbcConnectionPool pool;
+
+        @Override
+        DataSource openDatabase() {
+            pool = Database.openEmbedded(dataDir);
+            return pool;
+        }
+
+        @AfterEach
+        void disposePool() {
+            pool.dispose();
+        }
+
+        @Test
+        void restartKeepsEveryJobAndItsEvents() {
+            Job job = aQueuedJob("alice", T0);
+            store.submit(job, Optional.of(new IdempotencyKey("k-1", "hash-1")));
+            store.claimNext("node-1", T0.plusMillis(5), T0.plus(LEASE));
+            store.update(job.id(), T0.plusMillis(9), j -> j.report(new Progress(3, 10, "three")));
+            Job before = store.find(job.id()).orElseThrow();
+            List<JobEvent> eventsBefore = allEvents(job.id());
+
+            pool.dispose();
+            pool = Database.openEmbedded(dataDir);
+            Database.migrate(pool);
+            JdbcJobStore reopened = new JdbcJobStore(pool);
+
+            assertThat(reopened.find(job.id())).contains(before);
+            assertThat(reopened.eventsAfter(job.id(), 0, Long.MAX_VALUE, 100)).isEqualTo(eventsBefore).hasSize(3);
+            assertThat(reopened.submit(aQueuedJob("alice", T0), Optional.of(new IdempotencyKey("k-1", "hash-1"))))
+                    .isEqualTo(new SubmitOutcome.Replayed(before));
+        }
+    }
+
+    @Nested
+    @DisplayName("on PostgreSQL (embedded binaries)")
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OnPostgreSQL extends Contract {
+
+        private EmbeddedPostgres postgres;
+        private final AtomicInteger databases = new AtomicInteger();
+
+        @BeforeAll
+        void startPostgres() {
+            try {
+                postgres = EmbeddedPostgres.builder().start();
+            } catch (Exception | LinkageError e) {
+                Assumptions.abort("embedded PostgreSQL cannot start on this machine: " + e);
+            }
+        }
+
+        @AfterAll
+        void stopPostgres() throws Exception {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+
+        @Override
+        DataSource openDatabase() throws SQLException {
+            String name = "jobpulse_" + databases.incrementAndGet();
+            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + name);
+            }
+            return postgres.getDatabase("postgres", name);
+        }
+    }
+
+    abstract static class Contract {
+
+        DataSource dataSource;
+        JdbcJobStore store;
+
+        abstract DataSource openDatabase() throws Exception;
+
+        @BeforeEach
+        void migrateAndOpenStore() throws Exception {
+            dataSource = openDatabase();
+            Database.migrate(dataSource);
+            store = new JdbcJobStore(dataSource);
+        }
+
+        // ---- submit and find
+
+        @Test
+        void submitThenFindRoundTripsAQueuedJob() {
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("count", 5L);
+            params.put("label", "héllo \"quoted\" ✓");
+            params.put("flag", true);
+            params.put("nested", Map.of("list", List.of(1L, "two", false, Map.of("deep", 3L)), "empty", Map.of()));
+            Job job = Job.submit(JobId.random(), "steps", "my job", "alice", params, T0);
+
+            SubmitOutcome outcome = store.submit(job, Optional.empty());
+
+            assertThat(outcome).isEqualTo(new SubmitOutcome.Created(job));
+            Job found = store.find(job.id()).orElseThrow();
+            assertThat(found).isEqualTo(job);
+            assertThat(found.params()).isEqualTo(params);
+            assertThat(found.createdAt()).isEqualTo(T0);
+        }
+
+        @Test
+        void submitThenFindRoundTripsEveryFieldOfAFinishedJob() {
+            Job job = new Job(JobId.random(), "prime-count", "all fields", "bob", JobState.FAILED, 7,
+                    new Progress(40, 100, "forty"), Map.of("limit", 1000L),
+                    Map.of("partial", List.of(2L, 3L), "ok", false), new JobError("step_failed", "failed at 4"),
+                    T0, T0.plusMillis(1), T0.plusSeconds(61).plusMillis(999), true);
+
+            store.submit(job, Optional.empty());
+
+            assertThat(store.find(job.id())).contains(job);
+        }
+
+        @Test
+        void findAnswersEmptyForAnUnknownJob() {
+            assertThat(store.find(JobId.random())).isEmpty();
+        }
+
+        // ---- events
+
+        @Test
+        void theFirstEventIsSeqOneQueued() {
+            Job job = submitted("alice", T0);
+
+            assertThat(allEvents(job.id())).containsExactly(
+                    new JobEvent(job.id(), 1, EventKind.STATE, JobState.QUEUED, Progress.none(), T0, null, null));
+        }
+
+        @Test
+        void everyVersionAppendsExactlyOneEventOfTheRightKind() {
+            Job job = submitted("alice", T0);
+            Change claimed = store.claimNext("node-1", T0.plusMillis(10), T0.plus(LEASE)).orElseThrow();
+            Change progressed = store.update(job.id(), T0.plusMillis(20),
+                    j -> j.report(new Progress(1, 10, "one"))).orElseThrow();
+            Optional<Change> unchanged = store.update(job.id(), T0.plusMillis(25),
+                    j -> j.report(new Progress(1, 10, "one")));
+            Change succeeded = store.update(job.id(), T0.plusMillis(30),
+                    j -> Optional.of(j.succeed(Map.of("steps", 10L), T0.plusMillis(30)))).orElseThrow();
+
+            assertThat(unchanged).isEmpty();
+            List<JobEvent> events = allEvents(job.id());
+            assertThat(events).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L);
+            assertThat(events).extracting(JobEvent::kind)
+                    .containsExactly(EventKind.STATE, EventKind.STATE, EventKind.PROGRESS, EventKind.STATE);
+            assertThat(events).extracting(JobEvent::state)
+                    .containsExactly(JobState.QUEUED, JobState.RUNNING, JobState.RUNNING, JobState.SUCCEEDED);
+            assertThat(events.subList(1, 4)).containsExactly(claimed.event().orElseThrow(),
+                    progressed.event().orElseThrow(), succeeded.event().orElseThrow());
+            assertThat(events.get(2).at()).isEqualTo(T0.plusMillis(20));
+            assertThat(events.get(3).result()).isEqualTo(Map.of("steps", 10L));
+            assertThat(events.get(3).progress()).isEqualTo(new Progress(1, 10, "one"));
+            assertThat(store.find(job.id())).contains(succeeded.job());
+            assertThat(succeeded.job().seq()).isEqualTo(4);
+        }
+
+        @Test
+        void aFailedEventCarriesItsError() {
+            Job job = submitted("alice", T0);
+            store.claimNext("node-1", T0, T0.plus(LEASE));
+            JobError error = new JobError("quota", "over quota");
+
+            store.update(job.id(), T0.plusMillis(1), j -> Optional.of(j.fail(error, T0.plusMillis(1))));
+
+            JobEvent last = allEvents(job.id()).get(2);
+            assertThat(last.state()).isEqualTo(JobState.FAILED);
+            assertThat(last.error()).isEqualTo(error);
+            assertThat(last.result()).isNull();
+        }
+
+        @Test
+        void requestCancelStoresTheFlagWithoutAnEvent() {
+            Job job = submitted("alice", T0);
+            store.claimNext("node-1", T0, T0.plus(LEASE));
+
+            Change change = store.update(job.id(), T0.plusMillis(1), j -> Optional.of(j.requestCancel())).orElseThrow();
+
+            assertThat(change.event()).isEmpty();
+            Job found = store.find(job.id()).orElseThrow();
+            assertThat(found.cancelRequested()).isTrue();
+            assertThat(found.seq()).isEqualTo(2);
+            assertThat(allEvents(job.id())).hasSize(2);
+        }
+
+        @Test
+        void anIllegalTransitionThrowsAndChangesNothing() {
+            Job job = submitted("alice", T0);
+
+            assertThatThrownBy(() -> store.update(job.id(), T0.plusMillis(1),
+                    j -> Optional.of(j.succeed(Map.of(), T0.plusMillis(1)))))
+                    .isInstanceOf(IllegalJobStateChangeException.class)
+                    .hasMessage("A job cannot move from QUEUED to SUCCEEDED");
+
+            assertThat(store.find(job.id())).contains(job);
+            assertThat(allEvents(job.id())).hasSize(1);
+        }
+
+        @Test
+        void aChangeOfMoreThanOneVersionIsRolledBack() {
+            Job job = submitted("alice", T0);
+            store.claimNext("node-1", T0, T0.plus(LEASE));
+            Job running = store.find(job.id()).orElseThrow();
+
+            assertThatThrownBy(() -> store.update(job.id(), T0.plusMillis(1), j -> j.report(new Progress(1, 3, ""))
+                    .flatMap(once -> once.report(new Progress(2, 3, "")))))
+                    .isInstanceOf(IllegalStateException.class);
+
+            assertThat(store.find(job.id())).contains(running);
+            assertThat(allEvents(job.id())).hasSize(2);
+        }
+
+        @Test
+        void updateOfAnUnknownJobAnswersEmpty() {
+            assertThat(store.update(JobId.random(), T0, j -> Optional.of(j.cancel(T0)))).isEmpty();
+        }
+
+        @Test
+        void eventsAfterAnswersTheWindowInOrder() {
+            Job job = jobWithSixEvents();
+            Job other = jobWithSixEvents();
+
+            assertThat(store.eventsAfter(job.id(), 2, 5, 100)).extracting(JobEvent::seq).containsExactly(3L, 4L, 5L);
+            assertThat(store.eventsAfter(job.id(), 0, 6, 2)).extracting(JobEvent::seq).containsExactly(1L, 2L);
+            assertThat(store.eventsAfter(job.id(), 3, 100, 100)).extracting(JobEvent::seq)
+                    .containsExactly(4L, 5L, 6L);
+            assertThat(store.eventsAfter(job.id(), 6, 100, 100)).isEmpty();
+            assertThat(store.eventsAfter(job.id(), 4, 4, 100)).isEmpty();
+            assertThat(store.eventsAfter(job.id(), 0, 6, 100)).allSatisfy(e -> assertThat(e.jobId()).isEqualTo(job.id()));
+            assertThat(store.eventsAfter(other.id(), 0, 6, 100)).hasSize(6);
+        }
+
+        // ---- listing
+
+        @Test
+        void listShowsTheOwnersJobsNewestFirst() {
+            Job first = submitted("alice", T0);
+            Job second = submitted("alice", T0.plusMillis(1));
+            submitted("bob", T0.plusMillis(2));
+            Job third = submitted("alice", T0.plusMillis(3));
+
+            JobPage page = store.list("alice", Optional.empty(), 10, Optional.empty());
+
+            assertThat(page.jobs()).containsExactly(third, second, first);
+            assertThat(page.nextCursor()).isEmpty();
+        }
+
+        @Test
+        void listFiltersByState() {
+            Job running = submitted("alice", T0);
+            Job queued = submitted("alice", T0.plusMillis(1));
+            store.claimNext("node-1", T0.plusMillis(2), T0.plus(LEASE));
+
+            assertThat(store.list("alice", Optional.of(JobState.RUNNING), 10, Optional.empty()).jobs())
+                    .extracting(Job::id).containsExactly(running.id());
+            assertThat(store.list("alice", Optional.of(JobState.QUEUED), 10, Optional.empty()).jobs())
+                    .containsExactly(queued);
+            assertThat(store.list("alice", Optional.of(JobState.FAILED), 10, Optional.empty()).jobs()).isEmpty();
+        }
+
+        @Test
+        void pagingCoversEveryJobExactlyOnce() {
+            for (int total : new int[] {7, 6}) {
+                String owner = "pager-" + total;
+                List<JobId> submittedNewestFirst = new ArrayList<>();
+                for (int i = 0; i < total; i++) {
+                    submittedNewestFirst.add(0, submitted(owner, T0.plusMillis(i)).id());
+                }
+                submitted("someone-else", T0);
+
+                List<JobId> seen = new ArrayList<>();
+                Optional<Long> cursor = Optional.empty();
+                int pages = 0;
+                do {
+                    JobPage page = store.list(owner, Optional.empty(), 3, cursor);
+                    assertThat(page.jobs()).hasSizeLessThanOrEqualTo(3).isNotEmpty();
+                    page.jobs().forEach(j -> seen.add(j.id()));
+                    cursor = page.nextCursor();
+                    pages++;
+                } while (cursor.isPresent() && pages < 10);
+
+                assertThat(seen).as("%d jobs in pages of 3", total).isEqualTo(submittedNewestFirst);
+                assertThat(pages).isEqualTo((total + 2) / 3);
+            }
+        }
+
+        @Test
+        void ownersSeeOnlyTheirOwnJobs() {
+            Job alices = submitted("alice", T0);
+            Job bobs = submitted("bob", T0);
+
+            assertThat(store.list("alice", Optional.empty(), 10, Optional.empty()).jobs()).containsExactly(alices);
+            assertThat(store.list("bob", Optional.empty(), 10, Optional.empty()).jobs()).containsExactly(bobs);
+            assertThat(store.list("carol", Optional.empty(), 10, Optional.empty()).jobs()).isEmpty();
+        }
+
+        // ---- idempotency
+
+        @Test
+        void sameKeyAndSameRequestReplaysTheEarlierJob() {
+            IdempotencyKey key = new IdempotencyKey("order-42", "hash-a");
+            Job first = aQueuedJob("alice", T0);
+            Job retry = aQueuedJob("alice", T0.plusSeconds(1));
+
+            assertThat(store.submit(first, Optional.of(key))).isEqualTo(new SubmitOutcome.Created(first));
+            assertThat(store.submit(retry, Optional.of(key))).isEqualTo(new SubmitOutcome.Replayed(first));
+
+            assertThat(store.find(retry.id())).isEmpty();
+            assertThat(countRows("jp_job")).isEqualTo(1);
+            assertThat(countRows("jp_job_event")).isEqualTo(1);
+        }
+
+        @Test
+        void sameKeyWithAnotherRequestIsAConflict() {
+            Job first = aQueuedJob("alice", T0);
+            store.submit(first, Optional.of(new IdempotencyKey("order-42", "hash-a")));
+
+            SubmitOutcome outcome = store.submit(aQueuedJob("alice", T0),
+                    Optional.of(new IdempotencyKey("order-42", "hash-b")));
+
+            assertThat(outcome).isEqualTo(new SubmitOutcome.KeyConflict(first));
+            assertThat(countRows("jp_job")).isEqualTo(1);
+        }
+
+        @Test
+        void theSameKeyOfAnotherOwnerIsIndependent() {
+            IdempotencyKey key = new IdempotencyKey("order-42", "hash-a");
+            Job alices = aQueuedJob("alice", T0);
+            Job bobs = aQueuedJob("bob", T0);
+
+            store.submit(alices, Optional.of(key));
+
+            assertThat(store.submit(bobs, Optional.of(key))).isEqualTo(new SubmitOutcome.Created(bobs));
+            assertThat(countRows("jp_job")).isEqualTo(2);
+        }
+
+        // ---- claims and leases
+
+        @Test
+        void claimNextClaimsTheOldestQueuedJobFirst() {
+            Job oldest = submitted("alice", T0);
+            Job younger = submitted("bob", T0.plusMillis(1));
+            Instant now = T0.plusSeconds(2);
+
+            Change claimed = store.claimNext("node-1", now, now.plus(LEASE)).orElseThrow();
+
+            assertThat(claimed.job().id()).isEqualTo(oldest.id());
+            assertThat(claimed.job().state()).isEqualTo(JobState.RUNNING);
+            assertThat(claimed.job().startedAt()).isEqualTo(now);
+            assertThat(claimed.event()).contains(new JobEvent(oldest.id(), 2, EventKind.STATE, JobState.RUNNING,
+                    Progress.none(), now, null, null));
+            assertThat(store.find(oldest.id())).contains(claimed.job());
+            assertThat(allEvents(oldest.id())).last().isEqualTo(claimed.event().orElseThrow());
+
+            assertThat(store.claimNext("node-1", now, now.plus(LEASE)).orElseThrow().job().id())
+                    .isEqualTo(younger.id());
+            assertThat(store.claimNext("node-1", now, now.plus(LEASE))).isEmpty();
+        }
+
+        @Test
+        void claimNextAnswersEmptyWhenNothingIsQueued() {
+            assertThat(store.claimNext("node-1", T0, T0.plus(LEASE))).isEmpty();
+
+            Job cancelled = submitted("alice", T0);
+            store.update(cancelled.id(), T0, j -> Optional.of(j.cancel(T0)));
+
+            assertThat(store.claimNext("node-1", T0, T0.plus(LEASE))).isEmpty();
+        }
+
+        @Test
+        @Timeout(60)
+        void concurrentClaimsNeverClaimTheSameJob() throws Exception {
+            List<JobId> queued = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                queued.add(submitted("alice", T0.plusMillis(i)).id());
+            }
+            List<JobId> claimed = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService threads = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<Integer>> workers = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    String node = "node-" + t;
+                    Callable<Integer> worker = () -> {
+                        go.await();
+                        int mine = 0;
+                        for (Optional<Change> c = store.claimNext(node, T0, FAR); c.isPresent();
+                             c = store.claimNext(node, T0, FAR)) {
+                            claimed.add(c.get().job().id());
+                            mine++;
+                        }
+                        return mine;
+                    };
+                    workers.add(threads.submit(worker));
+                }
+                go.countDown();
+                int total = 0;
+                for (Future<Integer> w : workers) {
+                    total += w.get(50, TimeUnit.SECONDS);
+                }
+                assertThat(total).isEqualTo(20);
+            } finally {
+                threads.shutdownNow();
+            }
+
+            assertThat(claimed).hasSize(20).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(queued);
+            for (JobId id : queued) {
+                assertThat(allEvents(id)).extracting(JobEvent::state).containsExactly(JobState.QUEUED, JobState.RUNNING);
+            }
+        }
+
+        @Test
+        void atStartUpOrphansAreTheNodesOwnRunningJobsAndJobsWithAnExpiredLease() {
+            Job mineLive = submitted("alice", T0);
+            Job othersExpired = submitted("alice", T0.plusMillis(1));
+            Job othersLive = submitted("alice", T0.plusMillis(2));
+            Job othersExpiredButFinished = submitted("alice", T0.plusMillis(3));
+            store.claimNext("node-1", T0, T0.plusSeconds(60));
+            store.claimNext("node-2", T0, T0.plusSeconds(5));
+            store.claimNext("node-2", T0, T0.plusSeconds(60));
+            store.claimNext("node-2", T0, T0.plusSeconds(5));
+            store.update(othersExpiredButFinished.id(), T0, j -> Optional.of(j.succeed(Map.of(), T0)));
+            submitted("alice", T0.plusMillis(4));
+
+            assertThat(store.orphans(Optional.of("node-1"), T0.plusSeconds(10)))
+                    .containsExactlyInAnyOrder(mineLive.id(), othersExpired.id());
+            assertThat(store.orphans(Optional.of("node-3"), T0.plusSeconds(1))).isEmpty();
+            assertThat(store.orphans(Optional.of("node-3"), T0.plusSeconds(61)))
+                    .containsExactlyInAnyOrder(mineLive.id(), othersExpired.id(), othersLive.id());
+            assertThat(othersLive.id()).isNotIn(store.orphans(Optional.of("node-1"), T0.plusSeconds(10)));
+        }
+
+        @Test
+        void withoutANodeOrphansAreOnlyJobsWithAnExpiredLease() {
+            Job mineLive = submitted("alice", T0);
+            Job othersExpired = submitted("alice", T0.plusMillis(1));
+            store.claimNext("node-1", T0, T0.plusSeconds(60));
+            store.claimNext("node-2", T0, T0.plusSeconds(5));
+
+            assertThat(store.orphans(Optional.empty(), T0.plusSeconds(1))).isEmpty();
+            assertThat(store.orphans(Optional.empty(), T0.plusSeconds(10))).containsExactly(othersExpired.id());
+            assertThat(store.orphans(Optional.empty(), T0.plusSeconds(61)))
+                    .containsExactlyInAnyOrder(mineLive.id(), othersExpired.id());
+        }
+
+        @Test
+        void renewLeasesExtendsTheLeasesOfTheNodesOwnJobs() {
+            Job renewed = submitted("alice", T0);
+            Job notMine = submitted("alice", T0.plusMillis(1));
+            store.claimNext("node-2", T0, T0.plusSeconds(5));
+            store.claimNext("node-3", T0, T0.plusSeconds(5));
+
+            store.renewLeases("node-2", List.of(renewed.id(), notMine.id()), T0.plusSeconds(120));
+            store.renewLeases("node-2", List.of(), T0.plusSeconds(999));
+
+            assertThat(store.orphans(Optional.empty(), T0.plusSeconds(10))).containsExactly(notMine.id());
+            assertThat(store.orphans(Optional.empty(), T0.plusSeconds(121)))
+                    .containsExactlyInAnyOrder(renewed.id(), notMine.id());
+        }
+
+        // ---- helpers
+
+        Job submitted(String owner, Instant createdAt) {
+            Job job = aQueuedJob(owner, createdAt);
+            assertThat(store.submit(job, Optional.empty())).isInstanceOf(SubmitOutcome.Created.class);
+            return job;
+        }
+
+        /** A job with events 1..6: QUEUED, RUNNING, three PROGRESS, SUCCEEDED. */
+        Job jobWithSixEvents() {
+            Job job = submitted("alice", T0);
+            store.claimNext("node-1", T0, T0.plus(LEASE));
+            for (int i = 1; i <= 3; i++) {
+                Progress p = new Progress(i, 3, "step " + i);
+                store.update(job.id(), T0.plusMillis(i), j -> j.report(p)).orElseThrow();
+            }
+            store.update(job.id(), T0.plusMillis(9), j -> Optional.of(j.succeed(Map.of(), T0.plusMillis(9))));
+            return job;
+        }
+
+        List<JobEvent> allEvents(JobId id) {
+            return store.eventsAfter(id, 0, Long.MAX_VALUE, 10_000);
+        }
+
+        long countRows(String table) {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                rs.next();
+                return rs.getLong(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static Job aQueuedJob(String owner, Instant createdAt) {
+        return Job.submit(JobId.random(), "steps", "a job", owner, Map.of("count", 3L), createdAt);
+    }
+}
