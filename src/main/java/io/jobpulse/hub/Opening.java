@@ -2,6 +2,9 @@ package io.jobpulse.hub;
 
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
+import io.jobpulse.protocol.JobJson;
+import io.jobpulse.protocol.ServerMessage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +16,15 @@ public record Opening(Job job, boolean resumed, List<JobEvent> replay) {
 
     public Opening {
         replay = List.copyOf(replay);
+    }
+
+    /** What a transport sends first: {@code subscribed}, then the snapshot or the replayed events. */
+    public List<ServerMessage> messages() {
+        List<ServerMessage> messages = new ArrayList<>();
+        messages.add(new ServerMessage.Subscribed(job.id().value(), resumed));
+        snapshot().ifPresent(s -> messages.add(new ServerMessage.Snapshot(JobJson.view(s))));
+        replay.forEach(e -> messages.add(new ServerMessage.Event(JobJson.eventText(e))));
+        return messages;
     }
 
     public Optional<Job> snapshot() {

@@ -8,6 +8,7 @@ import io.jobpulse.store.JdbcJobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -61,7 +62,18 @@ public class WatchService {
         hub.remove(subscription);
     }
 
-    private Opening opening(Job now, OptionalLong since) {
+    /** The job, if the id is well-formed, the token grants it and it exists; empty otherwise (all alike). */
+    public Optional<Job> authorize(String jobText, String token) {
+        return JobId.parse(jobText).filter(j -> tokens.grants(token, j)).flatMap(store::find);
+    }
+
+    /** Registers a one-shot wait for the first event after these {@code seq}s (see {@link ChangeWait}). */
+    public ChangeWait awaitChange(Map<JobId, Long> after, Runnable onChange) {
+        return ChangeWait.register(hub, this::history, after, onChange);
+    }
+
+    /** Replay of the events after {@code since} when all are stored and at most {@link #MAX_REPLAY}; else a snapshot. */
+    public Opening opening(Job now, OptionalLong since) {
         if (since.isPresent() && since.getAsLong() <= now.seq() && now.seq() - since.getAsLong() <= MAX_REPLAY) {
             List<JobEvent> replay = store.eventsAfter(now.id(), since.getAsLong(), now.seq(), MAX_REPLAY);
             if (replay.size() == now.seq() - since.getAsLong()) {

@@ -1,6 +1,8 @@
 package io.jobpulse.rest;
 
 import io.jobpulse.config.JobPulseConfig;
+import io.jobpulse.fallback.LongPoller;
+import io.jobpulse.hub.WatchService;
 import io.jobpulse.execution.CancelOutcome;
 import io.jobpulse.execution.InvalidParametersException;
 import io.jobpulse.execution.JobService;
@@ -29,22 +31,27 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@code /api/jobs}: submit, read, list and cancel the caller's jobs, and read their event logs. See docs/api.md. */
 @Path("jobs")
 @RequestScoped
-@Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
 
@@ -58,11 +65,18 @@ public class JobsResource {
     WatchTokens tokens;
     @Inject
     JobPulseConfig config;
+    @Inject
+    WatchService watching;
+    @Inject
+    ApiClientAuthenticator authenticator;
+    @Inject
+    LongPoller poller;
     @Context
     SecurityContext security;
     @Context
     UriInfo uri;
 
+    @Authenticated
     @POST
     public Response submit(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         JsonObject request = RequestBodies.jsonObject(body, config.maxBodyBytes());
@@ -101,12 +115,14 @@ public class JobsResource {
                 .build();
     }
 
+    @Authenticated
     @GET
     @Path("{id}")
     public String get(@PathParam("id") String id) {
         return ownerView(owned(id)).toString();
     }
 
+    @Authenticated
     @GET
     public String list(@QueryParam("state") String state, @QueryParam("limit") String limit,
                        @QueryParam("cursor") String cursor) {
@@ -122,6 +138,7 @@ public class JobsResource {
                 .build());
     }
 
+    @Authenticated
     @POST
     @Path("{id}/cancel")
     public Response cancel(@PathParam("id") String id) {
@@ -134,19 +151,37 @@ public class JobsResource {
         return Response.accepted(ownerView(job).toString()).type(MediaType.APPLICATION_JSON).build();
     }
 
+    /**
+     * The stored events after {@code since}. Authorised by the owner's API key or, for browsers, the job's watch token
+     * ({@code token}). With {@code wait} (at most 60 s) a long poll: held until there is an event after
+     * {@code since}, or the wait ends with an empty list.
+     */
     @GET
     @Path("{id}/events")
-    public String events(@PathParam("id") String id, @QueryParam("since") String since,
-                         @QueryParam("limit") String limit) {
-        Job job = owned(id);
+    public void events(@PathParam("id") String id, @QueryParam("since") String since,
+                       @QueryParam("limit") String limit, @QueryParam("wait") String wait,
+                       @QueryParam("token") String token, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                       @Suspended AsyncResponse async) {
+        Job job = token != null ? watching.authorize(id, token).orElseThrow(ApiProblem::notFound)
+                : JobId.parse(id).flatMap(jobId -> jobs.find(authenticator.authenticate(authorization), jobId))
+                        .orElseThrow(ApiProblem::notFound);
         long after = since == null ? 0 : longParam("since", since);
         int max = limit == null ? JobService.MAX_EVENTS_PER_READ : intParam("limit", limit, 1, JobService.MAX_EVENTS_PER_READ);
-        List<JobEvent> events = jobs.eventsAfter(job.id(), after, max);
+        Duration hold = LongPoller.waitParam(wait);
+        Supplier<Optional<String>> attempt = () -> {
+            List<JobEvent> events = jobs.eventsAfter(job.id(), after, max);
+            return events.isEmpty() ? Optional.empty() : Optional.of(eventsBody(job.id(), events));
+        };
+        Map<JobId, Long> waitable = job.state().isTerminal() ? Map.of() : Map.of(job.id(), after);
+        poller.answer(async, hold, waitable, attempt.get(), attempt, () -> eventsBody(job.id(), List.of()));
+    }
+
+    private String eventsBody(JobId id, List<JobEvent> events) {
         JsonArrayBuilder items = Json.createArrayBuilder();
         events.forEach(e -> items.add(JobJson.event(e)));
         return JsonMaps.write(Json.createObjectBuilder()
-                .add("job", job.id().value())
-                .add("seq", job.seq())
+                .add("job", id.value())
+                .add("seq", jobs.find(id).map(Job::seq).orElse(0L))
                 .add("events", items)
                 .build());
     }

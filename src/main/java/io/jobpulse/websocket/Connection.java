@@ -8,7 +8,6 @@ import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.protocol.ClientMessage;
 import io.jobpulse.protocol.ErrorCode;
-import io.jobpulse.protocol.JobJson;
 import io.jobpulse.protocol.ServerMessage;
 import io.jobpulse.store.StoreException;
 import java.util.List;
@@ -60,7 +59,7 @@ final class Connection implements Watcher {
         }
         Optional<Subscription> started;
         try {
-            started = watching.watch(s.job(), s.token(), s.since(), this, opening -> sendOpening(s.job(), opening));
+            started = watching.watch(s.job(), s.token(), s.since(), this, this::sendOpening);
         } catch (StoreException e) {
             LOG.log(Level.WARNING, e, () -> "Subscribe failed");
             outbox.send(new ServerMessage.Error(s.job(), ErrorCode.UNAVAILABLE, "the job store is unavailable, try again"));
@@ -76,12 +75,8 @@ final class Connection implements Watcher {
         }
     }
 
-    private void sendOpening(String job, Opening opening) {
-        outbox.send(new ServerMessage.Subscribed(job, opening.resumed()));
-        opening.snapshot().ifPresent(snapshot -> outbox.send(new ServerMessage.Snapshot(JobJson.view(snapshot))));
-        for (JobEvent event : opening.replay()) {
-            outbox.send(new ServerMessage.Event(JobJson.eventText(event)));
-        }
+    private void sendOpening(Opening opening) {
+        opening.messages().forEach(outbox::send);
     }
 
     private void unsubscribe(String job) {
