@@ -33,14 +33,22 @@ final class PayaraMicroProcess implements AutoCloseable {
 
     /** Starts Payara Micro with the built WAR and these {@code -D} settings, and waits until the API answers. */
     static PayaraMicroProcess start(Path workDir, List<String> systemProperties) throws Exception {
+        return start(workDir, systemProperties, freePort());
+    }
+
+    /** A port nobody listens on now. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts on a given port, e.g. the port of an earlier run, so that a page open in a browser finds it again. */
+    static PayaraMicroProcess start(Path workDir, List<String> systemProperties, int port) throws Exception {
         String jar = System.getProperty("payara.microJar");
         String war = System.getProperty("jobpulse.war");
         if (jar == null || war == null) {
             throw new IllegalStateException("payara.microJar and jobpulse.war must be set (run through mvn verify)");
-        }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -52,6 +60,10 @@ final class PayaraMicroProcess implements AutoCloseable {
         PayaraMicroProcess server = new PayaraMicroProcess(process, port, log);
         server.awaitReady();
         return server;
+    }
+
+    int port() {
+        return port;
     }
 
     URI base() {
