@@ -8,12 +8,12 @@ import io.jobpulse.job.JobId;
 import io.jobpulse.store.Change;
 import io.jobpulse.store.JdbcJobStore;
 import io.jobpulse.store.StoreException;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -49,9 +50,14 @@ public class JobScheduler {
     @Inject
     JobTypeRegistry types;
     @Inject
-    JobLauncher launcher;
-    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
-    ManagedScheduledExecutorService timer;
+    Instance<JobLauncher> ejbLauncher;
+    @Inject
+    ExecutorJobLauncher ownLauncher;
+    @Inject
+    ContainerExecutors executors;
+
+    private JobLauncher launcher;
+    private ScheduledExecutorService timer;
 
     private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
     private Semaphore slots;
@@ -60,6 +66,9 @@ public class JobScheduler {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object contextStarted) {
         slots = new Semaphore(config.maxRunningJobs());
+        // the EJB launcher is a bean only where there is an EJB container; elsewhere JobPulse's own executor
+        launcher = ejbLauncher.isResolvable() ? ejbLauncher.get() : ownLauncher;
+        timer = executors.scheduler();
         failOrphans(Optional.of(config.nodeId()));
         Duration period = config.lease().dividedBy(3);
         housekeeping = timer.scheduleWithFixedDelay(this::housekeeping, period.toMillis(), period.toMillis(),

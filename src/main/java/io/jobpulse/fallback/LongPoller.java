@@ -3,8 +3,7 @@ package io.jobpulse.fallback;
 import io.jobpulse.hub.ChangeWait;
 import io.jobpulse.hub.WatchService;
 import io.jobpulse.job.JobId;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -28,8 +27,8 @@ public class LongPoller {
 
     @Inject
     WatchService watching;
-    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
-    ManagedExecutorService executor;
+    @Inject
+    ContainerExecutors executors;
 
     /**
      * Answers at once with {@code now} when it has something (or there is nothing to wait for); otherwise with what
@@ -43,7 +42,7 @@ public class LongPoller {
             return;
         }
         ChangeWait change = watching.awaitChange(after,
-                () -> executor.execute(() -> async.resume(json(attempt.get().orElseGet(empty)))));
+                () -> executors.tasks().execute(() -> async.resume(json(attempt.get().orElseGet(empty)))));
         async.register((jakarta.ws.rs.container.CompletionCallback) failure -> change.cancel());
         async.setTimeoutHandler(timedOut -> {
             change.cancel();

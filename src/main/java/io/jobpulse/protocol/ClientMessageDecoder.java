@@ -24,6 +24,8 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
     private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
     static final int MAX_FIELD_LENGTH = 512;
+    /** Largest client message in UTF-8 bytes (after reassembly of fragments); larger ones close with 1009. */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
     @Override
     public boolean willDecode(String text) {
@@ -32,6 +34,9 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
     @Override
     public ClientMessage decode(String text) throws DecodeException {
+        if (overSizeLimit(text)) {
+            throw new MessageTooBigException();
+        }
         JsonObject message = parse(text);
         JsonValue type = message.get("type");
         if (!(type instanceof JsonString typeName)) {
@@ -77,6 +82,20 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
     private static ClientMessage.Invalid invalid(String type, JsonObject message, String reason) {
         return new ClientMessage.Invalid(type, string(message, "job"), reason);
+    }
+
+    /** Whether the text is over {@link #MAX_MESSAGE_BYTES} in UTF-8, counted without encoding it. */
+    static boolean overSizeLimit(String text) {
+        if (text.length() > MAX_MESSAGE_BYTES) {
+            return true;
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            // a surrogate pair is 4 bytes, 2 per char
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes > MAX_MESSAGE_BYTES;
     }
 
     private static String string(JsonObject message, String field) {

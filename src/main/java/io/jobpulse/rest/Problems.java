@@ -23,7 +23,7 @@ final class Problems {
         if (extra != null) {
             extra.forEach(body::add);
         }
-        Response.ResponseBuilder response = Response.status(status).type(MEDIA_TYPE).entity(JsonMaps.write(body.build()));
+        Response.ResponseBuilder response = Response.status(status, title).type(MEDIA_TYPE).entity(JsonMaps.write(body.build()));
         if (status == 401) {
             response.header("WWW-Authenticate", "Bearer realm=\"jobpulse\"");
         }

@@ -4,6 +4,7 @@ import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.hub.WatchService;
 import io.jobpulse.protocol.ClientMessage;
 import io.jobpulse.protocol.ClientMessageDecoder;
+import io.jobpulse.protocol.MessageTooBigException;
 import io.jobpulse.protocol.ServerMessageEncoder;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -27,12 +28,13 @@ import java.util.logging.Logger;
 @ServerEndpoint(value = "/ws",
         subprotocols = JobPulseEndpoint.SUBPROTOCOL,
         encoders = ServerMessageEncoder.class,
-        decoders = ClientMessageDecoder.class)
+        decoders = ClientMessageDecoder.class,
+        configurator = CdiEndpointConfigurator.class)
 public class JobPulseEndpoint {
 
     public static final String SUBPROTOCOL = "jobpulse.v1";
     /** Largest text message accepted (after reassembly of fragments); larger ones close the connection with 1009. */
-    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    public static final int MAX_MESSAGE_BYTES = ClientMessageDecoder.MAX_MESSAGE_BYTES;
 
     private static final Logger LOG = Logger.getLogger(JobPulseEndpoint.class.getName());
 
@@ -75,7 +77,10 @@ public class JobPulseEndpoint {
 
     @OnError
     public void error(Session session, Throwable failure) {
-        if (failure instanceof DecodeException) {
+        if (failure instanceof MessageTooBigException) {
+            // Undertow (WildFly) does not enforce maxMessageSize on text messages; the decoder does
+            close(session, new CloseReason(CloseCodes.TOO_BIG, failure.getMessage()));
+        } else if (failure instanceof DecodeException) {
             close(session, new CloseReason(CloseCodes.NOT_CONSISTENT, reason(failure.getMessage())));
         } else if (failure instanceof IOException) {
             LOG.log(Level.FINE, failure, () -> "WebSocket session " + session.getId() + " I/O error");

@@ -2,8 +2,7 @@ package io.jobpulse.websocket;
 
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.protocol.AppCloseCode;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -31,15 +30,15 @@ public class OpenSessions {
 
     @Inject
     JobPulseConfig config;
-    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
-    ManagedScheduledExecutorService timer;
+    @Inject
+    ContainerExecutors executors;
 
     private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
     private ScheduledFuture<?> idleSweep;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object contextStarted) {
         long period = Math.max(250, config.idleTimeout().toMillis() / 4);
-        idleSweep = timer.scheduleWithFixedDelay(this::closeIdle, period, period, TimeUnit.MILLISECONDS);
+        idleSweep = executors.scheduler().scheduleWithFixedDelay(this::closeIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
     void add(Session session, Connection connection) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -160,6 +162,32 @@ class BrowserIT {
         browser.waiting(JOB_TIMEOUT).until(d -> d.findElement(By.id("detail-error")).isDisplayed());
         assertThat(driver().findElement(By.id("detail-error-kind")).getText()).isEqualTo("interrupted");
         browser.screenshot("after-restart");
+    }
+
+    /**
+     * A proxy that refuses the WebSocket upgrade looks to a page like a WebSocket that errors and closes with 1006
+     * before it opens. Chromium's request blocking does not apply to WebSocket handshakes, so the test puts exactly
+     * that WebSocket in the page, before the page's own scripts run.
+     */
+    @Test
+    @Order(6)
+    void fallsBackToServerSentEventsByItselfWhenWebSocketCannotConnect() throws Exception {
+        ChromeDriver chrome = (ChromeDriver) driver();
+        Map<String, Object> script = chrome.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "window.WebSocket = class BlockedWebSocket {"
+                        + " constructor(url, protocol) { this.url = url; this.readyState = 0;"
+                        + "   setTimeout(() => { this.readyState = 3; if (this.onerror) this.onerror(new Event('error'));"
+                        + "     if (this.onclose) this.onclose({code: 1006, reason: '', wasClean: false}); }, 50); }"
+                        + " send() { throw new Error('not open'); } close() { } };"));
+        try {
+            open("");
+            String id = submitSteps(8, 250, null);
+            assertRose(watchProgress(id, Set.of("SUCCEEDED"), null), 8);
+            assertThat(transport()).as("chosen automatically after the WebSocket failed").isEqualTo("sse");
+        } finally {
+            chrome.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument",
+                    Map.of("identifier", script.get("identifier")));
+        }
     }
 
     // ---- page helpers ----

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +46,18 @@ final class PayaraMicroProcess implements AutoCloseable {
 
     /** Starts on a given port, e.g. the port of an earlier run, so that a page open in a browser finds it again. */
     static PayaraMicroProcess start(Path workDir, List<String> systemProperties, int port) throws Exception {
+        return start(workDir, systemProperties, Map.of(), List.of(), port);
+    }
+
+    /** Starts with extra environment variables and Payara Micro options (e.g. --addlibs, --postbootcommandfile). */
+    static PayaraMicroProcess start(Path workDir, List<String> systemProperties, Map<String, String> environment,
+                                    List<String> microOptions) throws Exception {
+        return start(workDir, systemProperties, environment, microOptions, freePort());
+    }
+
+    private static PayaraMicroProcess start(Path workDir, List<String> systemProperties,
+                                            Map<String, String> environment, List<String> microOptions, int port)
+            throws Exception {
         String jar = System.getProperty("payara.microJar");
         String war = System.getProperty("jobpulse.war");
         if (jar == null || war == null) {
@@ -55,8 +68,11 @@ final class PayaraMicroProcess implements AutoCloseable {
         command.addAll(systemProperties);
         command.addAll(List.of("-jar", jar, "--deploy", war, "--contextroot", "jobpulse", "--port",
                 String.valueOf(port), "--nocluster", "--rootdir", Files.createTempDirectory(workDir, "payara-root-").toString()));
+        command.addAll(microOptions);
         Path log = Files.createTempFile(workDir, "payara-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         PayaraMicroProcess server = new PayaraMicroProcess(process, port, log);
         server.awaitReady();
         return server;
@@ -98,24 +114,28 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     private void awaitReady() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String last = "no answer yet";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("Payara Micro exited with " + process.exitValue() + "; log: " + log());
             }
+            // a new client each time: a connection stuck during start-up must not hold the next attempt
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             try {
                 HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base().resolve("api/job-types"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
+                last = "HTTP " + response.statusCode();
             } catch (IOException notYet) {
-                // not listening yet
+                last = notYet.toString();
             }
             Thread.sleep(500);
         }
         kill();
-        throw new AssertionError("Payara Micro did not serve JobPulse within " + START_TIMEOUT + "; log: " + log);
+        throw new AssertionError("Payara Micro did not serve JobPulse on port " + port + " within " + START_TIMEOUT
+                + " (last attempt: " + last + "); log: " + log);
     }
 }

@@ -217,6 +217,27 @@ class ClientMessageDecoderTest {
         assertThatExceptionOfType(DecodeException.class).isThrownBy(() -> decode(text));
     }
 
+    // --- size limit (Undertow delivers text messages of any size to the decoder) ---
+
+    @Test
+    void messageOverTheSizeLimitIsTooBig() {
+        String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(70 * 1024) + "\"}";
+
+        assertThatExceptionOfType(MessageTooBigException.class).isThrownBy(() -> decode(text));
+    }
+
+    @Test
+    void sizeLimitCountsUtf8Bytes() {
+        int limit = ClientMessageDecoder.MAX_MESSAGE_BYTES;
+        assertThat(ClientMessageDecoder.overSizeLimit("x".repeat(limit))).isFalse();
+        assertThat(ClientMessageDecoder.overSizeLimit("x".repeat(limit + 1))).isTrue();
+        assertThat(ClientMessageDecoder.overSizeLimit("\u00e9".repeat(limit / 2))).isFalse();
+        assertThat(ClientMessageDecoder.overSizeLimit("\u00e9".repeat(limit / 2 + 1))).isTrue();
+        assertThat(ClientMessageDecoder.overSizeLimit("\u20ac".repeat(limit / 3 + 1))).isTrue();
+        assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4))).isFalse();
+        assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4) + "x")).isTrue();
+    }
+
     @Test
     void willDecodeAnyText() {
         assertThat(decoder.willDecode("{}")).isTrue();

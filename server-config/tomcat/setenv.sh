@@ -1,0 +1,18 @@
+# JobPulse on Apache Tomcat 10.1 / 11: copy to $CATALINA_BASE/bin/setenv.sh (catalina.sh reads it at every start).
+# The integration tests (mvn verify -Ptomcat) read this file too and start Tomcat with the options it sets.
+
+# permessage-deflate: off. Tomcat (10.1, 11) offers it to every client and has no switch for it any more (the
+# old -Dorg.apache.tomcat.websocket.DISABLE_BUILTIN_EXTENSIONS was removed in 10.1.0-M9); JobPulse's endpoint
+# itself negotiates no extension, on every server.
+
+# Heap: JobPulse itself needs little; size it for the jobs you run and the open connections
+# (about 150 KB per open WebSocket, see the README). Stop the JVM on OutOfMemoryError so a supervisor restarts it.
+CATALINA_OPTS="$CATALINA_OPTS ${JOBPULSE_HEAP:--Xmx1g} -XX:+ExitOnOutOfMemoryError"
+
+# JobPulse's settings (the main README's configuration table): any jobpulse.* key as -D here, or as an environment
+# variable of the Tomcat process (JOBPULSE_API_KEYS, JOBPULSE_TOKEN_SECRET: better for secrets, -D shows in ps).
+# Examples:
+#   JOBPULSE_OPTS="$JOBPULSE_OPTS -Djobpulse.datasource=java:comp/env/jdbc/jobpulse"   (with jobpulse-postgresql.xml)
+#   JOBPULSE_OPTS="$JOBPULSE_OPTS -Djobpulse.max-running-jobs=4 -Djobpulse.node-id=node-1"
+#   JOBPULSE_OPTS="$JOBPULSE_OPTS -Djobpulse.allowed-origins=https://app.example.com"
+CATALINA_OPTS="$CATALINA_OPTS ${JOBPULSE_OPTS:-}"
