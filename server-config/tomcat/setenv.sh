@@ -16,3 +16,6 @@ CATALINA_OPTS="$CATALINA_OPTS ${JOBPULSE_HEAP:--Xmx1g} -XX:+ExitOnOutOfMemoryErr
 #   JOBPULSE_OPTS="$JOBPULSE_OPTS -Djobpulse.max-running-jobs=4 -Djobpulse.node-id=node-1"
 #   JOBPULSE_OPTS="$JOBPULSE_OPTS -Djobpulse.allowed-origins=https://app.example.com"
 CATALINA_OPTS="$CATALINA_OPTS ${JOBPULSE_OPTS:-}"
+
+# Let ${NAME} in the configuration files (jobpulse-postgresql.xml) read environment variables too.
+CATALINA_OPTS="$CATALINA_OPTS -Dorg.apache.tomcat.util.digester.PROPERTY_SOURCE=org.apache.tomcat.util.digester.EnvironmentPropertySource"

@@ -1,0 +1,135 @@
+package io.jobpulse.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A Tomcat this test starts itself with {@code catalina.sh run}: the Tomcat the tomcat profile unpacked (with
+ * server-config/tomcat applied) as CATALINA_HOME, and a CATALINA_BASE of its own that gets the WAR, extra context
+ * files and libraries, on a free port.
+ */
+final class TomcatProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private TomcatProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * @param contexts  files for conf/Catalina/localhost (e.g. jobpulse.xml)
+     * @param libraries jars for lib/
+     */
+    static TomcatProcess start(Path catalinaHome, Path war, Map<String, Path> contexts, List<Path> libraries,
+                               String jvmOptions, Map<String, String> environment, Path workDir) throws Exception {
+        Path base = Files.createTempDirectory(workDir, "catalina-base-");
+        copyTree(catalinaHome.resolve("conf"), base.resolve("conf"));
+        int port = PayaraMicroProcess.freePort();
+        Path properties = base.resolve("conf").resolve("catalina.properties");
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(properties)) {
+            if (!line.startsWith("tomcat.http.port") && !line.startsWith("tomcat.shutdown.port")) {
+                lines.add(line);
+            }
+        }
+        lines.add("tomcat.http.port=" + port);
+        lines.add("tomcat.shutdown.port=-1");
+        Files.write(properties, lines);
+        Path contextDir = Files.createDirectories(base.resolve("conf").resolve("Catalina").resolve("localhost"));
+        for (Map.Entry<String, Path> context : contexts.entrySet()) {
+            Files.copy(context.getValue(), contextDir.resolve(context.getKey()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path lib = Files.createDirectories(base.resolve("lib"));
+        for (Path library : libraries) {
+            Files.copy(library, lib.resolve(library.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.copy(war, Files.createDirectories(base.resolve("webapps")).resolve("jobpulse.war"));
+        for (String dir : List.of("logs", "temp", "work")) {
+            Files.createDirectories(base.resolve(dir));
+        }
+        Path log = Files.createTempFile(workDir, "tomcat-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(catalinaHome.resolve("bin").resolve("catalina.sh").toString(), "run")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        builder.environment().put("CATALINA_HOME", catalinaHome.toString());
+        builder.environment().put("CATALINA_BASE", base.toString());
+        builder.environment().put("CATALINA_OPTS", jvmOptions);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        TomcatProcess tomcat = new TomcatProcess(builder.start(), port, log);
+        tomcat.awaitReady();
+        return tomcat;
+    }
+
+    URI base() {
+        return URI.create("http://127.0.0.1:" + port + "/jobpulse/");
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String last = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("Tomcat exited with " + process.exitValue() + "; log: " + log());
+            }
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base().resolve("api/job-types"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + response.statusCode();
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            }
+            Thread.sleep(500);
+        }
+        close();
+        throw new AssertionError("Tomcat did not serve JobPulse on port " + port + " within " + START_TIMEOUT
+                + " (last attempt: " + last + "); log: " + log);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
