@@ -1,25 +1,89 @@
 package io.jobpulse.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * What server-config/&lt;server&gt;/ sets and every server must show: the WebSocket handshake does not accept
- * permessage-deflate even when the client offers it (the servers accept it by default).
+ * That server-config/&lt;server&gt;/ is applied to the server under test: on every server the WebSocket handshake
+ * does not accept permessage-deflate even when the client offers it; and one setting of each server's own files,
+ * observed from outside (the other servers' tests are skipped, visibly).
  */
 class ServerConfigIT extends DeployedWar {
+
+    @Test
+    void payaraDoesNotAdvertiseItselfAsPostBootCommandsSay() {
+        assumeTrue(System.getProperty("tomcat.catalinaHome") == null && System.getProperty("jboss.home") == null,
+                "Payara only (server-config/payara/post-boot-commands.asadmin)");
+        HttpResponse<String> response = alice.get("api/job-types");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Server")).as("Server header").isEmpty();
+        assertThat(response.headers().firstValue("X-Powered-By")).as("X-Powered-By header").isEmpty();
+    }
+
+    @Test
+    void tomcatAccessLogKeepsWatchTokensOutAsServerXmlSays() throws Exception {
+        String home = System.getProperty("tomcat.catalinaHome");
+        assumeTrue(home != null, "Tomcat only (server-config/tomcat/server.xml)");
+        String marker = "marker" + ThreadLocalRandom.current().nextLong(1_000_000_000L);
+        assertThat(alice.get("api/jobs/" + marker + "/events?token=secret-" + marker).statusCode()).isEqualTo(404);
+        Path logs = Path.of(home, "logs");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> lines = List.of();
+        while (System.nanoTime() < deadline) {
+            // the valve writes buffered: its background task flushes about every 10 s
+            lines = accessLogLines(logs, marker);
+            if (!lines.isEmpty()) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(lines).as("the request is in the access log").isNotEmpty();
+        assertThat(lines).as("without its query string").noneMatch(line -> line.contains("secret-" + marker));
+    }
+
+    @Test
+    void wildflyRunsWithTheLimitsOfJobpulseCli() throws Exception {
+        String home = System.getProperty("jboss.home");
+        assumeTrue(home != null, "WildFly only (server-config/wildfly/jobpulse.cli)");
+        String controller = "remote+http://127.0.0.1:" + System.getProperty("wildfly.management-port", "9990");
+        Process cli = new ProcessBuilder(Path.of(home, "bin", "jboss-cli.sh").toString(), "-c",
+                "--controller=" + controller,
+                "--command=/subsystem=undertow/server=default-server/http-listener=default:read-attribute(name=max-connections)")
+                .redirectErrorStream(true).start();
+        cli.getOutputStream().close();
+        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as("jboss-cli finished").isTrue();
+        assertThat(output).as(output).contains("\"outcome\" => \"success\"").contains("\"result\" => 10000");
+    }
+
+    private static List<String> accessLogLines(Path logs, String marker) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("localhost_access_log")).toList()) {
+                Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> l.contains(marker)).forEach(found::add);
+            }
+        }
+        return found;
+    }
 
     @Test
     void handshakeDoesNotAcceptPermessageDeflateWhenTheClientOffersIt() throws IOException {
