@@ -51,10 +51,10 @@ final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, timeout, Duration.ofMillis(50));
     }
 
-    /** Saves a screenshot under target/browser/. */
+    /** Saves a screenshot under target/browser/&lt;server&gt;/ (payara, tomcat or wildfly: {@link ServerProcess#kind}). */
     Path screenshot(String name) throws IOException {
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-        Path target = Files.createDirectories(Path.of("target", "browser")).resolve(name + ".png");
+        Path target = Files.createDirectories(Path.of("target", "browser", ServerProcess.kind())).resolve(name + ".png");
         Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return target;
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A Payara Micro server this test starts and stops itself, for what Arquillian cannot do: stop a server in the
  * middle of a job (gracefully or by SIGKILL) and start it again on the same database.
  */
-final class PayaraMicroProcess implements AutoCloseable {
+final class PayaraMicroProcess implements ServerProcess {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
 
@@ -78,16 +78,19 @@ final class PayaraMicroProcess implements AutoCloseable {
         return server;
     }
 
-    int port() {
+    @Override
+    public int port() {
         return port;
     }
 
-    URI base() {
+    @Override
+    public URI base() {
         return URI.create("http://127.0.0.1:" + port + "/jobpulse/");
     }
 
     /** SIGTERM: the JVM runs its shutdown hooks and Payara undeploys the application. */
-    void stopGracefully() throws InterruptedException {
+    @Override
+    public void stopGracefully() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             throw new AssertionError("Payara Micro did not stop within 60 s after SIGTERM; log: " + log);
@@ -95,14 +98,16 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /** SIGKILL: a crash; nothing on the server side gets to run. */
-    void kill() throws InterruptedException {
+    @Override
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("Payara Micro did not die within 30 s after SIGKILL");
         }
     }
 
-    String log() throws IOException {
+    @Override
+    public String log() throws IOException {
         return Files.readString(log);
     }
 

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * What happens around a server's life: restarts keep every job, a graceful stop closes watchers with 1001 and
  * records running jobs as interrupted, a crash leaves nothing RUNNING after the next start, idle connections are
- * closed and pings keep them open. Starts its own Payara Micro (the WAR Maven built) three times on one database.
+ * closed and pings keep them open. Starts its own server three times on one database: the server of the failsafe
+ * execution ({@link ServerProcess}: Payara Micro, Tomcat or WildFly, with the WAR Maven built for it).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServerLifecycleIT {
@@ -29,7 +30,7 @@ class ServerLifecycleIT {
 
     @BeforeAll
     static void directories() throws Exception {
-        workDir = Files.createDirectories(Path.of("target", "lifecycle-it")).toAbsolutePath();
+        workDir = Files.createDirectories(Path.of("target", "lifecycle-it", ServerProcess.kind())).toAbsolutePath();
         Path dataDir = Files.createTempDirectory(workDir, "data-");
         settings = List.of("-Djobpulse.data-dir=" + dataDir, "-Djobpulse.api-keys=alice:" + ApiClient.ALICE,
                 "-Djobpulse.token-secret=lifecycle-test-secret-0123456789", "-Djobpulse.node-id=lifecycle-node",
@@ -39,7 +40,7 @@ class ServerLifecycleIT {
     @Test
     @Order(1)
     void gracefulStopClosesWatchersWith1001AndRecordsTheRunningJobAsInterrupted() throws Exception {
-        try (PayaraMicroProcess server = PayaraMicroProcess.start(workDir, settings)) {
+        try (ServerProcess server = ServerProcess.start(workDir, settings)) {
             ApiClient alice = new ApiClient(server.base(), ApiClient.ALICE);
             finishedJob = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":10}}").getString("id");
             alice.awaitJob(finishedJob, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(30));
@@ -59,7 +60,7 @@ class ServerLifecycleIT {
     @Test
     @Order(2)
     void restartKeepsEveryJobAndACrashLeavesNothingRunning() throws Exception {
-        try (PayaraMicroProcess server = PayaraMicroProcess.start(workDir, settings)) {
+        try (ServerProcess server = ServerProcess.start(workDir, settings)) {
             ApiClient alice = new ApiClient(server.base(), ApiClient.ALICE);
             JsonObject finished = alice.job(finishedJob);
             assertThat(finished.getString("state")).isEqualTo("SUCCEEDED");
@@ -77,7 +78,7 @@ class ServerLifecycleIT {
             alice.awaitJob(crashedJob, j -> j.getJsonObject("progress").getInt("done") >= 2, Duration.ofSeconds(30));
             server.kill();
         }
-        try (PayaraMicroProcess server = PayaraMicroProcess.start(workDir, settings)) {
+        try (ServerProcess server = ServerProcess.start(workDir, settings)) {
             ApiClient alice = new ApiClient(server.base(), ApiClient.ALICE);
             JsonObject crashed = alice.awaitJob(crashedJob, j -> !j.getString("state").equals("RUNNING"), Duration.ofSeconds(30));
             assertThat(crashed.getString("state")).isEqualTo("FAILED");

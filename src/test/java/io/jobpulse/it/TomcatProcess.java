@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * server-config/tomcat applied) as CATALINA_HOME, and a CATALINA_BASE of its own that gets the WAR, extra context
  * files and libraries, on a free port.
  */
-final class TomcatProcess implements AutoCloseable {
+final class TomcatProcess implements ServerProcess {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -40,9 +40,30 @@ final class TomcatProcess implements AutoCloseable {
      */
     static TomcatProcess start(Path catalinaHome, Path war, Map<String, Path> contexts, List<Path> libraries,
                                String jvmOptions, Map<String, String> environment, Path workDir) throws Exception {
+        return start(catalinaHome, war, contexts, libraries, jvmOptions, environment, workDir,
+                PayaraMicroProcess.freePort());
+    }
+
+    /**
+     * For {@link ServerProcess#start}: the tomcat execution's Tomcat ({@code tomcat.catalinaHome}, whose
+     * bin/setenv.sh from server-config/tomcat catalina.sh reads) and WAR ({@code jobpulse.war}) on {@code port}
+     * (0: a free one) with these JobPulse settings only.
+     */
+    static TomcatProcess start(Path workDir, List<String> systemProperties, int port) throws Exception {
+        String home = System.getProperty("tomcat.catalinaHome");
+        String war = System.getProperty("jobpulse.war");
+        if (home == null || war == null) {
+            throw new IllegalStateException("tomcat.catalinaHome and jobpulse.war must be set (mvn verify -Ptomcat)");
+        }
+        return start(Path.of(home), Path.of(war), Map.of(), List.of(), String.join(" ", systemProperties), Map.of(),
+                workDir, port == 0 ? PayaraMicroProcess.freePort() : port);
+    }
+
+    private static TomcatProcess start(Path catalinaHome, Path war, Map<String, Path> contexts, List<Path> libraries,
+                                       String jvmOptions, Map<String, String> environment, Path workDir, int port)
+            throws Exception {
         Path base = Files.createTempDirectory(workDir, "catalina-base-");
         copyTree(catalinaHome.resolve("conf"), base.resolve("conf"));
-        int port = PayaraMicroProcess.freePort();
         Path properties = base.resolve("conf").resolve("catalina.properties");
         List<String> lines = new ArrayList<>();
         for (String line : Files.readAllLines(properties)) {
@@ -78,16 +99,45 @@ final class TomcatProcess implements AutoCloseable {
         return tomcat;
     }
 
-    URI base() {
+    @Override
+    public URI base() {
         return URI.create("http://127.0.0.1:" + port + "/jobpulse/");
     }
 
-    String log() throws IOException {
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public String log() throws IOException {
         return Files.readString(log);
+    }
+
+    /** SIGTERM: catalina.sh run has exec'd the JVM, whose shutdown hook stops Catalina and the application. */
+    @Override
+    public void stopGracefully() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("Tomcat did not stop within 60 s after SIGTERM; log: " + log);
+        }
+    }
+
+    /** SIGKILL to the JVM (and anything it started): a crash. */
+    @Override
+    public void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("Tomcat did not die within 30 s after SIGKILL");
+        }
     }
 
     @Override
     public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -1,6 +1,7 @@
 package io.jobpulse.it;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A WildFly server this test starts and stops itself, on a server base directory of its own (configuration,
  * deployments, data) next to the one Arquillian manages; the built WAR is deployed by the deployment scanner.
  */
-final class WildFlyProcess implements AutoCloseable {
+final class WildFlyProcess implements ServerProcess {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
 
@@ -60,12 +62,97 @@ final class WildFlyProcess implements AutoCloseable {
         return server;
     }
 
-    URI base() {
-        return URI.create("http://127.0.0.1:" + (8080 + portOffset) + "/jobpulse/");
+    /**
+     * For {@link ServerProcess#start}: a new server base directory under {@code workDir} with the configuration of
+     * the wildfly execution's WildFly ({@code jboss.home}, server-config/wildfly/jobpulse.cli applied by the
+     * profile), its HTTP port on {@code port} (0: free ports) through a port offset, so that neither the HTTP nor the
+     * management port collides with the Arquillian-managed WildFly; these JobPulse settings only.
+     */
+    static WildFlyProcess start(Path workDir, List<String> systemProperties, int port) throws Exception {
+        String jbossHome = System.getProperty("jboss.home");
+        if (jbossHome == null) {
+            throw new IllegalStateException("jboss.home must be set (run through mvn verify -Pwildfly)");
+        }
+        Path baseDir = Files.createTempDirectory(workDir, "wildfly-base-");
+        Path configuration = Path.of(jbossHome, "standalone", "configuration");
+        try (Stream<Path> files = Files.walk(configuration)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = baseDir.resolve("configuration").resolve(configuration.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        int offset = port == 0 ? freePortOffset() : port - 8080;
+        List<String> properties = new ArrayList<>(List.of("-Djava.net.preferIPv4Stack=true"));
+        properties.addAll(systemProperties);
+        return start(baseDir, offset, properties, Map.of());
     }
 
-    String log() throws IOException {
+    /** An offset under which WildFly's default ports (HTTP 8080, HTTPS 8443, management 9990/9993) are all free. */
+    private static int freePortOffset() throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int offset = 400 + java.util.concurrent.ThreadLocalRandom.current().nextInt(20000);
+            if (free(8080 + offset) && free(8443 + offset) && free(9990 + offset) && free(9993 + offset)) {
+                return offset;
+            }
+        }
+        throw new IOException("no free WildFly port offset found");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    @Override
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + port() + "/jobpulse/");
+    }
+
+    @Override
+    public int port() {
+        return 8080 + portOffset;
+    }
+
+    @Override
+    public String log() throws IOException {
         return Files.readString(baseDir.resolve("log").resolve("server.log"));
+    }
+
+    /** SIGTERM to the JVM (its shutdown hook stops WildFly and undeploys the application), then to the script. */
+    @Override
+    public void stopGracefully() throws InterruptedException {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        for (ProcessHandle handle : all) {
+            try {
+                handle.onExit().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("WildFly did not stop within 60 s after SIGTERM; log: " + log, e);
+            }
+        }
+    }
+
+    /** SIGKILL to the JVM and the script: a crash. */
+    @Override
+    public void kill() throws InterruptedException {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle handle : all) {
+            try {
+                handle.onExit().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("WildFly did not die within 30 s after SIGKILL", e);
+            }
+        }
     }
 
     /** SIGTERM to the JVM (WildFly shuts down gracefully), then to the script; SIGKILL if either hangs. */
@@ -85,11 +172,25 @@ final class WildFlyProcess implements AutoCloseable {
         }
     }
 
+    private boolean answers() throws InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        try {
+            return http.send(java.net.http.HttpRequest.newBuilder(base().resolve("api/job-types"))
+                    .timeout(Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
     private void awaitDeployed(Path deployments) throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.exists(deployments.resolve("jobpulse.war.deployed"))) {
-                return;
+                if (answers()) {
+                    return;
+                }
             }
             if (Files.exists(deployments.resolve("jobpulse.war.failed")) || !process.isAlive()) {
                 close();
