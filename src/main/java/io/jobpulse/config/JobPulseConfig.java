@@ -29,6 +29,7 @@ public record JobPulseConfig(
         Duration idleTimeout,
         int maxSubscriptions,
         int outboxMessages,
+        boolean permessageDeflate,
         int maxBodyBytes) {
 
     private static final String DURATION = "a positive duration such as 500ms, 60s, 15m, 24h or PT24H";
@@ -52,6 +53,7 @@ public record JobPulseConfig(
                 r.get("jobpulse.ws.idle-timeout", JobPulseConfig::positiveDuration, Duration.ofSeconds(60), DURATION),
                 r.get("jobpulse.ws.max-subscriptions", JobPulseConfig::positiveInt, 1000, COUNT),
                 r.get("jobpulse.ws.outbox-messages", JobPulseConfig::positiveInt, 1000, COUNT),
+                r.get("jobpulse.ws.permessage-deflate", JobPulseConfig::strictBoolean, false, "true or false"),
                 r.get("jobpulse.rest.max-body-bytes", JobPulseConfig::positiveInt, 1024 * 1024, COUNT));
     }
 

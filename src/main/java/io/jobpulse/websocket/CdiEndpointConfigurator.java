@@ -1,5 +1,7 @@
 package io.jobpulse.websocket;
 
+import io.jobpulse.config.JobPulseConfig;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.spi.Unmanaged;
 import jakarta.websocket.Extension;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -17,12 +19,15 @@ public class CdiEndpointConfigurator extends ServerEndpointConfig.Configurator {
     }
 
     /**
-     * No extensions, so no permessage-deflate: Tomcat (since 10.1) and WildFly accept it from every client that offers
-     * it and have no server-wide switch left; JobPulse's messages are small JSON, compression costs CPU and a zlib
-     * context per connection. (Payara's Tyrus offers no extension anyway.)
+     * No extensions unless {@code jobpulse.ws.permessage-deflate=true}, so no permessage-deflate by default: Tomcat
+     * (since 10.1) accepts it from every client that offers it and has no server-wide switch left; JobPulse's messages
+     * are small JSON, and compression costs CPU and a zlib context per connection. When switched on, the container
+     * negotiates what it has installed (Tomcat: permessage-deflate; WildFly: only with Undertow's per-message-deflate
+     * on; Payara's Tyrus: none).
      */
     @Override
     public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
-        return List.of();
+        boolean deflate = CDI.current().select(JobPulseConfig.class).get().permessageDeflate();
+        return deflate ? super.getNegotiatedExtensions(installed, requested) : List.of();
     }
 }
