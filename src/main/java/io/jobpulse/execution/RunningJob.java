@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -204,7 +205,7 @@ final class RunningJob implements JobContext {
         }
     }
 
-    private void write(java.util.function.Function<Job, Optional<Job>> change) {
+    private void write(Function<Job, Optional<Job>> change) {
         Optional<Change> done = store.update(id, now(), change);
         done.flatMap(Change::event).ifPresent(publisher);
     }

@@ -1,12 +1,15 @@
 package io.jobpulse.fallback;
 
+import io.jobpulse.config.DurationParser;
 import io.jobpulse.hub.ChangeWait;
 import io.jobpulse.hub.WatchService;
 import io.jobpulse.job.JobId;
+import io.jobpulse.rest.ApiProblem;
 import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.CompletionCallback;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -43,7 +46,7 @@ public class LongPoller {
         }
         ChangeWait change = watching.awaitChange(after,
                 () -> executors.tasks().execute(() -> async.resume(json(attempt.get().orElseGet(empty)))));
-        async.register((jakarta.ws.rs.container.CompletionCallback) failure -> change.cancel());
+        async.register((CompletionCallback) failure -> change.cancel());
         async.setTimeoutHandler(timedOut -> {
             change.cancel();
             timedOut.resume(json(empty.get()));
@@ -65,12 +68,12 @@ public class LongPoller {
         Duration wait;
         try {
             wait = text.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(text))
-                    : io.jobpulse.config.DurationParser.parse(text);
+                    : DurationParser.parse(text);
         } catch (IllegalArgumentException e) {
-            throw io.jobpulse.rest.ApiProblem.badRequest("wait must be a duration such as 25s.");
+            throw ApiProblem.badRequest("wait must be a duration such as 25s.");
         }
         if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
-            throw io.jobpulse.rest.ApiProblem.badRequest("wait must be between 0 and " + MAX_WAIT.toSeconds() + "s.");
+            throw ApiProblem.badRequest("wait must be between 0 and " + MAX_WAIT.toSeconds() + "s.");
         }
         return wait;
     }
