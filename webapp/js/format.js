@@ -78,6 +78,8 @@
                     transport: status.transport,
                     text: { websocket: 'Live · WebSocket', sse: 'Live · SSE', polling: 'Live · polling' }[status.transport],
                 };
+            case 'idle':
+                return { transport: status.transport, text: 'Idle · no running job to watch' };
             case 'reconnecting':
                 return {
                     transport: 'reconnecting',

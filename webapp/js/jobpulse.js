@@ -339,9 +339,12 @@
             }
         }
 
-        /** With nothing to watch there is nothing to request: the transport is ready and idle. */
+        /**
+         * With nothing to watch there is nothing to request: the transport is ready but has not reached the server,
+         * so the status says "idle", never "live".
+         */
         startIdle() {
-            this.client.transportOpened(this);
+            this.client.transportOpened(this, 'idle');
         }
 
         markOpen() {
@@ -614,7 +617,7 @@
             this.transport.start();
         }
 
-        transportOpened(transport) {
+        transportOpened(transport, state = 'live') {
             if (transport === this.probe) {
                 this.probe = null;
                 const old = this.transport;
@@ -627,7 +630,7 @@
             }
             this.attempt = 0;
             this.everLive = true;
-            this.setStatus('live', transport.name, null);
+            this.setStatus(state, transport.name, null);
             if (transport.name !== 'websocket' && this.chain.length > 1) {
                 this.scheduleUpgrade();
             }

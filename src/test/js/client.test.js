@@ -180,3 +180,11 @@ test('a job the server does not know is reported once and not watched again', as
     assert.deepEqual(errors, ['not_found']);
     assert.deepEqual(f.sockets[1].sent, []);
 });
+
+test('a fallback transport with nothing to watch says idle, not live', async (t) => {
+    const f = fakes();
+    const { statuses } = connect(t, { WebSocket: f.WebSocket, EventSource: f.EventSource });
+    f.sockets[0].serverClose(1006);
+    assert.equal(f.sources.length, 0, 'no stream without a job to watch');
+    assert.deepEqual(statuses.at(-1), { state: 'idle', transport: 'sse', retryAt: null });
+});
