@@ -3,9 +3,6 @@ package io.jobpulse.it;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,28 +116,11 @@ final class PayaraMicroProcess implements ServerProcess {
     }
 
     private void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "no answer yet";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("Payara Micro exited with " + process.exitValue() + "; log: " + log());
-            }
-            // a new client each time: a connection stuck during start-up must not hold the next attempt
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base().resolve("api/job-types"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = "HTTP " + response.statusCode();
-            } catch (IOException notYet) {
-                last = notYet.toString();
-            }
-            Thread.sleep(500);
+        try {
+            ApiReadiness.await("Payara Micro", process, base(), START_TIMEOUT, log);
+        } catch (AssertionError notServing) {
+            kill();
+            throw notServing;
         }
-        kill();
-        throw new AssertionError("Payara Micro did not serve JobPulse on port " + port + " within " + START_TIMEOUT
-                + " (last attempt: " + last + "); log: " + log);
     }
 }

@@ -2,9 +2,6 @@ package io.jobpulse.it;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -146,28 +143,12 @@ final class TomcatProcess implements ServerProcess {
     }
 
     private void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "no answer yet";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("Tomcat exited with " + process.exitValue() + "; log: " + log());
-            }
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base().resolve("api/job-types"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = "HTTP " + response.statusCode();
-            } catch (IOException notYet) {
-                last = notYet.toString();
-            }
-            Thread.sleep(500);
+        try {
+            ApiReadiness.await("Tomcat", process, base(), START_TIMEOUT, log);
+        } catch (AssertionError notServing) {
+            close();
+            throw notServing;
         }
-        close();
-        throw new AssertionError("Tomcat did not serve JobPulse on port " + port + " within " + START_TIMEOUT
-                + " (last attempt: " + last + "); log: " + log);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
