@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,16 +27,6 @@ import org.junit.jupiter.api.Test;
  * observed from outside (the other servers' tests are skipped, visibly).
  */
 class ServerConfigIT extends DeployedWar {
-
-    @Test
-    void payaraDoesNotAdvertiseItselfAsPostBootCommandsSay() {
-        assumeTrue(System.getProperty("tomcat.catalinaHome") == null && System.getProperty("jboss.home") == null,
-                "Payara only (server-config/payara/post-boot-commands.asadmin)");
-        HttpResponse<String> response = alice.get("api/job-types");
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Server")).as("Server header").isEmpty();
-        assertThat(response.headers().firstValue("X-Powered-By")).as("X-Powered-By header").isEmpty();
-    }
 
     @Test
     void tomcatAccessLogKeepsWatchTokensOutAsServerXmlSays() throws Exception {
