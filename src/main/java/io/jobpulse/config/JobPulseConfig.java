@@ -30,7 +30,8 @@ public record JobPulseConfig(
         int maxSubscriptions,
         int outboxMessages,
         boolean permessageDeflate,
-        int maxBodyBytes) {
+        int maxBodyBytes,
+        Limits limits) {
 
     private static final String DURATION = "a positive duration such as 500ms, 60s, 15m, 24h or PT24H";
     private static final String COUNT = "a positive whole number";
@@ -54,7 +55,41 @@ public record JobPulseConfig(
                 r.get("jobpulse.ws.max-subscriptions", JobPulseConfig::positiveInt, 1000, COUNT),
                 r.get("jobpulse.ws.outbox-messages", JobPulseConfig::positiveInt, 1000, COUNT),
                 r.get("jobpulse.ws.permessage-deflate", JobPulseConfig::strictBoolean, false, "true or false"),
-                r.get("jobpulse.rest.max-body-bytes", JobPulseConfig::positiveInt, 1024 * 1024, COUNT));
+                r.get("jobpulse.rest.max-body-bytes", JobPulseConfig::positiveInt, 1024 * 1024, COUNT),
+                limits(r));
+    }
+
+    private static Limits limits(Reader r) {
+        Limits d = Limits.defaults();
+        return new Limits(
+                r.get("jobpulse.ws.max-message-bytes", JobPulseConfig::messageBytes, d.wsMaxMessageBytes(),
+                        "a whole number of bytes from 256 to " + MAX_WS_MESSAGE_BYTES),
+                r.get("jobpulse.ws.max-messages-per-second", JobPulseConfig::positiveInt, d.wsMessagesPerSecond(), COUNT),
+                r.get("jobpulse.ws.max-connections", JobPulseConfig::positiveInt, d.wsMaxConnections(), COUNT),
+                r.get("jobpulse.ws.max-connections-per-address", JobPulseConfig::positiveInt,
+                        d.wsMaxConnectionsPerAddress(), COUNT),
+                r.get("jobpulse.ws.max-connections-per-client", JobPulseConfig::positiveInt,
+                        d.wsMaxConnectionsPerClient(), COUNT),
+                r.get("jobpulse.ws.subscribe-deadline", JobPulseConfig::positiveDuration, d.wsSubscribeDeadline(), DURATION),
+                r.get("jobpulse.ws.outbox-bytes", JobPulseConfig::positiveInt, d.wsOutboxBytes(), COUNT),
+                r.get("jobpulse.ws.max-lag", JobPulseConfig::positiveDuration, d.wsMaxLag(), DURATION),
+                r.get("jobpulse.rest.submissions-per-minute", JobPulseConfig::positiveInt, d.submissionsPerMinute(), COUNT),
+                r.get("jobpulse.max-queued-jobs-per-client", JobPulseConfig::positiveInt, d.maxQueuedJobsPerClient(), COUNT),
+                r.get("jobpulse.json.max-depth", JobPulseConfig::positiveInt, d.jsonMaxDepth(), COUNT),
+                r.get("jobpulse.json.max-number-length", JobPulseConfig::positiveInt, d.jsonMaxNumberLength(), COUNT),
+                r.get("jobpulse.json.max-string-length", JobPulseConfig::positiveInt, d.jsonMaxStringLength(), COUNT),
+                r.get("jobpulse.job-timeout", JobPulseConfig::positiveDuration, d.jobTimeout(), DURATION));
+    }
+
+    /** The {@code maxMessageSize} of the endpoint's {@code @OnMessage}: no setting may exceed what it declares. */
+    public static final int MAX_WS_MESSAGE_BYTES = 64 * 1024;
+
+    private static int messageBytes(String text) {
+        int n = Integer.parseInt(text);
+        if (n < 256 || n > MAX_WS_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return n;
     }
 
     private static boolean strictBoolean(String text) {

@@ -42,6 +42,37 @@ class JobPulseConfigTest {
         assertThat(config.maxSubscriptions()).isEqualTo(1000);
         assertThat(config.outboxMessages()).isEqualTo(1000);
         assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.limits()).isEqualTo(Limits.defaults());
+    }
+
+    @Test
+    void everyLimitCanBeOverridden() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("jobpulse.ws.max-message-bytes", "4096");
+        settings.put("jobpulse.ws.max-messages-per-second", "5");
+        settings.put("jobpulse.ws.max-connections", "100");
+        settings.put("jobpulse.ws.max-connections-per-address", "10");
+        settings.put("jobpulse.ws.max-connections-per-client", "20");
+        settings.put("jobpulse.ws.subscribe-deadline", "2s");
+        settings.put("jobpulse.ws.outbox-bytes", "65536");
+        settings.put("jobpulse.ws.max-lag", "5s");
+        settings.put("jobpulse.rest.submissions-per-minute", "60");
+        settings.put("jobpulse.max-queued-jobs-per-client", "7");
+        settings.put("jobpulse.json.max-depth", "8");
+        settings.put("jobpulse.json.max-number-length", "20");
+        settings.put("jobpulse.json.max-string-length", "1000");
+        settings.put("jobpulse.job-timeout", "10m");
+
+        assertThat(configFrom(settings).limits()).isEqualTo(new Limits(4096, 5, 100, 10, 20, Duration.ofSeconds(2),
+                65536, Duration.ofSeconds(5), 60, 7, 8, 20, 1000, Duration.ofMinutes(10)));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"255", "65537", "-1", "8k"})
+    void messageSizeLimitStaysWithinWhatTheEndpointDeclares(String value) {
+        assertThatExceptionOfType(InvalidSettingException.class)
+                .isThrownBy(() -> configWith("jobpulse.ws.max-message-bytes", value))
+                .withMessageContaining("jobpulse.ws.max-message-bytes");
     }
 
     @Test
@@ -130,7 +161,12 @@ class JobPulseConfigTest {
             "jobpulse.ws.outbox-messages,   x",
             "jobpulse.ws.outbox-messages,   -5",
             "jobpulse.rest.max-body-bytes,  0",
-            "jobpulse.rest.max-body-bytes,  1MiB"})
+            "jobpulse.rest.max-body-bytes,  1MiB",
+            "jobpulse.ws.max-connections,   0",
+            "jobpulse.ws.subscribe-deadline, 0s",
+            "jobpulse.rest.submissions-per-minute, many",
+            "jobpulse.json.max-depth,       -1",
+            "jobpulse.job-timeout,          forever"})
     void invalidValueFailsNamingTheKey(String key, String value) {
         assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> configWith(key, value))
                 .withMessageContaining(key)
