@@ -1,0 +1,69 @@
+package io.jobpulse.rest;
+
+import io.jobpulse.config.JobPulseConfig;
+import io.jobpulse.json.JsonMaps;
+import io.jobpulse.metrics.Counter;
+import io.jobpulse.metrics.NodeMetrics;
+import io.jobpulse.websocket.OpenSessions;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code GET /api/node}: this node's heap, threads, open WebSocket connections and counters (docs/api.md). For
+ * operators and the hostile-input tests; {@code ?gc=true} collects garbage first, at most once every 5 seconds.
+ */
+@Path("node")
+@RequestScoped
+@Authenticated
+public class NodeResource {
+
+    private static final long GC_INTERVAL_NANOS = 5_000_000_000L;
+    private static final AtomicLong LAST_GC = new AtomicLong(System.nanoTime() - GC_INTERVAL_NANOS);
+
+    @Inject
+    JobPulseConfig config;
+    @Inject
+    NodeMetrics metrics;
+    @Inject
+    OpenSessions sessions;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public String node(@QueryParam("gc") boolean gc) {
+        boolean collected = gc && collectGarbage();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        JsonObjectBuilder counters = Json.createObjectBuilder();
+        for (Counter c : Counter.values()) {
+            counters.add(c.key(), metrics.get(c));
+        }
+        return JsonMaps.write(Json.createObjectBuilder()
+                .add("node", config.nodeId())
+                .add("heapUsedBytes", heap.getUsed())
+                .add("heapMaxBytes", heap.getMax())
+                .add("gc", collected)
+                .add("threads", ManagementFactory.getThreadMXBean().getThreadCount())
+                .add("webSocketConnections", sessions.size())
+                .add("counters", counters)
+                .build());
+    }
+
+    private static boolean collectGarbage() {
+        long last = LAST_GC.get();
+        long now = System.nanoTime();
+        if (now - last < GC_INTERVAL_NANOS || !LAST_GC.compareAndSet(last, now)) {
+            return false;
+        }
+        System.gc();
+        return true;
+    }
+}
