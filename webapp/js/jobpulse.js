@@ -20,6 +20,8 @@
     'use strict';
 
     const SUBPROTOCOL = 'jobpulse.v1';
+    /** Close code: the connection did not subscribe in time; open a new one when there is a job to watch. */
+    const NO_SUBSCRIPTION = 4001;
     const TRANSPORTS = ['websocket', 'sse', 'polling'];
     const TERMINAL_STATES = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
     const DEFAULTS = Object.freeze({
@@ -55,7 +57,10 @@
     /** What a WebSocket close code asks of the client (docs/protocol.md, "Close codes"). */
     function closeAction(code) {
         const clientFault = code === 1003 || code === 1007 || code === 1009;
-        return clientFault || (code >= 4500 && code <= 4999) ? 'stop' : 'reconnect';
+        if (clientFault || (code >= 4500 && code <= 4999)) {
+            return 'stop';
+        }
+        return code === NO_SUBSCRIPTION ? 'idle' : 'reconnect';
     }
 
     function fraction(progress) {
@@ -236,10 +241,10 @@
         start() {
             const ws = new this.client.env.WebSocket(this.client.urls.websocket, SUBPROTOCOL);
             this.ws = ws;
-            this.connectTimer = setTimeout(() => this.drop(false), this.client.options.connectTimeout);
+            this.connectTimer = setTimeout(() => this.drop('reconnect'), this.client.options.connectTimeout);
             ws.onopen = () => this.onOpen();
             ws.onmessage = (e) => this.onMessage(e.data);
-            ws.onclose = (e) => this.drop(closeAction(e.code) === 'stop');
+            ws.onclose = (e) => this.drop(closeAction(e.code));
         }
 
         onOpen() {
@@ -272,7 +277,7 @@
             this.pingId += 1;
             this.send({ type: 'ping', id: this.pingId });
             clearTimeout(this.pongTimer);
-            this.pongTimer = setTimeout(() => this.drop(false), this.client.options.pongTimeout);
+            this.pongTimer = setTimeout(() => this.drop('reconnect'), this.client.options.pongTimeout);
         }
 
         send(message) {
@@ -294,10 +299,11 @@
         }
 
         /** Gives up this connection at once (a dead socket may take minutes to report its close). */
-        drop(final) {
+        /** `action`: what the close asks of the client (see closeAction). */
+        drop(action) {
             const wasOpen = this.opened;
             this.close();
-            this.client.transportDropped(this, { wasOpen: wasOpen, final: final });
+            this.client.transportDropped(this, { wasOpen: wasOpen, final: action === 'stop', idle: action === 'idle' });
         }
 
         close() {
@@ -551,6 +557,8 @@
                 this.watches.set(jobId, watch);
                 if (this.transport !== null) {
                     this.transport.add(watch);
+                } else if (this.status.state === 'idle' && this.retryTimer === null && this.probe === null) {
+                    this.open(0);
                 }
             }
             queueMicrotask(() => {
@@ -656,6 +664,10 @@
                 clearTimeout(this.upgradeTimer);
                 this.setStatus('offline', null, null);
                 return;
+            }
+            if (outcome.idle && this.activeWatches().length === 0) {
+                this.setStatus('idle', null, null);
+                return; // watch() opens a connection again
             }
             const index = this.chain.indexOf(transport.name);
             if (outcome.wasOpen) {

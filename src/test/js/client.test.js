@@ -95,6 +95,41 @@ test('a do-not-reconnect close code stops the client', async (t) => {
     assert.equal(statuses.at(-1).state, 'offline');
 });
 
+test('closed for not subscribing, the client waits idle until there is a job to watch', async (t) => {
+    const f = fakes();
+    const { client, statuses } = connect(t, { WebSocket: f.WebSocket, backoffCap: 1000 });
+    f.sockets[0].open();
+    f.sockets[0].serverClose(4001);
+    t.mock.timers.tick(60000);
+    assert.equal(f.sockets.length, 1, 'no reconnect while there is nothing to watch');
+    assert.deepEqual(statuses.at(-1), { state: 'idle', transport: null, retryAt: null });
+    client.watch('J', 'tok', {});
+    assert.equal(f.sockets.length, 2);
+    f.sockets[1].open();
+    assert.deepEqual(f.sockets[1].sent, [{ type: 'subscribe', job: 'J', token: 'tok' }]);
+    assert.equal(statuses.at(-1).state, 'live');
+});
+
+test('closed for not subscribing while it has jobs to watch, the client reconnects', async (t) => {
+    const f = fakes();
+    const { client, statuses } = connect(t, { WebSocket: f.WebSocket, backoffCap: 1000 });
+    client.watch('J', 'tok', {});
+    f.sockets[0].open();
+    f.sockets[0].serverClose(4001);
+    assert.equal(statuses.at(-1).state, 'reconnecting');
+    t.mock.timers.tick(1000);
+    assert.equal(f.sockets.length, 2);
+});
+
+test('too many messages or connections: reconnect with backoff', async (t) => {
+    const f = fakes();
+    const { statuses } = connect(t, { WebSocket: f.WebSocket, backoffCap: 1000 });
+    f.sockets[0].open();
+    f.sockets[0].serverClose(4029);
+    assert.equal(statuses.at(-1).state, 'reconnecting');
+    assert.ok(statuses.at(-1).retryAt !== null);
+});
+
 test('no pong in time: the connection is given up and opened again', async (t) => {
     const f = fakes();
     connect(t, { WebSocket: f.WebSocket, pingInterval: 20000, pongTimeout: 10000, backoffCap: 500 });

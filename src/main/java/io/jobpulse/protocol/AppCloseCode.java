@@ -7,8 +7,17 @@ package io.jobpulse.protocol;
 public enum AppCloseCode {
     /** No message from the client for {@code jobpulse.ws.idle-timeout}: it is presumed dead. Reconnect, ping regularly. */
     IDLE_TIMEOUT(4000, "idle timeout"),
-    /** The server could not keep up sending to this client (outbox full); reconnect and resume. */
-    LAGGING(4008, "client too slow, resume with since");
+    /**
+     * No successful {@code subscribe} within {@code jobpulse.ws.subscribe-deadline} of the handshake. Reconnect when
+     * there is a job to watch (not before).
+     */
+    NO_SUBSCRIPTION(4001, "no subscription"),
+    /** The client stayed behind past the outbox or lag bound; reconnect and resume with {@code since}. */
+    LAGGING(4008, "client too slow, resume with since"),
+    /** The API client of the watched jobs has {@code jobpulse.ws.max-connections-per-client} connections open. */
+    CLIENT_CONNECTIONS(4013, "too many connections for this client"),
+    /** The client sent more than {@code jobpulse.ws.max-messages-per-second} messages (beyond the burst). */
+    RATE_LIMITED(4029, "too many messages");
 
     private final int code;
     private final String reason;

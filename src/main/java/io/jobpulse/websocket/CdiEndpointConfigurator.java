@@ -4,14 +4,36 @@ import io.jobpulse.config.JobPulseConfig;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.spi.Unmanaged;
 import jakarta.websocket.Extension;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Creates each endpoint instance through CDI, so {@code @Inject} works in {@code @ServerEndpoint} classes on every
  * container: Weld on Tomcat does not inject into them by itself.
  */
 public class CdiEndpointConfigurator extends ServerEndpointConfig.Configurator {
+
+    /** The session user property holding the client's remote address ({@link HandshakeFilter} put it in a header). */
+    static final String REMOTE_ADDRESS = "jobpulse.remote-address";
+
+    /** WebSocket 2.1: the user properties seen here are a per-connection copy, and become the session's. */
+    @Override
+    public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+        super.modifyHandshake(sec, request, response);
+        List<String> address = request.getHeaders().get(HandshakeFilter.REMOTE_ADDRESS);
+        if (address == null) {
+            // header maps are case-insensitive on some containers only
+            address = request.getHeaders().entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(HandshakeFilter.REMOTE_ADDRESS))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+        }
+        if (address != null && !address.isEmpty()) {
+            sec.getUserProperties().put(REMOTE_ADDRESS, address.get(0));
+        }
+    }
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) {

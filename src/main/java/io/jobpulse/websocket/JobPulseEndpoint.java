@@ -1,11 +1,15 @@
 package io.jobpulse.websocket;
 
 import io.jobpulse.config.JobPulseConfig;
+import io.jobpulse.config.Limits;
 import io.jobpulse.hub.WatchService;
+import io.jobpulse.metrics.Counter;
+import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.protocol.ClientMessage;
 import io.jobpulse.protocol.ClientMessageDecoder;
 import io.jobpulse.protocol.MessageTooBigException;
 import io.jobpulse.protocol.ServerMessageEncoder;
+import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
@@ -33,8 +37,11 @@ import java.util.logging.Logger;
 public class JobPulseEndpoint {
 
     public static final String SUBPROTOCOL = "jobpulse.v1";
-    /** Largest text message accepted (after reassembly of fragments); larger ones close the connection with 1009. */
-    public static final int MAX_MESSAGE_BYTES = ClientMessageDecoder.MAX_MESSAGE_BYTES;
+    /**
+     * The ceiling of {@code jobpulse.ws.max-message-bytes}; the configured limit is set on each session and enforced
+     * by the decoder (Undertow ignores both this and the session's limit for text).
+     */
+    public static final int MAX_MESSAGE_BYTES = JobPulseConfig.MAX_WS_MESSAGE_BYTES;
 
     private static final Logger LOG = Logger.getLogger(JobPulseEndpoint.class.getName());
 
@@ -44,17 +51,26 @@ public class JobPulseEndpoint {
     WatchService watching;
     @Inject
     OpenSessions openSessions;
+    @Inject
+    NodeMetrics metrics;
+    @Inject
+    ContainerExecutors executors;
 
     private Connection connection;
 
     @OnOpen
     public void open(Session session) {
+        Limits limits = config.limits();
         // JobPulse closes idle connections itself (OpenSessions); the container's timeout is only a backstop
         session.setMaxIdleTimeout(config.idleTimeout().multipliedBy(2).toMillis());
-        session.setMaxTextMessageBufferSize(MAX_MESSAGE_BYTES);
-        connection = new Connection(new SessionOutbox(session, config.outboxMessages()), watching,
-                config.maxSubscriptions());
-        openSessions.add(session, connection);
+        session.setMaxTextMessageBufferSize(limits.wsMaxMessageBytes());
+        SessionOutbox outbox = new SessionOutbox(session,
+                new SessionOutbox.Bounds(config.outboxMessages(), limits.wsOutboxBytes(), limits.wsMaxLag()),
+                metrics, executors.tasks());
+        connection = new Connection(outbox, watching, config.maxSubscriptions(), limits.wsMessagesPerSecond(),
+                new Connection.Supervision(openSessions::claimClient, code -> openSessions.closeFor(session, code)));
+        Object address = session.getUserProperties().get(CdiEndpointConfigurator.REMOTE_ADDRESS);
+        openSessions.add(session, connection, address == null ? "unknown" : address.toString());
     }
 
     @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)
@@ -64,6 +80,7 @@ public class JobPulseEndpoint {
 
     @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)
     public void binary(ByteBuffer ignored, Session session) {
+        metrics.increment(Counter.WS_CLOSED_BAD_INPUT);
         close(session, new CloseReason(CloseCodes.CANNOT_ACCEPT, "binary messages are not supported"));
     }
 
@@ -79,8 +96,10 @@ public class JobPulseEndpoint {
     public void error(Session session, Throwable failure) {
         if (failure instanceof MessageTooBigException) {
             // Undertow (WildFly) does not enforce maxMessageSize on text messages; the decoder does
+            metrics.increment(Counter.WS_CLOSED_BAD_INPUT);
             close(session, new CloseReason(CloseCodes.TOO_BIG, failure.getMessage()));
         } else if (failure instanceof DecodeException) {
+            metrics.increment(Counter.WS_CLOSED_BAD_INPUT);
             close(session, new CloseReason(CloseCodes.NOT_CONSISTENT, reason(failure.getMessage())));
         } else if (failure instanceof IOException) {
             LOG.log(Level.FINE, failure, () -> "WebSocket session " + session.getId() + " I/O error");

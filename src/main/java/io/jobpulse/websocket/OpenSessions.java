@@ -1,6 +1,9 @@
 package io.jobpulse.websocket;
 
 import io.jobpulse.config.JobPulseConfig;
+import io.jobpulse.config.Limits;
+import io.jobpulse.metrics.Counter;
+import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.protocol.AppCloseCode;
 import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,16 +15,20 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The WebSocket connections open on this node. Closes those whose client sent nothing for
- * {@code jobpulse.ws.idle-timeout} with 4000 (the same code on every container, whose own idle timeouts close
- * with different codes), and closes all with 1001 when the application stops.
+ * The WebSocket connections open on this node, and the limits on how many: in all, per remote address (both checked
+ * at the handshake by {@link HandshakeFilter}) and per API client. A sweep closes connections whose client sent
+ * nothing for {@code jobpulse.ws.idle-timeout} (4000: the same code on every container, whose own idle timeouts
+ * differ), that did not subscribe within {@code jobpulse.ws.subscribe-deadline} (4001), or that lag (4008). All
+ * are closed with 1001 when the application stops.
  */
 @ApplicationScoped
 public class OpenSessions {
@@ -32,42 +39,105 @@ public class OpenSessions {
     JobPulseConfig config;
     @Inject
     ContainerExecutors executors;
+    @Inject
+    NodeMetrics metrics;
 
-    private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
-    private ScheduledFuture<?> idleSweep;
-
-    void start(@Observes @Initialized(ApplicationScoped.class) Object contextStarted) {
-        long period = Math.max(250, config.idleTimeout().toMillis() / 4);
-        idleSweep = executors.scheduler().scheduleWithFixedDelay(this::closeIdle, period, period, TimeUnit.MILLISECONDS);
+    private record Open(Connection connection, String address) {
     }
 
-    void add(Session session, Connection connection) {
-        connections.put(session, connection);
+    private final Map<Session, Open> connections = new ConcurrentHashMap<>();
+    private KeyedCounts perAddress;
+    private KeyedCounts perClient;
+    private ScheduledFuture<?> sweep;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object contextStarted) {
+        Limits limits = config.limits();
+        perAddress = new KeyedCounts(limits.wsMaxConnectionsPerAddress());
+        perClient = new KeyedCounts(limits.wsMaxConnectionsPerClient());
+        long period = Math.max(250, Math.min(config.idleTimeout().toMillis(),
+                Math.min(limits.wsSubscribeDeadline().toMillis(), limits.wsMaxLag().toMillis())) / 4);
+        sweep = executors.scheduler().scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Why a handshake from this address must be refused now, or empty: the node or the address is at its limit.
+     * Checked before the upgrade, so concurrent handshakes may overshoot a limit by the few in flight.
+     */
+    Optional<HandshakeRefusal> refusal(String address) {
+        if (connections.size() >= config.limits().wsMaxConnections()) {
+            return Optional.of(HandshakeRefusal.nodeFull(config.limits().wsMaxConnections()));
+        }
+        if (perAddress.full(address)) {
+            return Optional.of(HandshakeRefusal.addressFull(perAddress.limit()));
+        }
+        return Optional.empty();
+    }
+
+    void add(Session session, Connection connection, String address) {
+        perAddress.tryAcquire(address); // counted even when a race overshot the limit, so release stays balanced
+        connections.put(session, new Open(connection, address));
+    }
+
+    /** Claims a slot for the API client whose jobs a connection watches; false when the client has none left. */
+    boolean claimClient(String client) {
+        return perClient.tryAcquire(client);
     }
 
     void remove(Session session) {
-        connections.remove(session);
+        Open open = connections.remove(session);
+        if (open != null) {
+            perAddress.release(open.address());
+            if (open.connection().client() != null) {
+                perClient.release(open.connection().client());
+            }
+        }
     }
 
     public int size() {
         return connections.size();
     }
 
-    private void closeIdle() {
+    private void sweep() {
         long now = System.nanoTime();
-        long limit = config.idleTimeout().toNanos();
-        connections.forEach((session, connection) -> {
-            if (connection.idleNanos(now) > limit) {
-                connections.remove(session);
-                close(session, new CloseReason(CloseReason.CloseCodes.getCloseCode(AppCloseCode.IDLE_TIMEOUT.code()),
-                        AppCloseCode.IDLE_TIMEOUT.reason()));
+        long idle = config.idleTimeout().toNanos();
+        long deadline = config.limits().wsSubscribeDeadline().toNanos();
+        connections.forEach((session, open) -> {
+            Connection connection = open.connection();
+            if (connection.idleNanos(now) > idle) {
+                closeFor(session, AppCloseCode.IDLE_TIMEOUT);
+            } else if (connection.unsubscribedNanos(now) > deadline) {
+                closeFor(session, AppCloseCode.NO_SUBSCRIPTION);
+            } else {
+                connection.outbox().checkLag(now);
             }
         });
     }
 
+    /** Closes a session with one of JobPulse's codes, counted, off the caller's thread. */
+    void closeFor(Session session, AppCloseCode code) {
+        Counter counter = switch (code) {
+            case IDLE_TIMEOUT -> Counter.WS_CLOSED_IDLE;
+            case NO_SUBSCRIPTION -> Counter.WS_CLOSED_NO_SUBSCRIBE;
+            case LAGGING -> Counter.WS_CLOSED_LAGGING;
+            case CLIENT_CONNECTIONS -> Counter.WS_CLOSED_CLIENT_CONNECTIONS;
+            case RATE_LIMITED -> Counter.WS_CLOSED_RATE;
+        };
+        metrics.increment(counter);
+        if (code != AppCloseCode.IDLE_TIMEOUT && code != AppCloseCode.NO_SUBSCRIPTION) {
+            LOG.warning(() -> "Closing WebSocket session " + session.getId() + " with " + code.code() + " ("
+                    + code.reason() + ")");
+        }
+        CloseReason reason = new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), code.reason());
+        try {
+            executors.tasks().execute(() -> close(session, reason));
+        } catch (RejectedExecutionException e) {
+            close(session, reason);
+        }
+    }
+
     void closeAll(@Observes @BeforeDestroyed(ApplicationScoped.class) Object contextStopping) {
-        if (idleSweep != null) {
-            idleSweep.cancel(false);
+        if (sweep != null) {
+            sweep.cancel(false);
         }
         CloseReason goingAway = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
         connections.keySet().forEach(session -> close(session, goingAway));

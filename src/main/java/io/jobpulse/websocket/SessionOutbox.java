@@ -1,59 +1,131 @@
 package io.jobpulse.websocket;
 
+import io.jobpulse.job.EventKind;
+import io.jobpulse.job.JobEvent;
+import io.jobpulse.metrics.Counter;
+import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.protocol.AppCloseCode;
 import io.jobpulse.protocol.ServerMessage;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Sends to one session one message at a time (containers forbid overlapping sends), in the order queued, without
- * blocking the caller. At most {@code capacity} messages wait; a client that lets more pile up is closed with
- * {@link AppCloseCode#LAGGING} and resumes with {@code since} when it reconnects.
+ * blocking the caller. While a send is in flight, what follows waits in an {@link OutboxQueue}, where a lagging
+ * client's progress events are coalesced per job. A client that stays behind past a hard bound (messages or bytes
+ * waiting, or one send unfinished for too long) is closed with {@link AppCloseCode#LAGGING} and resumes with
+ * {@code since} when it reconnects; each such close is logged at WARNING and counted.
  */
 final class SessionOutbox {
 
     private static final Logger LOG = Logger.getLogger(SessionOutbox.class.getName());
     private static final ThreadLocal<SessionOutbox> PUMPING = new ThreadLocal<>();
 
+    /** The hard bounds of one outbox. */
+    record Bounds(int messages, long bytes, Duration lag) {
+    }
+
     private final Session session;
-    private final int capacity;
-    private final Deque<ServerMessage> queue = new ArrayDeque<>();
+    private final Bounds bounds;
+    private final NodeMetrics metrics;
+    private final Executor closer;
+    private final OutboxQueue queue = new OutboxQueue();
+    private long inFlightSince;
     private boolean inFlight;
     private boolean closed;
 
-    SessionOutbox(Session session, int capacity) {
+    SessionOutbox(Session session, Bounds bounds, NodeMetrics metrics, Executor closer) {
         this.session = session;
-        this.capacity = capacity;
+        this.bounds = bounds;
+        this.metrics = metrics;
+        this.closer = closer;
     }
 
-    void send(ServerMessage message) {
-        boolean overflow = false;
+    /** A message that is never replaced: answers, the opening of a subscription (snapshot, replay). */
+    void send(ServerMessage message, String job) {
+        String overflow;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            if (queue.size() >= capacity) {
-                overflow = true;
-                closed = true;
-                queue.clear();
-            } else {
-                queue.add(message);
+            queue.add(message, job);
+            overflow = overflow();
+        }
+        afterAdd(overflow);
+    }
+
+    /** A live event of a job, encoded once for all its watchers. */
+    void sendLive(JobEvent event, String text) {
+        String overflow;
+        synchronized (this) {
+            if (closed) {
+                return;
             }
+            long before = queue.coalesced();
+            queue.addLive(event.jobId().value(), event.seq(), event.kind() == EventKind.PROGRESS, text);
+            if (queue.coalesced() != before) {
+                metrics.increment(Counter.WS_PROGRESS_COALESCED);
+            }
+            overflow = overflow();
         }
-        if (overflow) {
-            LOG.warning(() -> "Closing WebSocket session " + session.getId() + ": " + capacity
-                    + " messages waiting, the client does not keep up");
-            close(new CloseReason(CloseReason.CloseCodes.getCloseCode(AppCloseCode.LAGGING.code()),
-                    AppCloseCode.LAGGING.reason()));
-            return;
+        afterAdd(overflow);
+    }
+
+    private void afterAdd(String overflow) {
+        if (overflow != null) {
+            lagging(overflow);
+        } else {
+            pump();
         }
-        pump();
+    }
+
+    /** Why the queue is over its bounds, or null. */
+    private String overflow() {
+        if (queue.size() > bounds.messages()) {
+            return queue.size() + " messages waiting (limit " + bounds.messages() + ")";
+        }
+        if (queue.bytes() > bounds.bytes()) {
+            return queue.bytes() + " bytes waiting (limit " + bounds.bytes() + ")";
+        }
+        return null;
+    }
+
+    /** Closes the session with 4008 when one send has been unfinished for longer than the lag bound. */
+    void checkLag(long nowNanos) {
+        String reason;
+        synchronized (this) {
+            long lag = nowNanos - inFlightSince;
+            if (closed || !inFlight || lag <= bounds.lag().toNanos()) {
+                return;
+            }
+            reason = "one send unfinished for " + Duration.ofNanos(lag).toMillis() + " ms (limit "
+                    + bounds.lag().toMillis() + " ms), " + queue.size() + " messages / " + queue.bytes() + " bytes waiting";
+        }
+        lagging(reason);
+    }
+
+    private void lagging(String figures) {
+        long coalesced;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            coalesced = queue.coalesced();
+            queue.clear();
+        }
+        metrics.increment(Counter.WS_CLOSED_LAGGING);
+        LOG.warning(() -> "Closing WebSocket session " + session.getId() + " with " + AppCloseCode.LAGGING.code()
+                + ": the client does not keep up: " + figures + "; " + coalesced + " progress events coalesced before");
+        closeLater(new CloseReason(CloseReason.CloseCodes.getCloseCode(AppCloseCode.LAGGING.code()),
+                AppCloseCode.LAGGING.reason()));
     }
 
     /** Stops sending; whatever is queued is dropped. */
@@ -71,11 +143,15 @@ final class SessionOutbox {
             while (true) {
                 ServerMessage next;
                 synchronized (this) {
-                    if (inFlight || closed || queue.isEmpty()) {
+                    if (inFlight || closed) {
                         return;
                     }
                     next = queue.poll();
+                    if (next == null) {
+                        return;
+                    }
                     inFlight = true;
+                    inFlightSince = System.nanoTime();
                 }
                 try {
                     session.getAsyncRemote().sendObject(next, this::completed);
@@ -101,11 +177,20 @@ final class SessionOutbox {
             }
             if (wasOpen && session.isOpen()) {
                 LOG.log(Level.WARNING, result.getException(), () -> "Send to WebSocket session " + session.getId() + " failed");
-                close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
+                closeLater(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
             }
             return;
         }
         pump();
+    }
+
+    /** Closes off the caller's thread: a close to a client that does not read can block for the container's timeout. */
+    private void closeLater(CloseReason reason) {
+        try {
+            closer.execute(() -> close(reason));
+        } catch (RejectedExecutionException e) {
+            close(reason);
+        }
     }
 
     private void close(CloseReason reason) {
