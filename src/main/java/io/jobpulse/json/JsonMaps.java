@@ -3,14 +3,15 @@ package io.jobpulse.json;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.JsonWriterFactory;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
  * Converts between JSON-P values and the plain Java values the domain holds (String, Long or BigDecimal, Boolean,
@@ -25,15 +27,40 @@ import java.util.Map;
  */
 public final class JsonMaps {
 
-    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
     private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
 
     private JsonMaps() {
     }
 
+    /**
+     * Exactly one JSON object, nothing before or after it; anything else is a {@link MalformedJsonException}.
+     * Untrusted text must pass {@link JsonLimits#check} first.
+     */
     public static JsonObject parseObject(String text) {
-        try (JsonReader reader = READERS.createReader(new StringReader(text))) {
-            return reader.readObject();
+        if (text.isBlank()) {
+            throw new MalformedJsonException("not a JSON object", null);
+        }
+        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
+            if (parser.next() != JsonParser.Event.START_OBJECT) {
+                throw new MalformedJsonException("not a JSON object", null);
+            }
+            JsonObject object = parser.getObject();
+            if (hasMore(parser)) {
+                throw new MalformedJsonException("text after the JSON object", null);
+            }
+            return object;
+        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
+            throw new MalformedJsonException("not valid JSON", e);
+        }
+    }
+
+    /** Parsson answers true for more JSON and throws for anything else that follows; both are extra text. */
+    private static boolean hasMore(JsonParser parser) {
+        try {
+            return parser.hasNext();
+        } catch (JsonException e) {
+            throw new MalformedJsonException("text after the JSON object", e);
         }
     }
 

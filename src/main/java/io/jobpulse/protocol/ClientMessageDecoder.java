@@ -1,31 +1,68 @@
 package io.jobpulse.protocol;
 
-import jakarta.json.Json;
-import jakarta.json.JsonException;
+import io.jobpulse.config.JobPulseConfig;
+import io.jobpulse.config.Limits;
+import io.jobpulse.json.JsonLimitException;
+import io.jobpulse.json.JsonLimits;
+import io.jobpulse.json.JsonMaps;
+import io.jobpulse.json.MalformedJsonException;
+import jakarta.enterprise.inject.UnsatisfiedResolutionException;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParser;
-import jakarta.json.stream.JsonParserFactory;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
-import java.io.StringReader;
-import java.util.Map;
-import java.util.NoSuchElementException;
+import jakarta.websocket.EndpointConfig;
 import java.util.OptionalLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Decodes client text frames. Text that is not a JSON object with a known client {@code type} is a
+ * Decodes client text frames. Text over {@code jobpulse.ws.max-message-bytes} is a {@link MessageTooBigException}
+ * (1009); text that breaks the {@link JsonLimits} or is not a JSON object with a known client {@code type} is a
  * {@link DecodeException} (the endpoint closes with 1007); a known type with bad fields decodes to
- * {@link ClientMessage.Invalid} (answered with an error, connection kept). Stateless and thread-safe.
+ * {@link ClientMessage.Invalid} (answered with an error, connection kept). The container creates decoders, so the
+ * limits are read from CDI in {@link #init}; without CDI (unit tests) they are {@link Limits#defaults()}. Holds no
+ * state between messages and is thread-safe.
  */
 public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
-    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+    private static final Logger LOG = Logger.getLogger(ClientMessageDecoder.class.getName());
     static final int MAX_FIELD_LENGTH = 512;
-    /** Largest client message in UTF-8 bytes (after reassembly of fragments); larger ones close with 1009. */
-    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    private static final String JOB_REASON = "job must be a string of at most " + MAX_FIELD_LENGTH + " characters";
+    private static final String TOKEN_REASON = "token must be a string of at most " + MAX_FIELD_LENGTH + " characters";
+
+    private volatile int maxMessageBytes;
+    private volatile JsonLimits jsonLimits;
+
+    public ClientMessageDecoder() {
+        this(Limits.defaults());
+    }
+
+    ClientMessageDecoder(Limits limits) {
+        use(limits);
+    }
+
+    @Override
+    public void init(EndpointConfig config) {
+        use(configuredLimits());
+    }
+
+    private void use(Limits limits) {
+        this.maxMessageBytes = limits.wsMaxMessageBytes();
+        this.jsonLimits = JsonLimits.of(limits);
+    }
+
+    private static Limits configuredLimits() {
+        try {
+            return CDI.current().select(JobPulseConfig.class).get().limits();
+        } catch (IllegalStateException | UnsatisfiedResolutionException e) {
+            LOG.log(Level.WARNING, e, () -> "No CDI for the WebSocket decoder: it uses the default limits");
+            return Limits.defaults();
+        }
+    }
 
     @Override
     public boolean willDecode(String text) {
@@ -34,8 +71,13 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
     @Override
     public ClientMessage decode(String text) throws DecodeException {
-        if (overSizeLimit(text)) {
-            throw new MessageTooBigException();
+        if (overSizeLimit(text, maxMessageBytes)) {
+            throw new MessageTooBigException(maxMessageBytes);
+        }
+        try {
+            jsonLimits.check(text);
+        } catch (JsonLimitException e) {
+            throw new DecodeException("", e.getMessage());
         }
         JsonObject message = parse(text);
         JsonValue type = message.get("type");
@@ -46,7 +88,7 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
             case "subscribe" -> subscribe(message);
             case "unsubscribe" -> {
                 String job = string(message, "job");
-                yield job == null ? invalid("unsubscribe", message, "job must be a string")
+                yield job == null ? invalid("unsubscribe", message, JOB_REASON)
                         : new ClientMessage.Unsubscribe(job);
             }
             case "ping" -> {
@@ -64,10 +106,10 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
         String job = string(message, "job");
         String token = string(message, "token");
         if (job == null) {
-            return invalid("subscribe", message, "job must be a string");
+            return invalid("subscribe", message, JOB_REASON);
         }
         if (token == null) {
-            return invalid("subscribe", message, "token must be a string");
+            return invalid("subscribe", message, TOKEN_REASON);
         }
         JsonValue since = message.get("since");
         if (since == null || since == JsonValue.NULL) {
@@ -84,9 +126,9 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
         return new ClientMessage.Invalid(type, string(message, "job"), reason);
     }
 
-    /** Whether the text is over {@link #MAX_MESSAGE_BYTES} in UTF-8, counted without encoding it. */
-    static boolean overSizeLimit(String text) {
-        if (text.length() > MAX_MESSAGE_BYTES) {
+    /** Whether the text is over {@code maxBytes} in UTF-8, counted without encoding it. */
+    static boolean overSizeLimit(String text, int maxBytes) {
+        if (text.length() > maxBytes) {
             return true;
         }
         long bytes = 0;
@@ -95,7 +137,7 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
             // a surrogate pair is 4 bytes, 2 per char
             bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
         }
-        return bytes > MAX_MESSAGE_BYTES;
+        return bytes > maxBytes;
     }
 
     private static String string(JsonObject message, String field) {
@@ -108,17 +150,10 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
     }
 
     private static JsonObject parse(String text) throws DecodeException {
-        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
-            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
-                throw new DecodeException("", "message is not a JSON object");
-            }
-            JsonObject message = parser.getObject();
-            if (parser.hasNext()) {
-                throw new DecodeException("", "text after the JSON object");
-            }
-            return message;
-        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
-            throw new DecodeException("", "message is not valid JSON", e);
+        try {
+            return JsonMaps.parseObject(text);
+        } catch (MalformedJsonException e) {
+            throw new DecodeException("", "message is " + e.getMessage(), e);
         }
     }
 }

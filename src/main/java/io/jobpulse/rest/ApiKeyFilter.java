@@ -28,7 +28,7 @@ public class ApiKeyFilter implements ContainerRequestFilter {
         try {
             name = authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         } catch (ApiProblem problem) {
-            request.abortWith(Problems.response(problem.status(), problem.title(), problem.getMessage(), null));
+            request.abortWith(Problems.response(problem));
             return;
         }
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();

@@ -10,6 +10,6 @@ public class ApiProblemMapper implements ExceptionMapper<ApiProblem> {
 
     @Override
     public Response toResponse(ApiProblem problem) {
-        return Problems.response(problem.status(), problem.title(), problem.getMessage(), problem.extra());
+        return Problems.response(problem);
     }
 }

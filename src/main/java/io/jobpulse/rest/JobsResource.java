@@ -1,6 +1,5 @@
 package io.jobpulse.rest;
 
-import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.fallback.LongPoller;
 import io.jobpulse.hub.WatchService;
 import io.jobpulse.execution.CancelOutcome;
@@ -24,6 +23,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -64,13 +64,15 @@ public class JobsResource {
     @Inject
     WatchTokens tokens;
     @Inject
-    JobPulseConfig config;
-    @Inject
     WatchService watching;
     @Inject
     ApiClientAuthenticator authenticator;
     @Inject
     LongPoller poller;
+    @Inject
+    RequestBodies bodies;
+    @Inject
+    SubmissionLimits submissionLimits;
     @Context
     SecurityContext security;
     @Context
@@ -78,8 +80,13 @@ public class JobsResource {
 
     @Authenticated
     @POST
-    public Response submit(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        JsonObject request = RequestBodies.jsonObject(body, config.maxBodyBytes());
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response submit(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                           @Context HttpHeaders headers) {
+        Optional<String> key = Optional.ofNullable(idempotencyKey).map(JobsResource::checkedKey);
+        submissionLimits.admit(client(), key);
+        JsonObject request = bodies.jsonObject(body,
+                Optional.of((long) headers.getLength()).filter(length -> length >= 0));
         String type = requiredString(request, "type", 100);
         String name = optionalString(request, "name", MAX_NAME);
         JsonValue params = request.getOrDefault("params", JsonValue.EMPTY_JSON_OBJECT);
@@ -91,7 +98,6 @@ public class JobsResource {
                 throw ApiProblem.unprocessable("Unknown field '" + abbreviate(field) + "'; allowed: type, name, params.");
             }
         }
-        Optional<String> key = Optional.ofNullable(idempotencyKey).map(JobsResource::checkedKey);
         SubmitOutcome outcome;
         try {
             outcome = jobs.submit(client(), type, name, JsonMaps.toMap(params.asJsonObject()), key);

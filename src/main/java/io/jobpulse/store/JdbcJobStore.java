@@ -110,6 +110,34 @@ public class JdbcJobStore {
         });
     }
 
+    /** How many of the owner's jobs are QUEUED (the per-client queue limit). */
+    public int countQueued(String owner) {
+        return inTransaction("count queued jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) FROM jp_job WHERE state = 'QUEUED' AND owner = ?")) {
+                ps.setString(1, owner);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** Whether the owner has already used this Idempotency-Key, with whatever request. */
+    public boolean hasIdempotencyKey(String owner, String key) {
+        return inTransaction("read an idempotency key", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM jp_idempotency_key WHERE owner = ? AND idem_key = ?")) {
+                ps.setString(1, owner);
+                ps.setString(2, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     /** Stored events with {@code since < seq <= upTo}, in order, at most {@code limit}. */
     public List<JobEvent> eventsAfter(JobId id, long since, long upTo, int limit) {
         String sql = "SELECT " + JobRows.EVENT_COLUMNS + " FROM jp_job_event WHERE job_id = ? AND seq > ? AND seq <= ?"

@@ -1,6 +1,7 @@
 package io.jobpulse.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import jakarta.json.Json;
@@ -14,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonMapsTest {
 
@@ -143,5 +146,31 @@ class JsonMapsTest {
         String text = JsonMaps.write(JsonMaps.toJson(Map.of("a", List.of(1L, 2L))));
 
         assertThat(text).isEqualTo("{\"a\":[1,2]}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1}{\"b\":2}", "{\"a\":1} x", "{} []", "{}}"})
+    void parseObjectRefusesTextAfterTheObject(String text) {
+        assertThatExceptionOfType(MalformedJsonException.class).isThrownBy(() -> JsonMaps.parseObject(text))
+                .withMessage("text after the JSON object");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "42", "\"text\"", "null", "", "  "})
+    void parseObjectRefusesWhatIsNotAnObject(String text) {
+        assertThatExceptionOfType(MalformedJsonException.class).isThrownBy(() -> JsonMaps.parseObject(text))
+                .withMessage("not a JSON object");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":", "{type:1}", "{\"a\":1,}", "{\"a\":01}", "{\"a\":\"\\x\"}"})
+    void parseObjectRefusesMalformedJsonWithAShortMessage(String text) {
+        assertThatExceptionOfType(MalformedJsonException.class).isThrownBy(() -> JsonMaps.parseObject(text))
+                .withMessage("not valid JSON");
+    }
+
+    @Test
+    void parseObjectAllowsWhitespaceAroundTheObject() {
+        assertThat(JsonMaps.parseObject(" \n{\"a\":1}\t ")).containsKey("a");
     }
 }

@@ -1,8 +1,10 @@
 package io.jobpulse.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import io.jobpulse.config.Limits;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import jakarta.websocket.DecodeException;
@@ -14,6 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClientMessageDecoderTest {
 
     private static final String JOB = "AAAAAAAAAAAAAAAAAAAAAA";
+    private static final String JOB_REASON = "job must be a string of at most 512 characters";
+    private static final String TOKEN_REASON = "token must be a string of at most 512 characters";
     private final ClientMessageDecoder decoder = new ClientMessageDecoder();
 
     private ClientMessage decode(String text) throws DecodeException {
@@ -68,25 +72,25 @@ class ClientMessageDecoderTest {
     @Test
     void subscribeWithoutJobIsInvalid() throws DecodeException {
         assertThat(decode("{\"type\":\"subscribe\",\"token\":\"t\"}"))
-                .isEqualTo(new ClientMessage.Invalid("subscribe", null, "job must be a string"));
+                .isEqualTo(new ClientMessage.Invalid("subscribe", null, JOB_REASON));
     }
 
     @Test
     void subscribeWithNumericJobIsInvalid() throws DecodeException {
         assertThat(decode("{\"type\":\"subscribe\",\"job\":7,\"token\":\"t\"}"))
-                .isEqualTo(new ClientMessage.Invalid("subscribe", null, "job must be a string"));
+                .isEqualTo(new ClientMessage.Invalid("subscribe", null, JOB_REASON));
     }
 
     @Test
     void subscribeWithoutTokenIsInvalidAndNamesTheJob() throws DecodeException {
         assertThat(decode("{\"type\":\"subscribe\",\"job\":\"" + JOB + "\"}"))
-                .isEqualTo(new ClientMessage.Invalid("subscribe", JOB, "token must be a string"));
+                .isEqualTo(new ClientMessage.Invalid("subscribe", JOB, TOKEN_REASON));
     }
 
     @Test
     void subscribeWithNullTokenIsInvalid() throws DecodeException {
         assertThat(decode("{\"type\":\"subscribe\",\"job\":\"" + JOB + "\",\"token\":null}"))
-                .isEqualTo(new ClientMessage.Invalid("subscribe", JOB, "token must be a string"));
+                .isEqualTo(new ClientMessage.Invalid("subscribe", JOB, TOKEN_REASON));
     }
 
     @Test
@@ -94,7 +98,7 @@ class ClientMessageDecoderTest {
         String longJob = "j".repeat(ClientMessageDecoder.MAX_FIELD_LENGTH + 1);
 
         assertThat(decode("{\"type\":\"subscribe\",\"job\":\"" + longJob + "\",\"token\":\"t\"}"))
-                .isEqualTo(new ClientMessage.Invalid("subscribe", null, "job must be a string"));
+                .isEqualTo(new ClientMessage.Invalid("subscribe", null, JOB_REASON));
     }
 
     @Test
@@ -102,7 +106,7 @@ class ClientMessageDecoderTest {
         String longToken = "t".repeat(ClientMessageDecoder.MAX_FIELD_LENGTH + 1);
 
         assertThat(decode("{\"type\":\"subscribe\",\"job\":\"" + JOB + "\",\"token\":\"" + longToken + "\"}"))
-                .isEqualTo(new ClientMessage.Invalid("subscribe", JOB, "token must be a string"));
+                .isEqualTo(new ClientMessage.Invalid("subscribe", JOB, TOKEN_REASON));
     }
 
     @Test
@@ -122,7 +126,7 @@ class ClientMessageDecoderTest {
     @Test
     void unsubscribeWithoutJobIsInvalid() throws DecodeException {
         assertThat(decode("{\"type\":\"unsubscribe\"}"))
-                .isEqualTo(new ClientMessage.Invalid("unsubscribe", null, "job must be a string"));
+                .isEqualTo(new ClientMessage.Invalid("unsubscribe", null, JOB_REASON));
     }
 
     // --- ping ---
@@ -217,25 +221,86 @@ class ClientMessageDecoderTest {
         assertThatExceptionOfType(DecodeException.class).isThrownBy(() -> decode(text));
     }
 
-    // --- size limit (Undertow delivers text messages of any size to the decoder) ---
+    @Test
+    void aTenKilobyteJobIdGetsATruthfulReason() throws DecodeException {
+        ClientMessageDecoder roomy = new ClientMessageDecoder(limitsWithMessageBytes(64 * 1024));
+        String job = "j".repeat(10 * 1024);
+
+        assertThat(roomy.decode("{\"type\":\"subscribe\",\"job\":\"" + job + "\",\"token\":\"t\"}"))
+                .isEqualTo(new ClientMessage.Invalid("subscribe", null, JOB_REASON));
+    }
+
+    // --- JSON limits before parsing
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"type\":\"subscribe\",\"job\":\"mine\",\"job\":\"theirs\",\"token\":\"t\"}",
+            "{\"type\":\"subscribe\",\"job\":\"" + JOB + "\",\"token\":\"t\",\"since\":1e1000000}",
+            "{\"type\":\"ping\",\"id\":123456789012345678901234567890123456789012345678901234567890123456789}",
+            "{\"type\":\"ping\",\"type\":\"subscribe\"}"})
+    void textThatBreaksAJsonLimitIsADecodeExceptionNamingTheRule(String text) {
+        assertThatExceptionOfType(DecodeException.class).isThrownBy(() -> decode(text))
+                .isNotInstanceOf(MessageTooBigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).startsWith("JSON ").hasSizeLessThan(100));
+    }
 
     @Test
-    void messageOverTheSizeLimitIsTooBig() {
-        String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(70 * 1024) + "\"}";
+    void deepNestingIsRefusedBeforeTheParserSeesIt() {
+        ClientMessageDecoder roomy = new ClientMessageDecoder(limitsWithMessageBytes(64 * 1024));
+        String deep = "{\"type\":\"ping\",\"id\":" + "[".repeat(30_000) + "]".repeat(30_000) + "}";
 
-        assertThatExceptionOfType(MessageTooBigException.class).isThrownBy(() -> decode(text));
+        assertThatExceptionOfType(DecodeException.class).isThrownBy(() -> roomy.decode(deep))
+                .withMessage("JSON nested deeper than 32 levels");
+    }
+
+    // --- size limit (Undertow delivers text messages of any size to the decoder)
+
+    @Test
+    void messageOverTheDefaultSizeLimitIsTooBig() {
+        String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(8 * 1024) + "\"}";
+
+        assertThatExceptionOfType(MessageTooBigException.class).isThrownBy(() -> decode(text))
+                .withMessage("message over 8192 bytes");
+    }
+
+    @Test
+    void theSizeLimitComesFromTheLimits() throws DecodeException {
+        String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(600) + "\"}";
+        ClientMessageDecoder small = new ClientMessageDecoder(limitsWithMessageBytes(256));
+
+        assertThatExceptionOfType(MessageTooBigException.class).isThrownBy(() -> small.decode(text))
+                .withMessage("message over 256 bytes");
+        assertThat(new ClientMessageDecoder(limitsWithMessageBytes(1024)).decode(text))
+                .isInstanceOf(ClientMessage.Invalid.class);
+    }
+
+    @Test
+    void withoutCdiInitFallsBackToTheDefaults() {
+        ClientMessageDecoder configured = new ClientMessageDecoder(limitsWithMessageBytes(256));
+        configured.init(null);
+        String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(300) + "\"}";
+
+        assertThatCode(() -> configured.decode(text)).doesNotThrowAnyException();
     }
 
     @Test
     void sizeLimitCountsUtf8Bytes() {
-        int limit = ClientMessageDecoder.MAX_MESSAGE_BYTES;
-        assertThat(ClientMessageDecoder.overSizeLimit("x".repeat(limit))).isFalse();
-        assertThat(ClientMessageDecoder.overSizeLimit("x".repeat(limit + 1))).isTrue();
-        assertThat(ClientMessageDecoder.overSizeLimit("\u00e9".repeat(limit / 2))).isFalse();
-        assertThat(ClientMessageDecoder.overSizeLimit("\u00e9".repeat(limit / 2 + 1))).isTrue();
-        assertThat(ClientMessageDecoder.overSizeLimit("\u20ac".repeat(limit / 3 + 1))).isTrue();
-        assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4))).isFalse();
-        assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4) + "x")).isTrue();
+        int limit = 8192;
+        assertThat(ClientMessageDecoder.overSizeLimit("x".repeat(limit), limit)).isFalse();
+        assertThat(ClientMessageDecoder.overSizeLimit("x".repeat(limit + 1), limit)).isTrue();
+        assertThat(ClientMessageDecoder.overSizeLimit("\u00e9".repeat(limit / 2), limit)).isFalse();
+        assertThat(ClientMessageDecoder.overSizeLimit("\u00e9".repeat(limit / 2 + 1), limit)).isTrue();
+        assertThat(ClientMessageDecoder.overSizeLimit("\u20ac".repeat(limit / 3 + 1), limit)).isTrue();
+        assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4), limit)).isFalse();
+        assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4) + "x", limit)).isTrue();
+    }
+
+    private static Limits limitsWithMessageBytes(int bytes) {
+        Limits d = Limits.defaults();
+        return new Limits(bytes, d.wsMessagesPerSecond(), d.wsMaxConnections(), d.wsMaxConnectionsPerAddress(),
+                d.wsMaxConnectionsPerClient(), d.wsSubscribeDeadline(), d.wsOutboxBytes(), d.wsMaxLag(),
+                d.submissionsPerMinute(), d.maxQueuedJobsPerClient(), d.jsonMaxDepth(), d.jsonMaxNumberLength(),
+                d.jsonMaxStringLength(), d.jobTimeout());
     }
 
     @Test

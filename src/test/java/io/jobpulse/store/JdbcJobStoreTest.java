@@ -357,6 +357,25 @@ class JdbcJobStoreTest {
             assertThat(store.list("carol", Optional.empty(), 10, Optional.empty()).jobs()).isEmpty();
         }
 
+        @Test
+        void countQueuedCountsOnlyTheOwnersQueuedJobs() {
+            assertThat(store.countQueued("alice")).isZero();
+            Job running = submitted("alice", T0);
+            Job cancelled = submitted("alice", T0.plusMillis(1));
+            submitted("alice", T0.plusMillis(2));
+            submitted("alice", T0.plusMillis(3));
+            submitted("bob", T0.plusMillis(4));
+            assertThat(store.countQueued("alice")).isEqualTo(4);
+
+            assertThat(store.claimNext("node-1", T0.plusMillis(5), T0.plus(LEASE))).hasValueSatisfying(
+                    change -> assertThat(change.job().id()).isEqualTo(running.id()));
+            store.update(cancelled.id(), T0.plusMillis(6), j -> Optional.of(j.cancel(T0.plusMillis(6))));
+
+            assertThat(store.countQueued("alice")).isEqualTo(2);
+            assertThat(store.countQueued("bob")).isEqualTo(1);
+            assertThat(store.countQueued("carol")).isZero();
+        }
+
         // ---- idempotency
 
         @Test
@@ -395,6 +414,15 @@ class JdbcJobStoreTest {
 
             assertThat(store.submit(bobs, Optional.of(key))).isEqualTo(new SubmitOutcome.Created(bobs));
             assertThat(countRows("jp_job")).isEqualTo(2);
+        }
+
+        @Test
+        void hasIdempotencyKeyKnowsTheOwnersUsedKeys() {
+            store.submit(aQueuedJob("alice", T0), Optional.of(new IdempotencyKey("order-42", "hash-a")));
+
+            assertThat(store.hasIdempotencyKey("alice", "order-42")).isTrue();
+            assertThat(store.hasIdempotencyKey("alice", "order-43")).isFalse();
+            assertThat(store.hasIdempotencyKey("bob", "order-42")).isFalse();
         }
 
         // ---- claims and leases
