@@ -23,7 +23,8 @@ import java.util.logging.Logger;
 /**
  * Screens WebSocket handshakes before the container upgrades the connection: foreign origins get HTTP 403 (the
  * containers accept any origin; see {@link OriginPolicy}), and a full node (503) or remote address (429) gets a
- * refusal with {@code Retry-After}. What passes carries its remote address to the endpoint in the
+ * refusal with {@code Retry-After}. What passes is counted against those limits from now on (given back if the
+ * container does not upgrade it) and carries its remote address to the endpoint in the
  * {@value #REMOTE_ADDRESS} header, which replaces any the client sent.
  */
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
@@ -51,7 +52,7 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         String address = request.getRemoteAddr();
-        Optional<HandshakeRefusal> refusal = sessions.refusal(address);
+        Optional<HandshakeRefusal> refusal = sessions.admit(address);
         if (refusal.isPresent()) {
             HandshakeRefusal r = refusal.get();
             metrics.increment(Counter.WS_HANDSHAKES_REFUSED);
@@ -60,14 +61,24 @@ public class HandshakeFilter extends HttpFilter {
             problem(response, r.status(), r.title(), r.detail());
             return;
         }
-        chain.doFilter(new WithRemoteAddress(request, address), response);
+        boolean upgraded = false;
+        try {
+            chain.doFilter(new WithRemoteAddress(request, address), response);
+            upgraded = response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
+        } finally {
+            if (!upgraded) {
+                sessions.withdraw(address); // refused by the container (bad version, no upgrade header...)
+            }
+        }
     }
 
     private static void problem(HttpServletResponse response, int status, String title, String detail) throws IOException {
+        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
+                + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("application/problem+json");
-        response.getOutputStream().write(("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8));
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     private static String abbreviate(String origin) {

@@ -70,6 +70,11 @@ public class JobPulseEndpoint {
         connection = new Connection(outbox, watching, config.maxSubscriptions(), limits.wsMessagesPerSecond(),
                 new Connection.Supervision(openSessions::claimClient, code -> openSessions.closeFor(session, code)));
         Object address = session.getUserProperties().get(CdiEndpointConfigurator.REMOTE_ADDRESS);
+        if (address == null) {
+            // every supported container copies the handshake's user properties to the session (WebSocket 2.1)
+            LOG.warning(() -> "WebSocket session " + session.getId() + " has no remote address from its handshake;"
+                    + " the per-address connection count may drift");
+        }
         openSessions.add(session, connection, address == null ? "unknown" : address.toString());
     }
 

@@ -30,11 +30,6 @@ final class KeyedCounts {
         counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
     }
 
-    /** Whether the key is at its limit (without counting anything). */
-    boolean full(String key) {
-        return counts.getOrDefault(key, 0) >= limit;
-    }
-
     int count(String key) {
         return counts.getOrDefault(key, 0);
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -46,6 +47,8 @@ public class OpenSessions {
     }
 
     private final Map<Session, Open> connections = new ConcurrentHashMap<>();
+    /** Connections open or admitted at the handshake and about to open. */
+    private final AtomicInteger admitted = new AtomicInteger();
     private KeyedCounts perAddress;
     private KeyedCounts perClient;
     private ScheduledFuture<?> sweep;
@@ -60,21 +63,31 @@ public class OpenSessions {
     }
 
     /**
-     * Why a handshake from this address must be refused now, or empty: the node or the address is at its limit.
-     * Checked before the upgrade, so concurrent handshakes may overshoot a limit by the few in flight.
+     * Admits a handshake from this address, counting it against the node's and the address's limits before the
+     * upgrade; or says why it must be refused (nothing counted then). An admitted handshake that does not open a
+     * session must be {@link #withdraw withdrawn}; one that does is counted until its session is removed.
      */
-    Optional<HandshakeRefusal> refusal(String address) {
-        if (connections.size() >= config.limits().wsMaxConnections()) {
-            return Optional.of(HandshakeRefusal.nodeFull(config.limits().wsMaxConnections()));
+    Optional<HandshakeRefusal> admit(String address) {
+        int max = config.limits().wsMaxConnections();
+        if (admitted.incrementAndGet() > max) {
+            admitted.decrementAndGet();
+            return Optional.of(HandshakeRefusal.nodeFull(max));
         }
-        if (perAddress.full(address)) {
+        if (!perAddress.tryAcquire(address)) {
+            admitted.decrementAndGet();
             return Optional.of(HandshakeRefusal.addressFull(perAddress.limit()));
         }
         return Optional.empty();
     }
 
+    /** Gives back what {@link #admit} counted, for a handshake that did not become a session. */
+    void withdraw(String address) {
+        admitted.decrementAndGet();
+        perAddress.release(address);
+    }
+
+    /** A session opened after its handshake was admitted from {@code address}. */
     void add(Session session, Connection connection, String address) {
-        perAddress.tryAcquire(address); // counted even when a race overshot the limit, so release stays balanced
         connections.put(session, new Open(connection, address));
     }
 
@@ -86,7 +99,7 @@ public class OpenSessions {
     void remove(Session session) {
         Open open = connections.remove(session);
         if (open != null) {
-            perAddress.release(open.address());
+            withdraw(open.address());
             if (open.connection().client() != null) {
                 perClient.release(open.connection().client());
             }

@@ -15,7 +15,7 @@ class KeyedCountsTest {
         KeyedCounts counts = new KeyedCounts(2);
         assertThat(counts.tryAcquire("a")).isTrue();
         assertThat(counts.tryAcquire("a")).isTrue();
-        assertThat(counts.full("a")).isTrue();
+        assertThat(counts.count("a")).isEqualTo(2);
         assertThat(counts.tryAcquire("a")).isFalse();
         assertThat(counts.tryAcquire("b")).isTrue();
 
