@@ -1,10 +1,13 @@
 package io.jobpulse.execution;
 
 import io.jobpulse.config.JobPulseConfig;
+import io.jobpulse.config.SettingsSource;
 import io.jobpulse.hub.ProgressHub;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobError;
 import io.jobpulse.job.JobId;
+import io.jobpulse.job.JobState;
+import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.store.Change;
 import io.jobpulse.store.JdbcJobStore;
 import io.jobpulse.store.StoreException;
@@ -21,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,9 +36,10 @@ import java.util.logging.Logger;
 
 /**
  * Runs queued jobs on this node: at most {@code jobpulse.max-running-jobs} at once, the rest wait QUEUED and are
- * claimed oldest first. Claims and leases live in the database, so several nodes can share it. At start-up it fails
- * the jobs an earlier life of this node left RUNNING; at shutdown it stops the running ones and records them as
- * FAILED with kind {@code interrupted}, so nothing stays RUNNING forever.
+ * claimed oldest first. Claims and leases live in the database, so several nodes can share it. Each run is bounded
+ * by its type's timeout ({@link TimedRun}). Jobs cut short by a node that stopped or died (found at this node's
+ * start-up, or when their lease expires) and the ones it stops at shutdown are re-queued when their type is safe to
+ * re-run and has attempts left, else recorded FAILED with kind {@code interrupted}, so nothing stays RUNNING forever.
  */
 @ApplicationScoped
 public class JobScheduler {
@@ -55,11 +60,14 @@ public class JobScheduler {
     ExecutorJobLauncher ownLauncher;
     @Inject
     ContainerExecutors executors;
+    @Inject
+    NodeMetrics metrics;
 
     private JobLauncher launcher;
     private ScheduledExecutorService timer;
 
     private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
+    private volatile Map<String, RunLimits> limits = Map.of();
     private Semaphore slots;
     private ScheduledFuture<?> housekeeping;
     private volatile boolean stopping;
@@ -69,7 +77,14 @@ public class JobScheduler {
         // the EJB launcher is a bean only where there is an EJB container; elsewhere JobPulse's own executor
         launcher = ejbLauncher.isResolvable() ? ejbLauncher.get() : ownLauncher;
         timer = executors.scheduler();
-        failOrphans(Optional.of(config.nodeId()));
+        SettingsSource settings = SettingsSource.ofRuntime();
+        Map<String, RunLimits> byType = new TreeMap<>();
+        for (JobHandler handler : types.all()) {
+            byType.put(handler.type().name(), RunLimits.of(handler.type(), settings, config.limits().jobTimeout()));
+        }
+        limits = Map.copyOf(byType);
+        LOG.info(() -> "JobPulse job limits: " + describe(limits));
+        recoverOrphans(Optional.of(config.nodeId()));
         Duration period = config.lease().dividedBy(3);
         housekeeping = timer.scheduleWithFixedDelay(this::housekeeping, period.toMillis(), period.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -131,46 +146,75 @@ public class JobScheduler {
             slots.release();
             return;
         }
-        RunningJob run = new RunningJob(job.id(), handler.get(), parameters, store, hub::publish, timer,
+        RunLimits runLimits = limitsOf(job.type());
+        RunningJob run = new RunningJob(job, handler.get(), parameters, runLimits, store, hub::publish, timer,
                 config.progressRate());
         running.put(job.id(), run);
-        try {
-            launcher.launch(() -> {
-                try {
-                    run.execute();
-                } finally {
-                    running.remove(job.id());
-                    slots.release();
-                    wake();
-                }
-            });
-        } catch (RuntimeException e) {
-            running.remove(job.id());
+        TimedRun timed = new TimedRun(run, runLimits.timeout(), () -> {
+            running.remove(job.id(), run);
             slots.release();
+            wake();
+        }, metrics, (task, delay) -> timer.schedule(task, TimeUnit.NANOSECONDS.convert(delay), TimeUnit.NANOSECONDS));
+        try {
+            timed.arm();
+            launcher.launch(timed);
+        } catch (RuntimeException e) {
+            timed.notLaunched();
             LOG.log(Level.SEVERE, e, () -> "Could not launch job " + job.id());
             failNow(job.id(), new JobError(JobError.INTERRUPTED, "the job could not be started on this node"));
         }
     }
 
+    /** The limits of a deployed type; a type not deployed here gets the default timeout and no re-run. */
+    private RunLimits limitsOf(String type) {
+        return limits.getOrDefault(type, new RunLimits(config.limits().jobTimeout(), 1));
+    }
+
+    private static String describe(Map<String, RunLimits> byType) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(byType).forEach((type, l) -> text.append(text.isEmpty() ? "" : "; ").append(type).append(": ")
+                .append(l.describe()));
+        return text.toString();
+    }
+
     private void housekeeping() {
         try {
             store.renewLeases(config.nodeId(), running.keySet(), now().plus(config.lease()));
-            failOrphans(Optional.empty());
+            recoverOrphans(Optional.empty());
             claimWhileFree();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, e, () -> "Scheduler housekeeping failed; will retry");
         }
     }
 
-    /** RUNNING jobs whose node stopped renewing its lease, and at start-up those of this node's earlier life. */
-    private void failOrphans(Optional<String> ownNode) {
-        List<JobId> orphans = store.orphans(ownNode, now());
-        for (JobId id : orphans) {
+    /**
+     * RUNNING jobs whose node stopped renewing its lease, and at start-up those of this node's earlier life: each is
+     * re-queued when its type allows another attempt, else recorded FAILED {@code interrupted}.
+     */
+    private void recoverOrphans(Optional<String> ownNode) {
+        for (JobId id : store.orphans(ownNode, now())) {
             if (!running.containsKey(id)) {
-                LOG.warning(() -> "Job " + id + " was left RUNNING by a stopped node; recording it as interrupted");
-                failNow(id, new JobError(JobError.INTERRUPTED, "the node running the job stopped"));
+                recoverOrphan(id, ownNode);
             }
         }
+    }
+
+    private void recoverOrphan(JobId id, Optional<String> ownNode) {
+        Optional<Change> change;
+        try {
+            change = store.updateOrphan(id, ownNode, now(), job -> Optional.of(
+                    job.interrupt("the node running the job stopped", limitsOf(job.type()).maxAttempts(), now())));
+        } catch (StoreException e) {
+            LOG.log(Level.SEVERE, e, () -> "Could not recover job " + id + " left RUNNING by a stopped node");
+            return;
+        }
+        change.ifPresent(done -> {
+            Job job = done.job();
+            LOG.warning(() -> "Job " + id + " (" + job.type() + ") was left RUNNING by a stopped node; "
+                    + (job.state() == JobState.QUEUED ? "re-queued for attempt " + (job.attempt() + 1)
+                    : "recorded as " + job.state() + (job.error() == null ? "" : "/" + job.error().kind())));
+            done.event().ifPresent(hub::publish);
+        });
     }
 
     private void failNow(JobId id, JobError error) {
@@ -198,8 +242,9 @@ public class JobScheduler {
             try {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !run.awaitFinished(Duration.ofNanos(left))) {
-                    LOG.warning(() -> "Job " + run.jobId() + " did not stop within jobpulse.shutdown-grace");
-                    failNow(run.jobId(), new JobError(JobError.INTERRUPTED, "the server stopped while the job ran"));
+                    LOG.warning(() -> "Job " + run.jobId() + " did not stop within jobpulse.shutdown-grace; recording "
+                            + "it as interrupted without waiting any longer");
+                    run.abandon();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -25,20 +25,24 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One job while it runs on this node: the handler's {@link JobContext}, the source-side progress coalescing, and
- * the final state change. Every write goes through one lock, is committed, and only then published, so watchers
- * see events in {@code seq} order.
+ * One run of a job on this node: the handler's {@link JobContext}, the source-side progress coalescing, and the
+ * final state change. Every write goes through one lock, is committed, and only then published, so watchers see
+ * events in {@code seq} order. Writes are fenced by the run's attempt number: once the job was re-queued and
+ * started again, a late write of this run changes nothing.
  */
 final class RunningJob implements JobContext {
 
     private static final Logger LOG = Logger.getLogger(RunningJob.class.getName());
     static final int MAX_RESULT_CHARS = 256 * 1024;
+    static final String SERVER_STOPPED = "the server stopped while the job ran";
 
-    private enum Stop { NONE, CANCEL, SHUTDOWN }
+    private enum Stop { NONE, CANCEL, SHUTDOWN, TIMEOUT }
 
     private final JobId id;
+    private final int attempt;
     private final JobHandler handler;
     private final JobParameters parameters;
+    private final RunLimits limits;
     private final JdbcJobStore store;
     private final Consumer<JobEvent> publisher;
     private final ScheduledExecutorService timer;
@@ -46,17 +50,22 @@ final class RunningJob implements JobContext {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Object writeLock = new Object();
+    private final Object threadLock = new Object();
 
     private volatile Stop stop = Stop.NONE;
     private volatile Map<String, Object> result = Map.of();
     private Progress pending;
     private boolean trailingFlushScheduled;
+    private Thread worker;
 
-    RunningJob(JobId id, JobHandler handler, JobParameters parameters, JdbcJobStore store,
+    /** A run of {@code claimed}, the job as its claim left it (RUNNING, with this run's attempt number). */
+    RunningJob(Job claimed, JobHandler handler, JobParameters parameters, RunLimits limits, JdbcJobStore store,
                Consumer<JobEvent> publisher, ScheduledExecutorService timer, double progressRate) {
-        this.id = id;
+        this.id = claimed.id();
+        this.attempt = claimed.attempt();
         this.handler = handler;
         this.parameters = parameters;
+        this.limits = limits;
         this.store = store;
         this.publisher = publisher;
         this.timer = timer;
@@ -127,37 +136,99 @@ final class RunningJob implements JobContext {
         stopSignal.countDown();
     }
 
-    /** Asks the handler to stop because the server is going down; the job will end FAILED/interrupted. */
+    /** Asks the handler to stop because the server is going down; the job will be re-queued or end interrupted. */
     void interrupt() {
         stop = Stop.SHUTDOWN;
         stopSignal.countDown();
+    }
+
+    /**
+     * The run overran its timeout: records the job FAILED {@code timeout} now (unless it already ended), then wakes
+     * the handler (as a cancel would) and interrupts its thread. From here on nothing the handler does is recorded.
+     * True if this call ended the job. The interrupt is sent while holding the write lock, and the handler's later
+     * writes are skipped, so it never lands in the middle of one of this job's store writes: an interrupt during
+     * file I/O closes the channel, and the embedded H2 database with it.
+     */
+    boolean timeOut() {
+        synchronized (writeLock) {
+            boolean ended = record(job -> job.fail(new JobError(JobError.TIMEOUT, "the job ran longer than its timeout of "
+                    + limits.timeout()), now()));
+            stop = Stop.TIMEOUT;
+            stopSignal.countDown();
+            synchronized (threadLock) {
+                if (worker != null) {
+                    worker.interrupt();
+                }
+            }
+            return ended;
+        }
+    }
+
+    /** Records the interruption without waiting for the handler any longer (it ignored the stop at shutdown). */
+    void abandon() {
+        synchronized (writeLock) {
+            stop = Stop.SHUTDOWN;
+            record(this::interrupted);
+        }
     }
 
     boolean awaitFinished(Duration timeout) throws InterruptedException {
         return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    boolean isFinished() {
+        return finished.getCount() == 0;
+    }
+
+    /** The thread the handler runs on, while it runs. */
+    Optional<Thread> handlerThread() {
+        synchronized (threadLock) {
+            return Optional.ofNullable(worker);
+        }
+    }
+
+    String typeName() {
+        return handler.type().name();
+    }
+
     /** Runs the handler on the calling thread and records how it ended. */
     void execute() {
+        synchronized (threadLock) {
+            if (stop == Stop.TIMEOUT) {
+                finished.countDown();
+                return; // its time ran out before the launcher got to run it; the timeout is recorded
+            }
+            worker = Thread.currentThread();
+        }
         try {
             handler.run(this);
             finish(job -> job.succeed(result, now()));
         } catch (JobCancelledException e) {
-            finish(job -> stop == Stop.SHUTDOWN ? job.fail(new JobError(JobError.INTERRUPTED,
-                    "the server stopped while the job ran"), now()) : job.cancel(now()));
+            finish(job -> stop == Stop.SHUTDOWN ? interrupted(job) : job.cancel(now()));
         } catch (JobFailedException e) {
             finish(job -> job.fail(new JobError(e.kind(), e.getMessage()), now()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            finish(job -> job.fail(new JobError(JobError.INTERRUPTED, "the job thread was interrupted"), now()));
+            finish(job -> stop == Stop.SHUTDOWN ? interrupted(job)
+                    : job.fail(new JobError(JobError.INTERRUPTED, "the job thread was interrupted"), now()));
         } catch (Exception | LinkageError | AssertionError e) {
-            LOG.log(Level.INFO, e, () -> "Job " + id + " (" + handler.type().name() + ") failed");
-            finish(job -> stop == Stop.SHUTDOWN
-                    ? job.fail(new JobError(JobError.INTERRUPTED, "the server stopped while the job ran"), now())
-                    : job.fail(JobError.fromException(e), now()));
+            LOG.log(Level.INFO, e, () -> "Job " + id + " (" + typeName() + ") failed");
+            finish(job -> stop == Stop.SHUTDOWN ? interrupted(job) : job.fail(JobError.fromException(e), now()));
         } finally {
+            synchronized (threadLock) {
+                worker = null;
+                if (stop == Stop.TIMEOUT) {
+                    // the interrupt was JobPulse's own, aimed at this handler, and its outcome is recorded: it must not
+                    // reach whatever task the pool runs next on this thread
+                    Thread.interrupted();
+                }
+            }
             finished.countDown();
         }
+    }
+
+    private Job interrupted(Job job) {
+        return job.interrupt(SERVER_STOPPED, limits.maxAttempts(), now());
     }
 
     private void trailingFlush() {
@@ -179,7 +250,7 @@ final class RunningJob implements JobContext {
     private void flushPending() {
         Progress next = pending;
         pending = null;
-        if (next == null) {
+        if (next == null || stop == Stop.TIMEOUT) {
             return;
         }
         try {
@@ -191,23 +262,39 @@ final class RunningJob implements JobContext {
         }
     }
 
+    /** Records the handler's outcome, unless the run timed out (then the timeout is the outcome). */
     private void finish(UnaryOperator<Job> terminal) {
         synchronized (writeLock) {
-            flushPending();
-            try {
-                write(job -> Optional.of(terminal.apply(job)));
-            } catch (IllegalJobStateChangeException e) {
-                LOG.log(Level.INFO, e, () -> "Job " + id + " had already ended; its handler's outcome was not recorded");
-            } catch (StoreException e) {
-                LOG.log(Level.SEVERE, e, () -> "The end of job " + id + " could not be stored; it stays RUNNING "
-                        + "until its lease expires and is then failed as interrupted");
+            if (stop != Stop.TIMEOUT) {
+                record(terminal);
             }
         }
     }
 
-    private void write(Function<Job, Optional<Job>> change) {
-        Optional<Change> done = store.update(id, now(), change);
+    /** Writes the end of this run; true if it was recorded. Callers hold the write lock. */
+    private boolean record(UnaryOperator<Job> terminal) {
+        flushPending();
+        try {
+            if (write(job -> Optional.of(terminal.apply(job))).isPresent()) {
+                return true;
+            }
+            LOG.info(() -> "Job " + id + " was started again after this run (attempt " + attempt
+                    + "); this run's outcome was not recorded");
+        } catch (IllegalJobStateChangeException e) {
+            LOG.log(Level.INFO, e, () -> "Job " + id + " had already ended; this outcome was not recorded");
+        } catch (StoreException e) {
+            LOG.log(Level.SEVERE, e, () -> "The end of job " + id + " could not be stored; it stays RUNNING "
+                    + "until its lease expires and is then re-queued or failed as interrupted");
+        }
+        return false;
+    }
+
+    /** Applies {@code change} while the job is still in this run's attempt; empty when it changed nothing. */
+    private Optional<Change> write(Function<Job, Optional<Job>> change) {
+        Optional<Change> done = store.update(id, now(), job -> job.attempt() == attempt ? change.apply(job)
+                : Optional.empty());
         done.flatMap(Change::event).ifPresent(publisher);
+        return done;
     }
 
     private static Instant now() {

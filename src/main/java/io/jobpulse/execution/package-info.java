@@ -1,5 +1,6 @@
 /**
  * Running jobs: the {@link io.jobpulse.execution.JobHandler} SPI, parameter validation, the scheduler that
- * claims queued jobs up to the per-node limit, and the launcher seam (EJB {@code @Asynchronous} on full EE servers).
+ * claims queued jobs up to the per-node limit, bounds each run by its type's timeout and re-queues or fails the runs
+ * a stopped node cut short, and the launcher seam (EJB {@code @Asynchronous} on full EE servers).
  */
 package io.jobpulse.execution;

@@ -11,6 +11,8 @@ import java.util.Optional;
  * A job as stored: immutable; every verb returns the next version with {@code seq} one higher.
  * {@code params} and {@code result} hold JSON-like values (String, Number, Boolean, List, Map).
  * {@code startedAt}, {@code finishedAt}, {@code result} and {@code error} are null until they happen.
+ * {@code attempt} counts the runs started so far: 0 while first queued, 1 in the first run, one more for each re-run
+ * after an interruption.
  */
 public record Job(
         JobId id,
@@ -26,7 +28,8 @@ public record Job(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        boolean cancelRequested) {
+        boolean cancelRequested,
+        int attempt) {
 
     public Job {
         Objects.requireNonNull(id, "id");
@@ -38,6 +41,9 @@ public record Job(
         if (seq < 1) {
             throw new IllegalArgumentException("seq starts at 1: " + seq);
         }
+        if (attempt < 0) {
+            throw new IllegalArgumentException("attempt must not be negative: " + attempt);
+        }
         name = name == null ? "" : name;
         params = frozen(params);
         result = result == null ? null : frozen(result);
@@ -46,11 +52,14 @@ public record Job(
     /** A new job, QUEUED, with its first event. */
     public static Job submit(JobId id, String type, String name, String owner, Map<String, Object> params, Instant now) {
         return new Job(id, type, name, owner, JobState.QUEUED, 1, Progress.none(), params, null, null, now, null, null,
-                false);
+                false, 0);
     }
 
+    /** Starts a run: RUNNING, and the next attempt. */
     public Job start(Instant now) {
-        return moveTo(JobState.RUNNING, progress, null, null, now, null);
+        Job running = moveTo(JobState.RUNNING, progress, null, null, now, null);
+        return new Job(id, type, name, owner, running.state, running.seq, running.progress, params, null, null,
+                createdAt, running.startedAt, null, cancelRequested, attempt + 1);
     }
 
     /** New progress while running; empty when nothing changed, so nothing is stored or pushed. */
@@ -62,7 +71,7 @@ public record Job(
             return Optional.empty();
         }
         return Optional.of(new Job(id, type, name, owner, state, seq + 1, next, params, result, error, createdAt,
-                startedAt, finishedAt, cancelRequested));
+                startedAt, finishedAt, cancelRequested, attempt));
     }
 
     public Job succeed(Map<String, Object> jobResult, Instant now) {
@@ -77,10 +86,30 @@ public record Job(
         return moveTo(JobState.CANCELLED, progress, null, null, null, now);
     }
 
+    /**
+     * The run was cut short because its node stopped or died. A job that may be started {@code maxAttempts} times
+     * and has attempts left goes back to QUEUED (progress back to zero, the message saying so) to run again from
+     * the start; one whose cancel was asked for ends CANCELLED; any other ends FAILED {@code interrupted}.
+     */
+    public Job interrupt(String why, int maxAttempts, Instant now) {
+        if (state != JobState.RUNNING) {
+            throw new IllegalJobStateChangeException(state, JobState.FAILED);
+        }
+        if (cancelRequested) {
+            return cancel(now);
+        }
+        if (attempt >= maxAttempts) {
+            return fail(new JobError(JobError.INTERRUPTED, why), now);
+        }
+        Progress requeued = new Progress(0, progress.total(), "re-queued after interruption (" + why + "), attempt "
+                + (attempt + 1) + " of " + maxAttempts);
+        return moveTo(JobState.QUEUED, requeued, null, null, null, null);
+    }
+
     /** Marks a running job as asked to stop; not an event of its own (the state change that follows is). */
     public Job requestCancel() {
         return new Job(id, type, name, owner, state, seq, progress, params, result, error, createdAt, startedAt,
-                finishedAt, true);
+                finishedAt, true, attempt);
     }
 
     private Job moveTo(JobState target, Progress nextProgress, Map<String, Object> nextResult, JobError nextError,
@@ -89,7 +118,7 @@ public record Job(
             throw new IllegalJobStateChangeException(state, target);
         }
         return new Job(id, type, name, owner, target, seq + 1, nextProgress, params, nextResult, nextError, createdAt,
-                started != null ? started : startedAt, finished, cancelRequested);
+                started != null ? started : startedAt, finished, cancelRequested, attempt);
     }
 
     /** The event that records this version of the job. */

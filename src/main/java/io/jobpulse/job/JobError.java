@@ -4,13 +4,16 @@ import java.util.Objects;
 
 /**
  * Why a job failed, as data: a machine-readable kind and a human message, never a stack trace.
- * Kinds used by JobPulse itself: {@code handler_error}, {@code interrupted}, {@code unknown_type}; handlers add their own.
+ * Kinds used by JobPulse itself: {@code handler_error}, {@code interrupted}, {@code timeout}, {@code unknown_type};
+ * handlers add their own.
  */
 public record JobError(String kind, String message) {
 
     public static final int MAX_MESSAGE_LENGTH = 1000;
     public static final String HANDLER_ERROR = "handler_error";
     public static final String INTERRUPTED = "interrupted";
+    /** The run took longer than its type's timeout. */
+    public static final String TIMEOUT = "timeout";
 
     public JobError {
         Objects.requireNonNull(kind, "kind");

@@ -1,6 +1,9 @@
 package io.jobpulse.job;
 
-/** The life of a job: QUEUED, then RUNNING, then one of the three terminal states. */
+/**
+ * The life of a job: QUEUED, then RUNNING, then one of the three terminal states; a run cut short by a stopped
+ * node may go back from RUNNING to QUEUED when its type is safe to re-run.
+ */
 public enum JobState {
     QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
@@ -8,7 +11,7 @@ public enum JobState {
     public boolean canMoveTo(JobState target) {
         return switch (this) {
             case QUEUED -> target == RUNNING || target == CANCELLED;
-            case RUNNING -> target == SUCCEEDED || target == FAILED || target == CANCELLED;
+            case RUNNING -> target == SUCCEEDED || target == FAILED || target == CANCELLED || target == QUEUED;
             case SUCCEEDED, FAILED, CANCELLED -> false;
         };
     }

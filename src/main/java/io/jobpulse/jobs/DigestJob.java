@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
 /**
  * Hashes {@code sizeMb} megabytes of pseudo-random data generated from {@code seed} with SHA-256, one MiB at a time,
  * so progress is the bytes hashed. The same seed and size always give the same digest, which makes the result
- * checkable. About 2-5 s per GiB of hashing on one core, plus generation.
+ * checkable. About 2-5 s per GiB of hashing on one core, plus generation. Retry-safe for the same reason: the data
+ * is generated, nothing is read or written outside the job, and a second run computes the same digest.
  */
 @ApplicationScoped
 public class DigestJob implements JobHandler {
@@ -24,7 +25,8 @@ public class DigestJob implements JobHandler {
     private static final JobType TYPE = new JobType("sha256-digest",
             "Generates a reproducible pseudo-random data set and computes its SHA-256 digest (CPU and memory bandwidth).",
             List.of(ParameterSpec.requiredInteger("sizeMb", "Megabytes (MiB) of data to generate and hash", 1, 100_000),
-                    ParameterSpec.integer("seed", "Seed of the generated data", 42, Long.MIN_VALUE, Long.MAX_VALUE)));
+                    ParameterSpec.integer("seed", "Seed of the generated data", 42, Long.MIN_VALUE, Long.MAX_VALUE)))
+            .retrySafe(3);
 
     @Override
     public JobType type() {

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * CPU-bound: counts the primes below {@code limit} with a segmented sieve, one segment at a time, so progress is
- * the share of the range already sieved. 10^9 takes tens of seconds on one core.
+ * the share of the range already sieved. 10^9 takes tens of seconds on one core. Retry-safe: a pure computation
+ * of its parameter with no side effects, so a second run gives the same count and costs only CPU time.
  */
 @ApplicationScoped
 public class PrimeCountJob implements JobHandler {
@@ -20,7 +21,8 @@ public class PrimeCountJob implements JobHandler {
 
     private static final JobType TYPE = new JobType("prime-count",
             "Counts the prime numbers below a limit with a segmented sieve (CPU-bound).",
-            List.of(ParameterSpec.requiredInteger("limit", "Count primes below this number", 2, 10_000_000_000L)));
+            List.of(ParameterSpec.requiredInteger("limit", "Count primes below this number", 2, 10_000_000_000L)))
+            .retrySafe(3);
 
     @Override
     public JobType type() {

@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Deterministic steps for demos and tests: {@code count} steps, {@code intervalMs} apart, failing at {@code failAt}. */
+/**
+ * Deterministic steps for demos and tests: {@code count} steps, {@code intervalMs} apart, failing at {@code failAt}.
+ * Retry-safe: it only waits and reports, so a run cut short by a stopped node is simply counted again from step 1.
+ */
 @ApplicationScoped
 public class StepsJob implements JobHandler {
 
@@ -20,7 +23,8 @@ public class StepsJob implements JobHandler {
             "Counts through a number of steps at a fixed pace; optionally fails at one step. For demos and tests.",
             List.of(ParameterSpec.requiredInteger("count", "How many steps", 1, 100_000),
                     ParameterSpec.integer("intervalMs", "Milliseconds to wait before each step", 100, 0, 60_000),
-                    ParameterSpec.optionalInteger("failAt", "The step at which the job fails", 1, 100_000)));
+                    ParameterSpec.optionalInteger("failAt", "The step at which the job fails", 1, 100_000)))
+            .retrySafe(3);
 
     @Override
     public JobType type() {

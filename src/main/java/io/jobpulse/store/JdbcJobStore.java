@@ -179,6 +179,32 @@ public class JdbcJobStore {
     }
 
     /**
+     * Like {@link #update}, for a job found by {@link #orphans}: applies {@code change} only if the job is still
+     * orphaned when its row is locked (RUNNING, and its lease expired before {@code now} or, when {@code node} is
+     * given, claimed by that node), so a job another node re-queued or claimed in the meantime is left alone.
+     */
+    public Optional<Change> updateOrphan(JobId id, Optional<String> node, Instant now,
+                                         Function<Job, Optional<Job>> change) {
+        return inTransaction("recover an orphaned job", c -> {
+            Optional<Job> current;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?"
+                    + " AND state = 'RUNNING' AND (owner_node = ? OR lease_expires_at < ?) FOR UPDATE")) {
+                ps.setString(1, id.value());
+                ps.setString(2, node.orElse(null));
+                JobRows.setInstant(ps, 3, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    current = rs.next() ? Optional.of(JobRows.job(rs)) : Optional.empty();
+                }
+            }
+            Optional<Job> next = current.flatMap(change);
+            if (next.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(write(c, current.get(), next.get(), now));
+        });
+    }
+
+    /**
      * Claims the oldest QUEUED job for {@code node}: moves it to RUNNING and takes a lease on it until
      * {@code leaseUntil}. Safe against other nodes claiming at the same time (the row lock decides).
      */
@@ -189,7 +215,7 @@ public class JdbcJobStore {
                 if (job.isPresent() && job.get().state() == JobState.QUEUED) {
                     Change change = write(c, job.get(), job.get().start(now), now);
                     try (PreparedStatement ps = c.prepareStatement(
-                            "UPDATE jp_job SET owner_node = ?, lease_expires_at = ?, attempt = attempt + 1 WHERE id = ?")) {
+                            "UPDATE jp_job SET owner_node = ?, lease_expires_at = ? WHERE id = ?")) {
                         ps.setString(1, node);
                         JobRows.setInstant(ps, 2, leaseUntil);
                         ps.setString(3, candidate.value());
@@ -246,7 +272,7 @@ public class JdbcJobStore {
     private Change write(Connection c, Job before, Job after, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET state = ?, seq = ?, progress_done = ?, "
                 + "progress_total = ?, progress_message = ?, result = ?, error_kind = ?, error_message = ?, "
-                + "started_at = ?, finished_at = ?, cancel_requested = ? WHERE id = ? AND seq = ?")) {
+                + "started_at = ?, finished_at = ?, cancel_requested = ?, attempt = ? WHERE id = ? AND seq = ?")) {
             ps.setString(1, after.state().name());
             ps.setLong(2, after.seq());
             ps.setLong(3, after.progress().done());
@@ -258,8 +284,9 @@ public class JdbcJobStore {
             JobRows.setInstant(ps, 9, after.startedAt());
             JobRows.setInstant(ps, 10, after.finishedAt());
             ps.setBoolean(11, after.cancelRequested());
-            ps.setString(12, after.id().value());
-            ps.setLong(13, before.seq());
+            ps.setInt(12, after.attempt());
+            ps.setString(13, after.id().value());
+            ps.setLong(14, before.seq());
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("job " + after.id() + " changed under a row lock");
             }
@@ -317,7 +344,7 @@ public class JdbcJobStore {
 
     private static void insertJob(Connection c, Job job) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO jp_job (" + JobRows.JOB_COLUMNS
-                + ", attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, job.id().value());
             ps.setString(2, job.type());
             ps.setString(3, job.name());
@@ -335,6 +362,7 @@ public class JdbcJobStore {
             JobRows.setInstant(ps, 15, job.startedAt());
             JobRows.setInstant(ps, 16, job.finishedAt());
             ps.setBoolean(17, job.cancelRequested());
+            ps.setInt(18, job.attempt());
             ps.executeUpdate();
         }
     }

@@ -9,7 +9,6 @@ import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
 import io.jobpulse.job.Progress;
-import io.jobpulse.store.Database;
 import io.jobpulse.store.JdbcJobStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,13 +17,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,32 +33,26 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class RunningJobTest {
 
-    private static final double RATE = 10;
+    private static final double RATE = ClaimedJob.RATE;
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
     Path dataDir;
 
-    private JdbcConnectionPool pool;
+    private ClaimedJob fixture;
     private JdbcJobStore store;
     private ScheduledExecutorService timer;
-    private final List<JobEvent> published = new CopyOnWriteArrayList<>();
+    private List<JobEvent> published;
     private JobId id;
     private Thread jobThread;
 
     @BeforeEach
     void aRunningJob() {
-        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dataDir.resolve("jobs").toAbsolutePath(), "sa", "");
-        Database.migrate(pool);
-        store = new JdbcJobStore(pool);
+        fixture = new ClaimedJob(dataDir);
+        store = fixture.store;
+        published = fixture.published;
+        id = fixture.id();
         timer = Executors.newSingleThreadScheduledExecutor();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Job job = Job.submit(JobId.random(), "test", "a test job", "alice", Map.of(), now);
-        store.submit(job, Optional.empty());
-        Job claimed = store.claimNext("node-1", now, now.plusSeconds(60)).orElseThrow().job();
-        assertThat(claimed.id()).isEqualTo(job.id());
-        assertThat(claimed.state()).isEqualTo(JobState.RUNNING);
-        id = job.id();
     }
 
     @AfterEach
@@ -71,7 +63,7 @@ class RunningJobTest {
         }
         timer.shutdownNow();
         assertThat(timer.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-        pool.dispose();
+        fixture.close();
     }
 
     @Test
@@ -209,13 +201,7 @@ class RunningJobTest {
 
     @Test
     void cancelDuringSleepEndsCancelledPromptly() throws Exception {
-        CountDownLatch sleeping = new CountDownLatch(1);
-        RunningJob run = running(context -> {
-            sleeping.countDown();
-            context.sleep(Duration.ofSeconds(60));
-        });
-        startOnItsOwnThread(run);
-        assertThat(sleeping.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        RunningJob run = sleepingRun(ClaimedJob.NOT_RETRIED);
 
         long start = System.nanoTime();
         run.cancel();
@@ -248,13 +234,7 @@ class RunningJobTest {
 
     @Test
     void interruptEndsFailedWithKindInterrupted() throws Exception {
-        CountDownLatch sleeping = new CountDownLatch(1);
-        RunningJob run = running(context -> {
-            sleeping.countDown();
-            context.sleep(Duration.ofSeconds(60));
-        });
-        startOnItsOwnThread(run);
-        assertThat(sleeping.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        RunningJob run = sleepingRun(ClaimedJob.NOT_RETRIED);
 
         run.interrupt();
 
@@ -316,6 +296,160 @@ class RunningJobTest {
         assertThat(storedEvents()).extracting(JobEvent::kind).containsExactly(EventKind.STATE);
     }
 
+    // ---- interruption and re-queue
+
+    @Test
+    void interruptOfARetrySafeJobRequeuesItForTheNextAttempt() throws Exception {
+        CountDownLatch sleeping = new CountDownLatch(1);
+        RunningJob run = running(context -> {
+            context.progress(3, 10, "three");
+            sleeping.countDown();
+            context.sleep(Duration.ofSeconds(60));
+        }, new RunLimits(Duration.ofHours(1), 3));
+        startOnItsOwnThread(run);
+        assertThat(sleeping.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+        run.interrupt();
+
+        assertThat(run.awaitFinished(WAIT)).isTrue();
+        Job job = job();
+        assertThat(job.state()).isEqualTo(JobState.QUEUED);
+        assertThat(job.error()).isNull();
+        JobEvent last = published.get(published.size() - 1);
+        assertThat(last.kind()).isEqualTo(EventKind.STATE);
+        assertThat(last.state()).isEqualTo(JobState.QUEUED);
+        assertThat(last.seq()).isEqualTo(job.seq());
+        assertThat(last.progress()).isEqualTo(new Progress(0, 10, "re-queued after interruption ("
+                + RunningJob.SERVER_STOPPED + "), attempt 2 of 3"));
+    }
+
+    @Test
+    void aLateRunChangesNothingOnceItsJobWasStartedAgain() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        RunningJob stale = running(context -> {
+            started.countDown();
+            assertThat(goOn.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            context.progress(9, 10, "from the stale run");
+        }, new RunLimits(Duration.ofHours(1), 3));
+        startOnItsOwnThread(stale);
+        assertThat(started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        // meanwhile another node found the job orphaned, re-queued it and started it again
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        store.update(id, now, job -> Optional.of(job.interrupt("the node running the job stopped", 3, now)));
+        Job rerun = store.claimNext("node-2", now, now.plusSeconds(60)).orElseThrow().job();
+        assertThat(rerun.attempt()).isEqualTo(2);
+
+        goOn.countDown();
+
+        assertThat(stale.awaitFinished(WAIT)).isTrue();
+        assertThat(job()).isEqualTo(rerun);
+        assertThat(published).isEmpty();
+    }
+
+    // ---- timeout
+
+    @Test
+    void timeOutEndsTheJobFailedTimeoutAtOnceAndWakesASleepingHandler() throws Exception {
+        RunningJob run = sleepingRun(new RunLimits(Duration.ofSeconds(3), 1));
+
+        assertThat(run.timeOut()).isTrue();
+
+        assertThat(job().state()).isEqualTo(JobState.FAILED);
+        assertThat(job().error()).isEqualTo(new JobError(JobError.TIMEOUT, "the job ran longer than its timeout of PT3S"));
+        assertThat(run.awaitFinished(WAIT)).isTrue();
+        assertThat(published).singleElement().satisfies(e -> {
+            assertThat(e.state()).isEqualTo(JobState.FAILED);
+            assertThat(e.error().kind()).isEqualTo(JobError.TIMEOUT);
+        });
+    }
+
+    @Test
+    void timeOutInterruptsAHandlerThatIgnoresStopsAndLaterItsOutcomeIsNotRecorded() throws Exception {
+        AtomicBoolean released = new AtomicBoolean();
+        AtomicBoolean sawInterrupt = new AtomicBoolean();
+        AtomicBoolean interruptLeftOnThread = new AtomicBoolean(true);
+        CountDownLatch spinning = new CountDownLatch(1);
+        RunningJob run = running(context -> {
+            spinning.countDown();
+            while (!released.get()) {
+                Thread.onSpinWait();
+            }
+            sawInterrupt.set(Thread.currentThread().isInterrupted());
+            context.progress(1, 1, "done anyway");
+            context.result(Map.of("late", true));
+        });
+        jobThread = new Thread(() -> {
+            run.execute();
+            interruptLeftOnThread.set(Thread.currentThread().isInterrupted());
+        }, "job-" + id);
+        jobThread.start();
+        assertThat(spinning.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+        assertThat(run.timeOut()).isTrue();
+        assertThat(job().error().kind()).isEqualTo(JobError.TIMEOUT);
+        assertThat(run.isFinished()).isFalse();
+        assertThat(run.handlerThread()).contains(jobThread);
+        released.set(true);
+
+        assertThat(run.awaitFinished(WAIT)).isTrue();
+        jobThread.join(WAIT.toMillis());
+        assertThat(sawInterrupt).as("the handler's thread was interrupted").isTrue();
+        assertThat(interruptLeftOnThread).as("JobPulse's interrupt is cleared before the thread goes back").isFalse();
+        assertThat(job().state()).isEqualTo(JobState.FAILED);
+        assertThat(job().error().kind()).isEqualTo(JobError.TIMEOUT);
+        assertThat(published).extracting(JobEvent::state).containsExactly(JobState.FAILED);
+    }
+
+    @Test
+    void theTimeoutInterruptNeverLandsInAStoreWriteOfTheHandler() throws Exception {
+        // every progress call would write (rate unbounded), and the handler goes on reporting after it was told to
+        // stop, so without care the interrupt would hit H2's file I/O and close the database
+        CountDownLatch writing = new CountDownLatch(100);
+        RunningJob run = fixture.run(context -> {
+            long afterStop = 0;
+            for (long i = 1; afterStop < 1000; i++) {
+                context.progress(i, 0, "busy");
+                writing.countDown();
+                afterStop += context.isCancelled() ? 1 : 0;
+            }
+        }, ClaimedJob.NOT_RETRIED, timer, 1e9);
+        startOnItsOwnThread(run);
+        assertThat(writing.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+        assertThat(run.timeOut()).isTrue();
+
+        assertThat(run.awaitFinished(WAIT)).isTrue();
+        Job job = job();
+        assertThat(job.error().kind()).isEqualTo(JobError.TIMEOUT);
+        assertThat(storedEvents().get(storedEvents().size() - 1).seq()).isEqualTo(job.seq());
+        assertThat(fixture.writesWhileInterrupted).hasValue(0);
+    }
+
+    @Test
+    void timeOutAfterTheJobEndedChangesNothing() throws Exception {
+        RunningJob run = running(context -> context.result(Map.of("ok", true)));
+        run.execute();
+
+        assertThat(run.timeOut()).isFalse();
+
+        assertThat(job().state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(published).extracting(JobEvent::state).containsExactly(JobState.SUCCEEDED);
+    }
+
+    @Test
+    void aRunWhoseTimeRanOutBeforeItStartedNeverCallsItsHandler() throws Exception {
+        AtomicBoolean called = new AtomicBoolean();
+        RunningJob run = running(context -> called.set(true));
+
+        assertThat(run.timeOut()).isTrue();
+        run.execute();
+
+        assertThat(called).isFalse();
+        assertThat(run.isFinished()).isTrue();
+        assertThat(job().error().kind()).isEqualTo(JobError.TIMEOUT);
+    }
+
     // ---- helpers
 
     @FunctionalInterface
@@ -324,18 +458,23 @@ class RunningJobTest {
     }
 
     private RunningJob running(Body body) {
-        JobHandler handler = new JobHandler() {
-            @Override
-            public JobType type() {
-                return new JobType("test", "a test handler", List.of());
-            }
+        return running(body, ClaimedJob.NOT_RETRIED);
+    }
 
-            @Override
-            public void run(JobContext context) throws Exception {
-                body.run(context);
-            }
-        };
-        return new RunningJob(id, handler, new JobParameters(Map.of()), store, published::add, timer, RATE);
+    private RunningJob running(Body body, RunLimits limits) {
+        return fixture.run(body, limits, timer);
+    }
+
+    /** A run started on its own thread, once its handler sleeps (60 s, unless stopped). */
+    private RunningJob sleepingRun(RunLimits limits) throws InterruptedException {
+        CountDownLatch sleeping = new CountDownLatch(1);
+        RunningJob run = running(context -> {
+            sleeping.countDown();
+            context.sleep(Duration.ofSeconds(60));
+        }, limits);
+        startOnItsOwnThread(run);
+        assertThat(sleeping.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        return run;
     }
 
     private void startOnItsOwnThread(RunningJob run) {
@@ -344,12 +483,11 @@ class RunningJobTest {
     }
 
     private Job job() {
-        return store.find(id).orElseThrow();
+        return fixture.job();
     }
 
-    /** The events RunningJob wrote: everything after the claim (seq 2). */
     private List<JobEvent> storedEvents() {
-        return store.eventsAfter(id, 2, Long.MAX_VALUE, 100_000);
+        return fixture.storedEvents();
     }
 
     private Job pollJob(Predicate<Job> condition, Duration timeout) throws InterruptedException {

@@ -24,7 +24,7 @@ class JobStateTest {
     /** The whole table, written out independently of the production switch. */
     private static final Map<JobState, Set<JobState>> ALLOWED = Map.of(
             QUEUED, EnumSet.of(RUNNING, CANCELLED),
-            RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED),
+            RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, QUEUED),
             SUCCEEDED, EnumSet.noneOf(JobState.class),
             FAILED, EnumSet.noneOf(JobState.class),
             CANCELLED, EnumSet.noneOf(JobState.class));
@@ -47,9 +47,9 @@ class JobStateTest {
     }
 
     @Test
-    void exactlyFiveMovesAreAllowed() {
+    void exactlySixMovesAreAllowed() {
         long allowed = everyPairOfStates().filter(a -> (boolean) a.get()[2]).count();
-        assertThat(allowed).isEqualTo(5);
+        assertThat(allowed).isEqualTo(6);
     }
 
     @Test
@@ -76,9 +76,10 @@ class JobStateTest {
     }
 
     @ParameterizedTest
-    @EnumSource(JobState.class)
-    void nothingMovesBackToQueued(JobState state) {
+    @EnumSource(value = JobState.class, names = "RUNNING", mode = EnumSource.Mode.EXCLUDE)
+    void onlyAnInterruptedRunMovesBackToQueued(JobState state) {
         assertThat(state.canMoveTo(QUEUED)).isFalse();
+        assertThat(RUNNING.canMoveTo(QUEUED)).isTrue();
     }
 
     @ParameterizedTest

@@ -99,7 +99,7 @@ class JobTest {
     @Test
     void rejectsSequenceBelowOne() {
         assertThatThrownBy(() -> new Job(ID, "steps", "n", "alice", JobState.QUEUED, 0, Progress.none(), Map.of(),
-                null, null, CREATED, null, null, false))
+                null, null, CREATED, null, null, false, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -222,6 +222,68 @@ class JobTest {
         assertThat(cancelled.finishedAt()).isEqualTo(FINISHED);
         assertThat(cancelled.result()).isNull();
         assertThat(cancelled.error()).isNull();
+    }
+
+    // --- attempts and interruption ---
+
+    @Test
+    void eachStartCountsAnAttempt() {
+        assertThat(aQueuedJob().attempt()).isZero();
+        assertThat(aRunningJob().attempt()).isEqualTo(1);
+        assertThat(aRunningJob().interrupt("node stopped", 3, FINISHED).start(FINISHED).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void anInterruptedRunWithAttemptsLeftGoesBackToQueuedFromZero() {
+        Job running = aRunningJob().report(new Progress(4, 10, "four")).orElseThrow();
+
+        Job requeued = running.interrupt("the node running the job stopped", 3, FINISHED);
+
+        assertThat(requeued.state()).isEqualTo(JobState.QUEUED);
+        assertThat(requeued.seq()).isEqualTo(running.seq() + 1);
+        assertThat(requeued.attempt()).isEqualTo(1);
+        assertThat(requeued.progress()).isEqualTo(new Progress(0, 10,
+                "re-queued after interruption (the node running the job stopped), attempt 2 of 3"));
+        assertThat(requeued.error()).isNull();
+        assertThat(requeued.finishedAt()).isNull();
+    }
+
+    @Test
+    void anInterruptedRunWithoutAttemptsLeftEndsFailedInterrupted() {
+        Job third = aRunningJob().interrupt("x", 3, FINISHED).start(FINISHED).interrupt("x", 3, FINISHED)
+                .start(FINISHED);
+
+        Job failed = third.interrupt("the node running the job stopped", 3, FINISHED);
+
+        assertThat(third.attempt()).isEqualTo(3);
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.error()).isEqualTo(new JobError(JobError.INTERRUPTED, "the node running the job stopped"));
+        assertThat(failed.finishedAt()).isEqualTo(FINISHED);
+    }
+
+    @Test
+    void anInterruptedRunOfATypeNotSafeToRetryEndsFailedInterrupted() {
+        assertThat(aRunningJob().interrupt("stopped", 1, FINISHED).error().kind()).isEqualTo(JobError.INTERRUPTED);
+    }
+
+    @Test
+    void anInterruptedRunWhoseCancelWasAskedForEndsCancelled() {
+        assertThat(aRunningJob().requestCancel().interrupt("stopped", 3, FINISHED).state())
+                .isEqualTo(JobState.CANCELLED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JobState.class, names = "RUNNING", mode = EnumSource.Mode.EXCLUDE)
+    void onlyARunningJobCanBeInterrupted(JobState state) {
+        assertThatExceptionOfType(IllegalJobStateChangeException.class)
+                .isThrownBy(() -> aJobIn(state).interrupt("stopped", 3, FINISHED));
+    }
+
+    @Test
+    void rejectsANegativeAttempt() {
+        assertThatThrownBy(() -> new Job(ID, "steps", "n", "alice", JobState.QUEUED, 1, Progress.none(), Map.of(),
+                null, null, CREATED, null, null, false, -1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     // --- illegal moves ---

@@ -169,7 +169,7 @@ class JdbcJobStoreTest {
             Job job = new Job(JobId.random(), "prime-count", "all fields", "bob", JobState.FAILED, 7,
                     new Progress(40, 100, "forty"), Map.of("limit", 1000L),
                     Map.of("partial", List.of(2L, 3L), "ok", false), new JobError("step_failed", "failed at 4"),
-                    T0, T0.plusMillis(1), T0.plusSeconds(61).plusMillis(999), true);
+                    T0, T0.plusMillis(1), T0.plusSeconds(61).plusMillis(999), true, 2);
 
             store.submit(job, Optional.empty());
 
@@ -532,6 +532,46 @@ class JdbcJobStoreTest {
             assertThat(store.orphans(Optional.empty(), T0.plusSeconds(10))).containsExactly(othersExpired.id());
             assertThat(store.orphans(Optional.empty(), T0.plusSeconds(61)))
                     .containsExactlyInAnyOrder(mineLive.id(), othersExpired.id());
+        }
+
+        @Test
+        void updateOrphanChangesAJobOnlyWhileItIsStillOrphaned() {
+            Job expired = submitted("alice", T0);
+            Job live = submitted("alice", T0.plusMillis(1));
+            store.claimNext("node-2", T0, T0.plusSeconds(5));
+            store.claimNext("node-2", T0, T0.plusSeconds(60));
+            Instant later = T0.plusSeconds(10);
+
+            Change requeued = store.updateOrphan(expired.id(), Optional.empty(), later,
+                    j -> Optional.of(j.interrupt("node gone", 3, later))).orElseThrow();
+            Optional<Change> again = store.updateOrphan(expired.id(), Optional.empty(), later,
+                    j -> Optional.of(j.interrupt("node gone", 3, later)));
+            Optional<Change> notOrphaned = store.updateOrphan(live.id(), Optional.empty(), later,
+                    j -> Optional.of(j.interrupt("node gone", 3, later)));
+
+            assertThat(requeued.job().state()).isEqualTo(JobState.QUEUED);
+            assertThat(requeued.event()).hasValueSatisfying(e -> assertThat(e.seq()).isEqualTo(3));
+            assertThat(again).as("already re-queued by another node").isEmpty();
+            assertThat(notOrphaned).as("its lease is still valid").isEmpty();
+            assertThat(store.updateOrphan(live.id(), Optional.of("node-2"), later,
+                    j -> Optional.of(j.interrupt("node restarted", 1, later)))).as("the node's own, at its start-up")
+                    .hasValueSatisfying(c -> assertThat(c.job().error().kind()).isEqualTo("interrupted"));
+        }
+
+        @Test
+        void theAttemptIsStoredWithEachClaim() {
+            Job job = submitted("alice", T0);
+            assertThat(store.find(job.id()).orElseThrow().attempt()).isZero();
+            store.claimNext("node-1", T0, T0.plusSeconds(5));
+            store.updateOrphan(job.id(), Optional.empty(), T0.plusSeconds(10),
+                    j -> Optional.of(j.interrupt("node gone", 3, T0.plusSeconds(10))));
+
+            Change second = store.claimNext("node-2", T0.plusSeconds(11), T0.plusSeconds(70)).orElseThrow();
+
+            assertThat(second.job().attempt()).isEqualTo(2);
+            assertThat(store.find(job.id()).orElseThrow().attempt()).isEqualTo(2);
+            assertThat(allEvents(job.id())).extracting(JobEvent::state)
+                    .containsExactly(JobState.QUEUED, JobState.RUNNING, JobState.QUEUED, JobState.RUNNING);
         }
 
         @Test
