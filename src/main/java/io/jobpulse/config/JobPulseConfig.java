@@ -53,7 +53,7 @@ public record JobPulseConfig(
                 r.get("jobpulse.shutdown-grace", JobPulseConfig::positiveDuration, Duration.ofSeconds(10), DURATION),
                 r.get("jobpulse.ws.idle-timeout", JobPulseConfig::positiveDuration, Duration.ofSeconds(60), DURATION),
                 r.get("jobpulse.ws.max-subscriptions", JobPulseConfig::positiveInt, 1000, COUNT),
-                r.get("jobpulse.ws.outbox-messages", JobPulseConfig::positiveInt, 1000, COUNT),
+                r.get("jobpulse.ws.outbox-messages", JobPulseConfig::positiveInt, 5000, COUNT),
                 r.get("jobpulse.ws.permessage-deflate", JobPulseConfig::strictBoolean, false, "true or false"),
                 r.get("jobpulse.rest.max-body-bytes", JobPulseConfig::positiveInt, 1024 * 1024, COUNT),
                 limits(r));
@@ -72,6 +72,8 @@ public record JobPulseConfig(
                         d.wsMaxConnectionsPerClient(), COUNT),
                 r.get("jobpulse.ws.subscribe-deadline", JobPulseConfig::positiveDuration, d.wsSubscribeDeadline(), DURATION),
                 r.get("jobpulse.ws.outbox-bytes", JobPulseConfig::positiveInt, d.wsOutboxBytes(), COUNT),
+                r.get("jobpulse.ws.send-window", JobPulseConfig::sendWindow, d.wsSendWindow(),
+                        "a whole number of bytes, at least 4096"),
                 r.get("jobpulse.ws.max-lag", JobPulseConfig::positiveDuration, d.wsMaxLag(), DURATION),
                 r.get("jobpulse.rest.submissions-per-minute", JobPulseConfig::positiveInt, d.submissionsPerMinute(), COUNT),
                 r.get("jobpulse.max-queued-jobs-per-client", JobPulseConfig::positiveInt, d.maxQueuedJobsPerClient(), COUNT),
@@ -83,6 +85,14 @@ public record JobPulseConfig(
 
     /** The {@code maxMessageSize} of the endpoint's {@code @OnMessage}: no setting may exceed what it declares. */
     public static final int MAX_WS_MESSAGE_BYTES = 64 * 1024;
+
+    private static int sendWindow(String text) {
+        int n = Integer.parseInt(text);
+        if (n < 4096) {
+            throw new IllegalArgumentException("too small");
+        }
+        return n;
+    }
 
     private static int messageBytes(String text) {
         int n = Integer.parseInt(text);

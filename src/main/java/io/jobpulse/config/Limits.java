@@ -17,7 +17,11 @@ import java.time.Duration;
  * @param wsSubscribeDeadline        {@code jobpulse.ws.subscribe-deadline}: time from the handshake to the first
  *                                   successful subscribe (4001)
  * @param wsOutboxBytes              {@code jobpulse.ws.outbox-bytes}: bytes waiting for one connection (4008)
- * @param wsMaxLag                   {@code jobpulse.ws.max-lag}: how long one send may stay unfinished (4008)
+ * @param wsSendWindow               {@code jobpulse.ws.send-window}: bytes sent to one connection that its client
+ *                                   has not yet confirmed having read (by answering a ping); beyond it the outbox
+ *                                   waits, coalescing progress
+ * @param wsMaxLag                   {@code jobpulse.ws.max-lag}: how long one send, or one ping's answer, may stay
+ *                                   outstanding (4008)
  * @param submissionsPerMinute       {@code jobpulse.rest.submissions-per-minute}: job submissions per API client (429)
  * @param maxQueuedJobsPerClient     {@code jobpulse.max-queued-jobs-per-client}: QUEUED jobs per API client (429)
  * @param jsonMaxDepth               {@code jobpulse.json.max-depth}: nesting of objects and arrays (400 / 1007)
@@ -33,6 +37,7 @@ public record Limits(
         int wsMaxConnectionsPerClient,
         Duration wsSubscribeDeadline,
         int wsOutboxBytes,
+        int wsSendWindow,
         Duration wsMaxLag,
         int submissionsPerMinute,
         int maxQueuedJobsPerClient,
@@ -43,7 +48,7 @@ public record Limits(
 
     /** The defaults, as documented in docs/limits.md. */
     public static Limits defaults() {
-        return new Limits(8 * 1024, 20, 50_000, 20_000, 20_000, Duration.ofSeconds(30), 256 * 1024,
-                Duration.ofSeconds(30), 600, 1000, 32, 64, 64 * 1024, Duration.ofHours(1));
+        return new Limits(8 * 1024, 20, 50_000, 20_000, 20_000, Duration.ofSeconds(30), 1024 * 1024,
+                64 * 1024, Duration.ofSeconds(30), 600, 1000, 32, 64, 64 * 1024, Duration.ofHours(1));
     }
 }

@@ -64,10 +64,37 @@ public final class JsonMaps {
         }
     }
 
+    /**
+     * The object as JSON text that can always be encoded as UTF-8: a lone surrogate (which a client may send as
+     * {@code "\\ud800"} and Parsson writes out raw) becomes U+FFFD, so echoing it cannot break a send.
+     */
     public static String write(JsonObject object) {
         StringWriter out = new StringWriter();
         WRITERS.createWriter(out).writeObject(object);
-        return out.toString();
+        return withoutLoneSurrogates(out.toString());
+    }
+
+    static String withoutLoneSurrogates(String text) {
+        StringBuilder fixed = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                if (fixed != null) {
+                    fixed.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (fixed == null) {
+                    fixed = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                fixed.append('\uFFFD');
+            } else if (fixed != null) {
+                fixed.append(c);
+            }
+        }
+        return fixed == null ? text : fixed.toString();
     }
 
     public static Map<String, Object> toMap(JsonObject object) {

@@ -18,6 +18,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
@@ -44,6 +45,8 @@ public class JobPulseEndpoint {
     public static final int MAX_MESSAGE_BYTES = JobPulseConfig.MAX_WS_MESSAGE_BYTES;
 
     private static final Logger LOG = Logger.getLogger(JobPulseEndpoint.class.getName());
+    private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    private static final Long PING_SEND_TIMEOUT_MILLIS = 5000L;
 
     @Inject
     JobPulseConfig config;
@@ -64,8 +67,11 @@ public class JobPulseEndpoint {
         // JobPulse closes idle connections itself (OpenSessions); the container's timeout is only a backstop
         session.setMaxIdleTimeout(config.idleTimeout().multipliedBy(2).toMillis());
         session.setMaxTextMessageBufferSize(limits.wsMaxMessageBytes());
+        // a ping is sent with a blocking write on Tomcat; it is small and goes out only between messages
+        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, PING_SEND_TIMEOUT_MILLIS);
         SessionOutbox outbox = new SessionOutbox(session,
-                new SessionOutbox.Bounds(config.outboxMessages(), limits.wsOutboxBytes(), limits.wsMaxLag()),
+                new SessionOutbox.Bounds(config.outboxMessages(), limits.wsOutboxBytes(), limits.wsSendWindow(),
+                        limits.wsMaxLag()),
                 metrics, executors.tasks());
         connection = new Connection(outbox, watching, config.maxSubscriptions(), limits.wsMessagesPerSecond(),
                 new Connection.Supervision(openSessions::claimClient, code -> openSessions.closeFor(session, code)));
@@ -81,6 +87,12 @@ public class JobPulseEndpoint {
     @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)
     public void message(ClientMessage message) {
         connection.handle(message);
+    }
+
+    /** The client answered one of the outbox's pings ({@link SendWindow}). */
+    @OnMessage
+    public void pong(PongMessage pong) {
+        connection.outbox().pong(pong.getApplicationData());
     }
 
     @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)

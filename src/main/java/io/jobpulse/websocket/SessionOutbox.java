@@ -10,6 +10,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,8 +29,8 @@ final class SessionOutbox {
     private static final Logger LOG = Logger.getLogger(SessionOutbox.class.getName());
     private static final ThreadLocal<SessionOutbox> PUMPING = new ThreadLocal<>();
 
-    /** The hard bounds of one outbox. */
-    record Bounds(int messages, long bytes, Duration lag) {
+    /** The hard bounds of one outbox, and its send window ({@link SendWindow}). */
+    record Bounds(int messages, long bytes, long window, Duration lag) {
     }
 
     private final Session session;
@@ -37,6 +38,7 @@ final class SessionOutbox {
     private final NodeMetrics metrics;
     private final Executor closer;
     private final OutboxQueue queue = new OutboxQueue();
+    private final SendWindow window;
     private long inFlightSince;
     private boolean inFlight;
     private boolean closed;
@@ -46,6 +48,7 @@ final class SessionOutbox {
         this.bounds = bounds;
         this.metrics = metrics;
         this.closer = closer;
+        this.window = new SendWindow(bounds.window());
     }
 
     /** A message that is never replaced: answers, the opening of a subscription (snapshot, replay). */
@@ -97,18 +100,35 @@ final class SessionOutbox {
         return null;
     }
 
-    /** Closes the session with 4008 when one send has been unfinished for longer than the lag bound. */
+    /**
+     * Closes the session with 4008 when one send has been unfinished, or one ping unanswered, for longer than the lag
+     * bound: the client stopped reading.
+     */
     void checkLag(long nowNanos) {
         String reason;
         synchronized (this) {
-            long lag = nowNanos - inFlightSince;
-            if (closed || !inFlight || lag <= bounds.lag().toNanos()) {
+            long send = inFlight ? nowNanos - inFlightSince : 0;
+            long ping = window.oldestUnansweredNanos(nowNanos);
+            if (closed || Math.max(send, ping) <= bounds.lag().toNanos()) {
                 return;
             }
-            reason = "one send unfinished for " + Duration.ofNanos(lag).toMillis() + " ms (limit "
-                    + bounds.lag().toMillis() + " ms), " + queue.size() + " messages / " + queue.bytes() + " bytes waiting";
+            reason = (send >= ping ? "one send unfinished for " + Duration.ofNanos(send).toMillis()
+                    : "a ping unanswered for " + Duration.ofNanos(ping).toMillis()) + " ms (limit "
+                    + bounds.lag().toMillis() + " ms), " + window.unconfirmedBytes() + " bytes unconfirmed, "
+                    + queue.size() + " messages / " + queue.bytes() + " bytes waiting";
         }
         lagging(reason);
+    }
+
+    /** The client answered a ping: the window slides on, and whatever waited for it may go. */
+    void pong(ByteBuffer payload) {
+        if (payload.remaining() != Long.BYTES) {
+            return; // not one of ours
+        }
+        synchronized (this) {
+            window.answered(payload.getLong(payload.position()));
+        }
+        pump();
     }
 
     private void lagging(String figures) {
@@ -141,17 +161,26 @@ final class SessionOutbox {
         PUMPING.set(this);
         try {
             while (true) {
-                ServerMessage next;
+                ServerMessage next = null;
+                long ping;
                 synchronized (this) {
                     if (inFlight || closed) {
                         return;
                     }
-                    next = queue.poll();
-                    if (next == null) {
-                        return;
+                    long now = System.nanoTime();
+                    ping = window.pingDue(now);
+                    if (ping < 0) {
+                        if (!window.open() || (next = queue.poll()) == null) {
+                            return; // nothing to send, or wait for the client to confirm what it read
+                        }
+                        window.sent(next instanceof ServerMessage.Event e ? e.text().length() : OutboxQueue.UNENCODED_BYTES);
                     }
                     inFlight = true;
-                    inFlightSince = System.nanoTime();
+                    inFlightSince = now;
+                }
+                if (ping >= 0) {
+                    sendPing(ping);
+                    continue;
                 }
                 try {
                     session.getAsyncRemote().sendObject(next, this::completed);
@@ -161,6 +190,18 @@ final class SessionOutbox {
             }
         } finally {
             PUMPING.remove();
+        }
+    }
+
+    /** Pings carry their id; containers let a ping go between messages (none is in flight here). */
+    private void sendPing(long id) {
+        try {
+            session.getAsyncRemote().sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, id));
+            synchronized (this) {
+                inFlight = false;
+            }
+        } catch (IOException | RuntimeException e) {
+            completed(new SendResult(e));
         }
     }
 

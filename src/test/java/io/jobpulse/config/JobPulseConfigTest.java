@@ -40,7 +40,7 @@ class JobPulseConfigTest {
         assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.maxSubscriptions()).isEqualTo(1000);
-        assertThat(config.outboxMessages()).isEqualTo(1000);
+        assertThat(config.outboxMessages()).isEqualTo(5000);
         assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
         assertThat(config.limits()).isEqualTo(Limits.defaults());
     }
@@ -55,6 +55,7 @@ class JobPulseConfigTest {
         settings.put("jobpulse.ws.max-connections-per-client", "20");
         settings.put("jobpulse.ws.subscribe-deadline", "2s");
         settings.put("jobpulse.ws.outbox-bytes", "65536");
+        settings.put("jobpulse.ws.send-window", "16384");
         settings.put("jobpulse.ws.max-lag", "5s");
         settings.put("jobpulse.rest.submissions-per-minute", "60");
         settings.put("jobpulse.max-queued-jobs-per-client", "7");
@@ -64,7 +65,7 @@ class JobPulseConfigTest {
         settings.put("jobpulse.job-timeout", "10m");
 
         assertThat(configFrom(settings).limits()).isEqualTo(new Limits(4096, 5, 100, 10, 20, Duration.ofSeconds(2),
-                65536, Duration.ofSeconds(5), 60, 7, 8, 20, 1000, Duration.ofMinutes(10)));
+                65536, 16384, Duration.ofSeconds(5), 60, 7, 8, 20, 1000, Duration.ofMinutes(10)));
     }
 
     @ParameterizedTest
@@ -164,6 +165,7 @@ class JobPulseConfigTest {
             "jobpulse.rest.max-body-bytes,  1MiB",
             "jobpulse.ws.max-connections,   0",
             "jobpulse.ws.subscribe-deadline, 0s",
+            "jobpulse.ws.send-window,       1024",
             "jobpulse.rest.submissions-per-minute, many",
             "jobpulse.json.max-depth,       -1",
             "jobpulse.job-timeout,          forever"})

@@ -144,7 +144,8 @@ class BrowserIT {
     @Order(5)
     void pageRecoversOnItsOwnWhenTheServerStopsAndStartsAgainMidJob() throws Exception {
         open("");
-        String id = submitSteps(300, 200, null);
+        // steps is retry-safe: the stop re-queues the job and the restarted server runs it again to the end
+        String id = submitSteps(50, 200, null);
         browser.waiting(JOB_TIMEOUT).until(d -> progressOf(id) >= 3);
         // Every state the indicator shows is recorded in the page: when the job's FAILED event arrives before the
         // 1001 close (it does on Tomcat), the page has nothing left to watch, shows "reconnecting" only for the
@@ -163,14 +164,14 @@ class BrowserIT {
         browser.screenshot("server-down");
         server = ServerProcess.start(workDir, settings, port);
 
-        browser.waiting(JOB_TIMEOUT).until(d -> "FAILED".equals(row(id).getAttribute("data-state")));
+        browser.waiting(JOB_TIMEOUT).until(d -> "SUCCEEDED".equals(row(id).getAttribute("data-state")));
         assertThat(((JavascriptExecutor) driver()).executeScript("return window.__notReloaded === true;"))
                 .as("the page recovered without a reload").isEqualTo(Boolean.TRUE);
         // resting on SSE, the page tries WebSocket again after jobpulse.js's upgradeInterval (60 s after SSE opened)
         browser.waiting(JOB_TIMEOUT.plusSeconds(15)).until(d -> "websocket".equals(transport()));
         driver().get(server.base() + "#/jobs/" + id);
-        browser.waiting(JOB_TIMEOUT).until(d -> d.findElement(By.id("detail-error")).isDisplayed());
-        assertThat(driver().findElement(By.id("detail-error-kind")).getText()).isEqualTo("interrupted");
+        browser.waiting(JOB_TIMEOUT).until(d -> "SUCCEEDED".equals(d.findElement(By.id("job-detail")).getAttribute("data-state")));
+        assertThat(driver().findElement(By.id("detail-error")).isDisplayed()).isFalse();
         browser.screenshot("after-restart");
     }
 

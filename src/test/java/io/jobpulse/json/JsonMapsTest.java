@@ -173,4 +173,13 @@ class JsonMapsTest {
     void parseObjectAllowsWhitespaceAroundTheObject() {
         assertThat(JsonMaps.parseObject(" \n{\"a\":1}\t ")).containsKey("a");
     }
+
+    @Test
+    void loneSurrogatesAreWrittenAsReplacementCharactersAndPairsKept() {
+        String written = JsonMaps.write(jakarta.json.Json.createObjectBuilder()
+                .add("lone", "a\ud800b").add("low", "\udc00").add("pair", "\ud83d\ude00").build());
+
+        assertThat(written).isEqualTo("{\"lone\":\"a\ufffdb\",\"low\":\"\ufffd\",\"pair\":\"\ud83d\ude00\"}");
+        assertThat(java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(written)).isTrue();
+    }
 }

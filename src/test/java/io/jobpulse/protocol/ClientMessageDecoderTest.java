@@ -298,7 +298,7 @@ class ClientMessageDecoderTest {
     private static Limits limitsWithMessageBytes(int bytes) {
         Limits d = Limits.defaults();
         return new Limits(bytes, d.wsMessagesPerSecond(), d.wsMaxConnections(), d.wsMaxConnectionsPerAddress(),
-                d.wsMaxConnectionsPerClient(), d.wsSubscribeDeadline(), d.wsOutboxBytes(), d.wsMaxLag(),
+                d.wsMaxConnectionsPerClient(), d.wsSubscribeDeadline(), d.wsOutboxBytes(), d.wsSendWindow(), d.wsMaxLag(),
                 d.submissionsPerMinute(), d.maxQueuedJobsPerClient(), d.jsonMaxDepth(), d.jsonMaxNumberLength(),
                 d.jsonMaxStringLength(), d.jobTimeout());
     }

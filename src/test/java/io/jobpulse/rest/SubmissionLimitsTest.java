@@ -94,7 +94,7 @@ class SubmissionLimitsTest {
         Limits d = Limits.defaults();
         return new Limits(d.wsMaxMessageBytes(), d.wsMessagesPerSecond(), d.wsMaxConnections(),
                 d.wsMaxConnectionsPerAddress(), d.wsMaxConnectionsPerClient(), d.wsSubscribeDeadline(),
-                d.wsOutboxBytes(), d.wsMaxLag(), perMinute, queued, d.jsonMaxDepth(), d.jsonMaxNumberLength(),
+                d.wsOutboxBytes(), d.wsSendWindow(), d.wsMaxLag(), perMinute, queued, d.jsonMaxDepth(), d.jsonMaxNumberLength(),
                 d.jsonMaxStringLength(), d.jobTimeout());
     }
 
