@@ -64,3 +64,17 @@ test('a new run (back to QUEUED) may start from zero', () => {
     const t = new JobTracker('J', view(3, 'RUNNING', progress(6, 10)));
     assert.equal(t.applyEvent(event(4, 'QUEUED', progress(0, 0))).progress.done, 0);
 });
+
+test('a job re-queued after an interruption starts its progress again, and a coalesced gap is accepted', () => {
+    const t = new JobTracker('J', null);
+    t.applyEvent(event(1, 'QUEUED', progress(0, 0)));
+    t.applyEvent(event(2, 'RUNNING', progress(0, 0)));
+    t.applyEvent(event(3, 'RUNNING', progress(30, 50)));
+    t.applyEvent(event(4, 'QUEUED', progress(0, 0, 're-queued after interruption (node stopped), attempt 2 of 3'), { kind: 'state' }));
+    assert.equal(t.view.state, 'QUEUED');
+    assert.deepEqual(t.view.progress, progress(0, 0, 're-queued after interruption (node stopped), attempt 2 of 3'));
+    t.applyEvent(event(5, 'RUNNING', progress(0, 50), { kind: 'state' }));
+    assert.ok(t.applyEvent(event(9, 'RUNNING', progress(10, 50), { skipped: { from: 6, to: 8 } })));
+    assert.deepEqual(t.view.progress, progress(10, 50));
+    assert.equal(t.seq, 9);
+});
