@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,15 +19,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * That server-config/&lt;server&gt;/ is applied to the server under test: on every server the WebSocket handshake
- * does not accept permessage-deflate even when the client offers it; and one setting of each server's own files,
- * observed from outside (the other servers' tests are skipped, visibly).
+ * does not accept permessage-deflate even when the client offers it; on Tomcat and WildFly the kernel send buffer of
+ * an open WebSocket is capped; and settings of each server's own files, observed from outside (the other servers'
+ * tests are skipped, visibly).
  */
 class ServerConfigIT extends DeployedWar {
+
+    /** What server.xml and jobpulse.cli set (32 KiB), as Linux reports it: doubled, for its own bookkeeping. */
+    private static final int CAPPED_SEND_BUFFER = 2 * 32 * 1024;
+    private static final Pattern SKMEM_SEND_BUFFER = Pattern.compile("\\btb(\\d+)");
 
     @Test
     void tomcatAccessLogKeepsWatchTokensOutAsServerXmlSays() throws Exception {
@@ -50,18 +58,54 @@ class ServerConfigIT extends DeployedWar {
     }
 
     @Test
+    void tomcatErrorPagesShowNeitherReportNorVersionAsServerXmlSays() {
+        assumeTrue(System.getProperty("tomcat.catalinaHome") != null, "Tomcat only (server-config/tomcat/server.xml)");
+        // a request line above maxHttpHeaderSize (8 KB): Tomcat answers it itself, JobPulse never sees it
+        HttpResponse<String> response = alice.get("api/jobs/" + "x".repeat(10 * 1024));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).as(response.body())
+                .doesNotContain("Exception").doesNotContain("Apache Tomcat").doesNotContain("Request header is too large");
+    }
+
+    @Test
     void wildflyRunsWithTheLimitsOfJobpulseCli() throws Exception {
-        String home = System.getProperty("jboss.home");
-        assumeTrue(home != null, "WildFly only (server-config/wildfly/jobpulse.cli)");
+        assumeTrue(System.getProperty("jboss.home") != null, "WildFly only (server-config/wildfly/jobpulse.cli)");
+        assertThat(wildflyListenerAttribute("max-connections")).contains("\"result\" => 10000");
+        assertThat(wildflyListenerAttribute("send-buffer")).contains("\"result\" => 32768");
+    }
+
+    @Test
+    void openWebSocketHasTheCappedKernelSendBuffer() throws Exception {
+        assumeTrue(System.getProperty("tomcat.catalinaHome") != null || System.getProperty("jboss.home") != null,
+                "Tomcat and WildFly only: Payara Micro cannot lower the send buffer (server-config/payara/README.md)");
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "reads the socket with Linux's ss");
+        try (Socket socket = openWebSocket()) {
+            String ss = run("ss", "-t", "-m", "-n", "state", "established",
+                    "( sport = :" + ws.getPort() + " and dport = :" + socket.getLocalPort() + " )");
+            Matcher sendBuffer = SKMEM_SEND_BUFFER.matcher(ss);
+            assertThat(sendBuffer.find()).as("the server's side of the connection in ss: " + ss).isTrue();
+            assertThat(Integer.parseInt(sendBuffer.group(1))).as(ss).isEqualTo(CAPPED_SEND_BUFFER);
+        }
+    }
+
+    /** jboss-cli's answer to reading an attribute of the HTTP listener of the running WildFly. */
+    private static String wildflyListenerAttribute(String name) throws Exception {
         String controller = "remote+http://127.0.0.1:" + System.getProperty("wildfly.management-port", "9990");
-        Process cli = new ProcessBuilder(Path.of(home, "bin", "jboss-cli.sh").toString(), "-c",
+        String output = run(Path.of(System.getProperty("jboss.home"), "bin", "jboss-cli.sh").toString(), "-c",
                 "--controller=" + controller,
-                "--command=/subsystem=undertow/server=default-server/http-listener=default:read-attribute(name=max-connections)")
-                .redirectErrorStream(true).start();
-        cli.getOutputStream().close();
-        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as("jboss-cli finished").isTrue();
-        assertThat(output).as(output).contains("\"outcome\" => \"success\"").contains("\"result\" => 10000");
+                "--command=/subsystem=undertow/server=default-server/http-listener=default:read-attribute(name=" + name + ")");
+        assertThat(output).as(output).contains("\"outcome\" => \"success\"");
+        return output;
+    }
+
+    /** Runs a command to its end (at most 60 s) and returns what it printed, stdout and stderr together. */
+    private static String run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " finished").isTrue();
+        return output;
     }
 
     private static List<String> accessLogLines(Path logs, String marker) throws IOException {
@@ -87,6 +131,24 @@ class ServerConfigIT extends DeployedWar {
 
     /** Sends a raw upgrade request offering {@code extensions} and returns the response's status and header lines. */
     private List<String> handshake(String extensions) throws IOException {
+        try (Socket socket = new Socket(ws.getHost(), ws.getPort())) {
+            return upgrade(socket, extensions);
+        }
+    }
+
+    /** A WebSocket upgraded with a raw request, open until the caller closes it. */
+    private Socket openWebSocket() throws IOException {
+        Socket socket = new Socket(ws.getHost(), ws.getPort());
+        try {
+            assertThat(upgrade(socket, "").get(0)).as("status line").startsWith("HTTP/1.1 101");
+            return socket;
+        } catch (IOException | RuntimeException | Error e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private List<String> upgrade(Socket socket, String extensions) throws IOException {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         String request = "GET " + ws.getRawPath() + " HTTP/1.1\r\n"
@@ -96,21 +158,19 @@ class ServerConfigIT extends DeployedWar {
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
                 + "Sec-WebSocket-Protocol: jobpulse.v1\r\n"
-                + "Sec-WebSocket-Extensions: " + extensions + "\r\n"
+                + (extensions.isEmpty() ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n")
                 + "\r\n";
-        try (Socket socket = new Socket(ws.getHost(), ws.getPort())) {
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            List<String> lines = new ArrayList<>();
-            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                lines.add(line);
-            }
-            assertThat(lines).as("handshake response").isNotEmpty();
-            return lines;
+        socket.setSoTimeout(20_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        List<String> lines = new ArrayList<>();
+        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+            lines.add(line);
         }
+        assertThat(lines).as("handshake response").isNotEmpty();
+        return lines;
     }
 
     /** The value of the named header (case-insensitive), or null when the response has none. */
