@@ -1,0 +1,809 @@
+package io.jobpulse.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One measurement: N watchers of one job on one server, from a raw-NIO client on one selector thread (no thread, future
+ * or object per message; only the fields it needs are read from each frame; pings are answered with pongs as RFC 6455
+ * requires). Prints one JSON line with the figures and exits.
+ *
+ * <p>Phases: (1) JobPulse: submit a blocker job and the measured {@code steps} job, which waits QUEUED behind it
+ * ({@code jobpulse.max-running-jobs=1}); (2) heap after GC and RSS; (3) connect and subscribe N watchers, at most
+ * {@code inflight} handshakes at a time; (4) heap after GC and RSS again: the idle cost per subscribed connection;
+ * (5) cancel the blocker, so the measured job runs through the real path (job thread, store, hub, outbox, container),
+ * and time every event from its {@code at} (server wall clock) to its receipt here ({@code currentTimeMillis}, the
+ * same clock on the same machine). The references get the same schedule through {@code /ctl/pub}.
+ *
+ * <pre>java io.jobpulse.bench.LoadClient key=value... (see {@link #main})</pre>
+ */
+public final class LoadClient {
+
+    private static final byte[] TYPE = bytes("\"type\":\"");
+    private static final byte[] SEQ = bytes("\"seq\":");
+    private static final byte[] KIND_STATE = bytes("\"kind\":\"state\"");
+    private static final byte[] SUCCEEDED = bytes("\"state\":\"SUCCEEDED\"");
+    private static final byte[] DONE = bytes("\"done\":");
+    private static final byte[] AT = bytes("\"at\":\"");
+    private static final byte[] SKIPPED = bytes("\"skipped\":");
+    private static final byte[] HEADER_END = bytes("\r\n\r\n");
+    private static final byte[] MASK = {0x37, 0x1b, 0x5a, 0x6c};
+
+    private static final int CONNECTING = 0;
+    private static final int HANDSHAKE = 1;
+    private static final int SUBSCRIBING = 2;
+    private static final int READY = 3;
+    private static final int FINISHED = 4;
+    private static final int CLOSED = 5;
+
+    /** Per watcher: its channel, state and at most the bytes of one incomplete frame. */
+    private static final class Conn {
+        final SocketChannel ch;
+        int state = CONNECTING;
+        byte[] partial;
+        byte[] fragments;
+
+        Conn(SocketChannel ch) {
+            this.ch = ch;
+        }
+    }
+
+    /** Receipts of one event (one seq): latencies in ms, the last receipt, whether it is a measured step. */
+    private static final class EventStats {
+        final long at;
+        final boolean step;
+        final boolean state;
+        int[] latencies = new int[64];
+        int count;
+        long lastReceipt;
+
+        EventStats(long at, boolean step, boolean state) {
+            this.at = at;
+            this.step = step;
+            this.state = state;
+        }
+
+        void add(long receipt) {
+            if (count == latencies.length) {
+                latencies = Arrays.copyOf(latencies, count * 2);
+            }
+            latencies[count++] = (int) (receipt - at);
+            lastReceipt = Math.max(lastReceipt, receipt);
+        }
+    }
+
+    private final Map<String, String> args;
+    private final int n;
+    private final int inflightMax;
+    private final InetSocketAddress server;
+    private final InetSocketAddress[] sources;
+    private final String path;
+    private final Selector selector;
+    private final ByteBuffer read = ByteBuffer.allocate(256 * 1024);
+    private final List<Conn> conns = new ArrayList<>();
+    private final Map<Integer, EventStats> events = new HashMap<>();
+    private final Map<String, Integer> closes = new TreeMap<>();
+    private final Map<String, Integer> failures = new TreeMap<>();
+    private byte[] subscribe;
+
+    private volatile int target;
+    private volatile boolean stop;
+    private volatile int ready;
+    private volatile int failed;
+    private volatile int finished;
+    private volatile int dropped;
+    private volatile long pings;
+    private volatile long skippedEvents;
+    private volatile long errors;
+    private volatile long deliveries;
+    private int opened;
+    private String firstError;
+
+    private LoadClient(Map<String, String> args) throws IOException {
+        this.args = args;
+        this.n = Integer.parseInt(args.get("n"));
+        this.inflightMax = Integer.parseInt(args.getOrDefault("inflight", "256"));
+        this.server = new InetSocketAddress("127.0.0.1", Integer.parseInt(args.get("port")));
+        this.path = args.get("path");
+        int addresses = Math.max(1, Integer.parseInt(args.getOrDefault("sources", "0")));
+        this.sources = new InetSocketAddress[addresses];
+        for (int i = 0; i < addresses; i++) {
+            sources[i] = new InetSocketAddress("127.0.0." + (2 + i), 0);
+        }
+        this.selector = Selector.open();
+    }
+
+    /**
+     * Arguments, key=value: {@code target} jobpulse|reference, {@code server} (a label), {@code port}, {@code path}
+     * (/jobpulse/ws or /ws), {@code n}, {@code steps}, {@code intervalMs}, {@code serverPid}, {@code benchPids}
+     * (comma-separated: the other processes of the benchmark, idle meanwhile), {@code apiKey}, {@code sources}
+     * (client addresses 127.0.0.2...), {@code inflight}, {@code maxSeconds}, {@code rep}.
+     */
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String a : argv) {
+            int eq = a.indexOf('=');
+            args.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        int maxSeconds = Integer.parseInt(args.getOrDefault("maxSeconds", "240"));
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(maxSeconds * 1000L);
+                System.out.println("{\"error\":\"LoadClient gave up after " + maxSeconds + " s\"}");
+                System.out.flush();
+                Runtime.getRuntime().halt(3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        LoadClient client = new LoadClient(args);
+        Map<String, Object> result = client.run();
+        System.out.println(Json.write(result));
+        System.out.flush();
+        System.exit(0);
+    }
+
+    private Map<String, Object> run() throws Exception {
+        boolean jobpulse = "jobpulse".equals(args.get("target"));
+        long serverPid = Long.parseLong(args.get("serverPid"));
+        int steps = Integer.parseInt(args.getOrDefault("steps", "5"));
+        int interval = Integer.parseInt(args.getOrDefault("intervalMs", "500"));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("server", args.get("server"));
+        r.put("n", n);
+        r.put("rep", Integer.parseInt(args.getOrDefault("rep", "0")));
+        r.put("steps", steps);
+        r.put("intervalMs", interval);
+        r.put("time", java.time.Instant.now().toString());
+
+        String blocker = null;
+        if (jobpulse) {
+            blocker = submit("{\"type\":\"steps\",\"params\":{\"count\":1,\"intervalMs\":600000},\"name\":\"bench-blocker\"}")
+                    .get("id").toString();
+            awaitRunning(blocker);
+            Map<String, Object> job = submit("{\"type\":\"steps\",\"params\":{\"count\":" + steps + ",\"intervalMs\":"
+                    + interval + "},\"name\":\"bench-" + n + "\"}");
+            subscribe = masked("{\"type\":\"subscribe\",\"job\":\"" + job.get("id") + "\",\"token\":\""
+                    + job.get("watchToken") + "\"}");
+            awaitNoConnections();
+        } else {
+            subscribe = masked("{\"type\":\"subscribe\",\"job\":\"" + BenchJob.REFERENCE_JOB + "\",\"token\":\"t\"}");
+        }
+        Map<String, Object> before = serverStats(jobpulse);
+        long rss0 = Proc.rssBytes(serverPid);
+        long threads0 = Proc.threads(serverPid);
+
+        Thread loop = new Thread(this::loop, "selector");
+        loop.start();
+        Cpu c0 = Cpu.now(serverPid, args);
+        long t0 = System.nanoTime();
+        target = n;
+        selector.wakeup();
+        long connectDeadline = t0 + Math.max(60, n / 100) * 1_000_000_000L;
+        while (ready + failed < n && System.nanoTime() < connectDeadline && !stop) {
+            Thread.sleep(20);
+        }
+        long t1 = System.nanoTime();
+        Cpu c1 = Cpu.now(serverPid, args);
+        double connectSeconds = (t1 - t0) / 1e9;
+        r.put("connected", ready);
+        r.put("failed", failed);
+        r.put("connectSeconds", connectSeconds);
+        r.put("connectPerSecond", ready / connectSeconds);
+        c1.minus(c0).into(r, "connect");
+
+        Thread.sleep(500);
+        Map<String, Object> after = serverStats(jobpulse);
+        long rss1 = Proc.rssBytes(serverPid);
+        int held = ready;
+        r.put("heapBeforeBytes", before.get("heapUsedBytes"));
+        r.put("heapAfterBytes", after.get("heapUsedBytes"));
+        r.put("heapPerConnection", held == 0 ? null
+                : (((Number) after.get("heapUsedBytes")).doubleValue() - ((Number) before.get("heapUsedBytes")).doubleValue()) / held);
+        r.put("rssBeforeBytes", rss0);
+        r.put("rssAfterBytes", rss1);
+        r.put("rssPerConnection", held == 0 ? null : (rss1 - rss0) / (double) held);
+        r.put("threadsBefore", threads0);
+        r.put("threadsAfter", Proc.threads(serverPid));
+        r.put("serverConnections", after.get("webSocketConnections"));
+
+        Cpu e0 = Cpu.now(serverPid, args);
+        long deliveries0 = deliveries;
+        long p0 = System.nanoTime();
+        if (jobpulse) {
+            post("/jobs/" + blocker + "/cancel", "");
+        } else {
+            Thread publisher = new Thread(() -> publishReference(steps, interval), "publisher");
+            publisher.setDaemon(true);
+            publisher.start();
+        }
+        long eventDeadline = p0 + (steps * (long) interval + 60_000L) * 1_000_000L;
+        while (finished + dropped < ready && System.nanoTime() < eventDeadline) {
+            Thread.sleep(10);
+        }
+        Cpu e1 = Cpu.now(serverPid, args);
+        stop = true;
+        selector.wakeup();
+        loop.join(30_000);
+
+        long total = deliveries - deliveries0;
+        Cpu events = e1.minus(e0);
+        events.into(r, "events");
+        r.put("deliveries", total);
+        r.put("serverCpuMicrosPerDelivery", total == 0 ? null : events.server * 1e6 / total);
+        r.put("finished", finished);
+        r.put("dropped", dropped);
+        r.put("coalescedEvents", skippedEvents);
+        r.put("errors", errors);
+        r.put("pingsAnswered", pings);
+        r.put("closes", closes);
+        r.put("failures", failures);
+        if (firstError != null) {
+            r.put("firstError", firstError);
+        }
+        stepFigures(r);
+        return r;
+    }
+
+    /** Per measured step: deliveries/s of that one event (receipts / time from its {@code at} to the last receipt). */
+    private void stepFigures(Map<String, Object> r) {
+        List<Double> rates = new ArrayList<>();
+        int samples = 0;
+        for (EventStats e : events.values()) {
+            if (e.step) {
+                samples += e.count;
+            }
+        }
+        int[] all = new int[samples];
+        int k = 0;
+        int measured = 0;
+        for (EventStats e : events.values()) {
+            if (!e.step) {
+                continue;
+            }
+            measured++;
+            System.arraycopy(e.latencies, 0, all, k, e.count);
+            k += e.count;
+            long span = Math.max(1, e.lastReceipt - e.at);
+            rates.add(e.count * 1000.0 / span);
+        }
+        Arrays.sort(all);
+        rates.sort(null);
+        r.put("stepEvents", measured);
+        r.put("stepDeliveries", samples);
+        r.put("deliveriesPerSecond", rates.isEmpty() ? null : rates.get(rates.size() / 2));
+        r.put("latencyP50Ms", percentile(all, 0.50));
+        r.put("latencyP99Ms", percentile(all, 0.99));
+        r.put("latencyMaxMs", all.length == 0 ? null : (double) all[all.length - 1]);
+        r.put("latencyMinMs", all.length == 0 ? null : (double) all[0]);
+    }
+
+    private static Double percentile(int[] sorted, double q) {
+        if (sorted.length == 0) {
+            return null;
+        }
+        return (double) sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    /** The references' copy of the job's schedule: RUNNING, "starting", a step every interval, SUCCEEDED. */
+    private void publishReference(int steps, int interval) {
+        try {
+            int seq = 2;
+            get("/ctl/pub?seq=" + seq++ + "&kind=state&state=RUNNING&done=0&total=0");
+            get("/ctl/pub?seq=" + seq++ + "&kind=progress&state=RUNNING&done=0&total=" + steps);
+            for (int step = 1; step <= steps; step++) {
+                Thread.sleep(interval);
+                get("/ctl/pub?seq=" + seq++ + "&kind=progress&state=RUNNING&done=" + step + "&total=" + steps);
+            }
+            get("/ctl/pub?seq=" + seq + "&kind=state&state=SUCCEEDED&done=" + steps + "&total=" + steps);
+        } catch (Exception e) {
+            System.err.println("publisher: " + e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- selector
+
+    private void loop() {
+        try {
+            while (!stop) {
+                openMore();
+                selector.select(50);
+                long now = System.currentTimeMillis();
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    Conn c = (Conn) key.attachment();
+                    try {
+                        if (!key.isValid()) {
+                            continue;
+                        }
+                        if (key.isConnectable()) {
+                            c.ch.finishConnect();
+                            onConnected(c, key);
+                        } else if (key.isReadable()) {
+                            onRead(c, key, now);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        fail(c, key, e.getClass().getSimpleName() + ": " + e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            firstError = "selector: " + e;
+        } finally {
+            for (Conn c : conns) {
+                try {
+                    c.ch.close();
+                } catch (IOException ignored) {
+                    // leaving anyway
+                }
+            }
+        }
+    }
+
+    private void openMore() {
+        while (opened < target && opened - ready - failed - dropped - finished < inflightMax) {
+            opened++;
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.bind(sources[opened % sources.length]);
+                Conn c = new Conn(ch);
+                conns.add(c);
+                if (ch.connect(server)) {
+                    onConnected(c, ch.register(selector, 0, c));
+                } else {
+                    ch.register(selector, SelectionKey.OP_CONNECT, c);
+                }
+            } catch (IOException | RuntimeException e) {
+                count(failures, e.getClass().getSimpleName() + ": " + e.getMessage());
+                failed++;
+                if (ch != null) {
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // failed anyway
+                    }
+                }
+            }
+        }
+    }
+
+    private void onConnected(Conn c, SelectionKey key) throws IOException {
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key()
+                + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: jobpulse.v1\r\n\r\n";
+        writeFully(c, request.getBytes(StandardCharsets.ISO_8859_1));
+        c.state = HANDSHAKE;
+        key.interestOps(SelectionKey.OP_READ);
+    }
+
+    private void onRead(Conn c, SelectionKey key, long now) throws IOException {
+        read.clear();
+        if (c.partial != null) {
+            read.put(c.partial);
+            c.partial = null;
+        }
+        int got = c.ch.read(read);
+        if (got < 0) {
+            closed(c, key, "eof");
+            return;
+        }
+        byte[] b = read.array();
+        int end = read.position();
+        int pos = 0;
+        if (c.state == HANDSHAKE) {
+            int h = indexOf(b, 0, end, HEADER_END);
+            if (h < 0) {
+                c.partial = Arrays.copyOf(b, end);
+                return;
+            }
+            String status = new String(b, 0, Math.min(h, 16), StandardCharsets.ISO_8859_1);
+            if (!status.startsWith("HTTP/1.1 101")) {
+                fail(c, key, "http " + status.substring(Math.min(9, status.length())).trim());
+                return;
+            }
+            writeFully(c, subscribe);
+            c.state = SUBSCRIBING;
+            pos = h + 4;
+        }
+        while (end - pos >= 2 && c.state != CLOSED) {
+            int b0 = b[pos] & 0xff;
+            int len = b[pos + 1] & 0x7f;
+            int header = 2;
+            if (len == 126) {
+                if (end - pos < 4) {
+                    break;
+                }
+                len = ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
+                header = 4;
+            } else if (len == 127) {
+                if (end - pos < 10) {
+                    break;
+                }
+                long l = 0;
+                for (int i = 0; i < 8; i++) {
+                    l = (l << 8) | (b[pos + 2 + i] & 0xff);
+                }
+                if (l > 16 * 1024 * 1024) {
+                    fail(c, key, "frame of " + l + " bytes");
+                    return;
+                }
+                len = (int) l;
+                header = 10;
+            }
+            if (end - pos < header + len) {
+                break;
+            }
+            int opcode = b0 & 0x0f;
+            boolean fin = (b0 & 0x80) != 0;
+            int start = pos + header;
+            pos = start + len;
+            switch (opcode) {
+                case 0x9 -> {
+                    pong(c, b, start, len);
+                    pings++;
+                }
+                case 0x8 -> {
+                    int code = len >= 2 ? ((b[start] & 0xff) << 8) | (b[start + 1] & 0xff) : 1005;
+                    closed(c, key, Integer.toString(code));
+                    return;
+                }
+                case 0x1, 0x0 -> {
+                    if (!fin || opcode == 0x0) {
+                        byte[] prior = c.fragments == null ? new byte[0] : c.fragments;
+                        byte[] joined = Arrays.copyOf(prior, prior.length + len);
+                        System.arraycopy(b, start, joined, prior.length, len);
+                        if (!fin) {
+                            c.fragments = joined;
+                        } else {
+                            c.fragments = null;
+                            onText(c, joined, 0, joined.length, now);
+                        }
+                    } else {
+                        onText(c, b, start, len, now);
+                    }
+                }
+                default -> {
+                    // pong or binary: not expected, ignored
+                }
+            }
+        }
+        if (pos < end && c.state != CLOSED) {
+            c.partial = Arrays.copyOfRange(b, pos, end);
+        }
+    }
+
+    private void onText(Conn c, byte[] b, int off, int len, long now) {
+        int to = off + len;
+        int t = indexOf(b, off, to, TYPE);
+        if (t < 0) {
+            return;
+        }
+        t += TYPE.length;
+        switch (b[t]) {
+            case 's' -> {
+                if (b[t + 1] == 'u' && c.state == SUBSCRIBING) { // subscribed
+                    c.state = READY;
+                    ready++;
+                }
+            }
+            case 'e' -> {
+                if (b[t + 1] == 'r') { // error
+                    errors++;
+                    if (firstError == null) {
+                        firstError = new String(b, off, len, StandardCharsets.UTF_8);
+                    }
+                    return;
+                }
+                onEvent(c, b, off, to, now);
+            }
+            default -> {
+                // snapshot, pong
+            }
+        }
+    }
+
+    private void onEvent(Conn c, byte[] b, int off, int to, long now) {
+        int seq = (int) number(b, indexOf(b, off, to, SEQ) + SEQ.length);
+        boolean state = indexOf(b, off, to, KIND_STATE) >= 0;
+        EventStats e = events.get(seq);
+        if (e == null) {
+            int d = indexOf(b, off, to, DONE);
+            long done = d < 0 ? 0 : number(b, d + DONE.length);
+            e = new EventStats(at(b, indexOf(b, off, to, AT) + AT.length), !state && done >= 1, state);
+            events.put(seq, e);
+        }
+        e.add(now);
+        deliveries++;
+        if (indexOf(b, off, to, SKIPPED) >= 0) {
+            skippedEvents++;
+        }
+        if (state && indexOf(b, off, to, SUCCEEDED) >= 0 && c.state == READY) {
+            c.state = FINISHED;
+            finished++;
+        }
+    }
+
+    private void pong(Conn c, byte[] b, int start, int len) throws IOException {
+        byte[] f = new byte[6 + len];
+        f[0] = (byte) 0x8A;
+        f[1] = (byte) (0x80 | len);
+        System.arraycopy(MASK, 0, f, 2, 4);
+        for (int i = 0; i < len; i++) {
+            f[6 + i] = (byte) (b[start + i] ^ MASK[i & 3]);
+        }
+        writeFully(c, f);
+    }
+
+    private void writeFully(Conn c, byte[] bytes) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(bytes);
+        for (int tries = 0; out.hasRemaining(); tries++) {
+            c.ch.write(out);
+            if (out.hasRemaining()) {
+                if (tries > 1000) {
+                    throw new IOException("send buffer stays full");
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void closed(Conn c, SelectionKey key, String code) {
+        count(closes, code);
+        int was = c.state;
+        c.state = CLOSED;
+        key.cancel();
+        try {
+            c.ch.close();
+        } catch (IOException ignored) {
+            // closed anyway
+        }
+        if (was == READY) {
+            dropped++;
+        } else if (was < READY) {
+            failed++;
+            count(failures, "closed " + code + " before subscribed");
+        }
+    }
+
+    private void fail(Conn c, SelectionKey key, String why) {
+        count(failures, why);
+        int was = c == null ? CONNECTING : c.state;
+        if (c != null) {
+            c.state = CLOSED;
+            try {
+                c.ch.close();
+            } catch (IOException ignored) {
+                // failed anyway
+            }
+        }
+        key.cancel();
+        if (was == READY) {
+            dropped++;
+        } else if (was < READY) {
+            failed++;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- parsing
+
+    private static long number(byte[] b, int i) {
+        long v = 0;
+        while (b[i] >= '0' && b[i] <= '9') {
+            v = v * 10 + (b[i++] - '0');
+        }
+        return v;
+    }
+
+    /** Epoch ms of {@code yyyy-MM-ddTHH:mm:ss[.SSS]Z} at {@code i}. */
+    static long at(byte[] b, int i) {
+        int y = (int) digits(b, i, 4);
+        int mo = (int) digits(b, i + 5, 2);
+        int d = (int) digits(b, i + 8, 2);
+        long secs = digits(b, i + 11, 2) * 3600 + digits(b, i + 14, 2) * 60 + digits(b, i + 17, 2);
+        long ms = 0;
+        if (b[i + 19] == '.') {
+            int k = i + 20;
+            int scale = 100;
+            while (b[k] >= '0' && b[k] <= '9') {
+                ms += (b[k++] - '0') * (long) scale;
+                scale /= 10;
+            }
+        }
+        y -= mo <= 2 ? 1 : 0;
+        int era = (y >= 0 ? y : y - 399) / 400;
+        int yoe = y - era * 400;
+        int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        long days = era * 146097L + doe - 719468;
+        return (days * 86400 + secs) * 1000 + ms;
+    }
+
+    private static long digits(byte[] b, int i, int count) {
+        long v = 0;
+        for (int k = 0; k < count; k++) {
+            v = v * 10 + (b[i + k] - '0');
+        }
+        return v;
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte[] pattern) {
+        outer:
+        for (int i = from; i <= to - pattern.length; i++) {
+            for (int k = 0; k < pattern.length; k++) {
+                if (b[i + k] != pattern[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static byte[] masked(String text) {
+        byte[] payload = bytes(text);
+        int header = payload.length < 126 ? 2 : 4;
+        byte[] f = new byte[header + 4 + payload.length];
+        f[0] = (byte) 0x81;
+        if (header == 2) {
+            f[1] = (byte) (0x80 | payload.length);
+        } else {
+            f[1] = (byte) (0x80 | 126);
+            f[2] = (byte) (payload.length >>> 8);
+            f[3] = (byte) payload.length;
+        }
+        System.arraycopy(MASK, 0, f, header, 4);
+        for (int i = 0; i < payload.length; i++) {
+            f[header + 4 + i] = (byte) (payload[i] ^ MASK[i & 3]);
+        }
+        return f;
+    }
+
+    private static String key() {
+        byte[] k = new byte[16];
+        ThreadLocalRandom.current().nextBytes(k);
+        return java.util.Base64.getEncoder().encodeToString(k);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void count(Map<String, Integer> counts, String key) {
+        synchronized (counts) {
+            counts.merge(key.length() > 120 ? key.substring(0, 120) : key, 1, Integer::sum);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- HTTP
+
+    private Map<String, Object> serverStats(boolean jobpulse) throws Exception {
+        if (!jobpulse) {
+            return Json.object(get("/ctl/stats"));
+        }
+        // GET /api/node collects garbage at most once every 5 s: ask until it did
+        for (int i = 0; ; i++) {
+            Map<String, Object> node = Json.object(get("/jobpulse/api/node?gc=true"));
+            if (Boolean.TRUE.equals(node.get("gc")) || i >= 12) {
+                return node;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private void awaitRunning(String id) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if ("RUNNING".equals(Json.object(get("/jobpulse/api/jobs/" + id)).get("state"))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the blocker job " + id + " did not start");
+    }
+
+    /** The previous measurement's connections may still be closing on the server. */
+    private void awaitNoConnections() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            Object open = Json.object(get("/jobpulse/api/node")).get("webSocketConnections");
+            if (open instanceof Number count && count.intValue() == 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private Map<String, Object> submit(String body) throws Exception {
+        return Json.object(post("/jobs", body));
+    }
+
+    private String post(String apiPath, String body) throws IOException {
+        return http("POST", "/jobpulse/api" + apiPath, body);
+    }
+
+    private String get(String target) throws IOException {
+        return http("GET", target, null);
+    }
+
+    private String http(String method, String target, String body) throws IOException {
+        HttpURLConnection h = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.getPort() + target).toURL()
+                .openConnection();
+        h.setRequestMethod(method);
+        h.setConnectTimeout(10_000);
+        h.setReadTimeout(60_000);
+        if (args.containsKey("apiKey")) {
+            h.setRequestProperty("Authorization", "Bearer " + args.get("apiKey"));
+        }
+        if (body != null) {
+            h.setDoOutput(true);
+            h.setRequestProperty("Content-Type", "application/json");
+            try (OutputStream out = h.getOutputStream()) {
+                out.write(bytes(body));
+            }
+        }
+        int status = h.getResponseCode();
+        try (InputStream in = status < 400 ? h.getInputStream() : h.getErrorStream()) {
+            String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (status >= 400) {
+                throw new IOException(method + " " + target + " answered " + status + ": " + text);
+            }
+            return text;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- CPU
+
+    /** CPU seconds of the server, this client, the benchmark's other (idle) processes and the whole machine. */
+    private record Cpu(double server, double client, double bench, double machine, double steal, long nanos) {
+
+        static Cpu now(long serverPid, Map<String, String> args) {
+            double bench = 0;
+            for (String pid : args.getOrDefault("benchPids", "").split(",")) {
+                if (!pid.isBlank()) {
+                    bench += Math.max(0, Proc.cpuSeconds(Long.parseLong(pid.trim())));
+                }
+            }
+            double[] m = Proc.machine();
+            return new Cpu(Proc.cpuSeconds(serverPid), Proc.cpuSeconds(ProcessHandle.current().pid()), bench, m[0],
+                    m[1], System.nanoTime());
+        }
+
+        Cpu minus(Cpu o) {
+            return new Cpu(server - o.server, client - o.client, bench - o.bench, machine - o.machine,
+                    steal - o.steal, nanos - o.nanos);
+        }
+
+        void into(Map<String, Object> r, String phase) {
+            r.put(phase + "WallSeconds", nanos / 1e9);
+            r.put(phase + "ServerCpuSeconds", server);
+            r.put(phase + "ClientCpuSeconds", client);
+            r.put(phase + "BenchIdleCpuSeconds", bench);
+            r.put(phase + "ForeignCpuSeconds", Math.max(0, machine - server - client - bench));
+            r.put(phase + "StealSeconds", steal);
+        }
+    }
+}
