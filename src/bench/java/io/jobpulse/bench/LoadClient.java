@@ -1,12 +1,8 @@
 package io.jobpulse.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -179,7 +175,7 @@ public final class LoadClient {
 
         String blocker = null;
         if (jobpulse) {
-            blocker = submit("{\"type\":\"steps\",\"params\":{\"count\":1,\"intervalMs\":600000},\"name\":\"bench-blocker\"}")
+            blocker = submit("{\"type\":\"steps\",\"params\":{\"count\":10,\"intervalMs\":60000},\"name\":\"bench-blocker\"}")
                     .get("id").toString();
             awaitRunning(blocker);
             Map<String, Object> job = submit("{\"type\":\"steps\",\"params\":{\"count\":" + steps + ",\"intervalMs\":"
@@ -196,6 +192,7 @@ public final class LoadClient {
 
         Thread loop = new Thread(this::loop, "selector");
         loop.start();
+        Map<String, Double> threads = Proc.threadCpu(serverPid);
         Cpu c0 = Cpu.now(serverPid, args);
         long t0 = System.nanoTime();
         target = n;
@@ -212,6 +209,8 @@ public final class LoadClient {
         r.put("connectSeconds", connectSeconds);
         r.put("connectPerSecond", ready / connectSeconds);
         c1.minus(c0).into(r, "connect");
+        Map<String, Double> threadsConnected = Proc.threadCpu(serverPid);
+        r.put("connectServerThreads", Proc.busiest(threads, threadsConnected, 6));
 
         Thread.sleep(500);
         Map<String, Object> after = serverStats(jobpulse);
@@ -228,6 +227,7 @@ public final class LoadClient {
         r.put("threadsAfter", Proc.threads(serverPid));
         r.put("serverConnections", after.get("webSocketConnections"));
 
+        Map<String, Double> threadsIdle = Proc.threadCpu(serverPid);
         Cpu e0 = Cpu.now(serverPid, args);
         long deliveries0 = deliveries;
         long p0 = System.nanoTime();
@@ -243,6 +243,9 @@ public final class LoadClient {
             Thread.sleep(10);
         }
         Cpu e1 = Cpu.now(serverPid, args);
+        r.put("eventsServerThreads", Proc.busiest(threadsIdle, Proc.threadCpu(serverPid), 6));
+        r.put("clientSelectorCpuSeconds", java.lang.management.ManagementFactory.getThreadMXBean()
+                .getThreadCpuTime(loop.getId()) / 1e9);
         stop = true;
         selector.wakeup();
         loop.join(30_000);
@@ -470,7 +473,8 @@ public final class LoadClient {
                 }
                 case 0x8 -> {
                     int code = len >= 2 ? ((b[start] & 0xff) << 8) | (b[start + 1] & 0xff) : 1005;
-                    closed(c, key, Integer.toString(code));
+                    String reason = len > 2 ? new String(b, start + 2, len - 2, StandardCharsets.UTF_8) : "";
+                    closed(c, key, code + (reason.isEmpty() ? "" : " " + reason));
                     return;
                 }
                 case 0x1, 0x0 -> {
@@ -750,29 +754,7 @@ public final class LoadClient {
     }
 
     private String http(String method, String target, String body) throws IOException {
-        HttpURLConnection h = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.getPort() + target).toURL()
-                .openConnection();
-        h.setRequestMethod(method);
-        h.setConnectTimeout(10_000);
-        h.setReadTimeout(60_000);
-        if (args.containsKey("apiKey")) {
-            h.setRequestProperty("Authorization", "Bearer " + args.get("apiKey"));
-        }
-        if (body != null) {
-            h.setDoOutput(true);
-            h.setRequestProperty("Content-Type", "application/json");
-            try (OutputStream out = h.getOutputStream()) {
-                out.write(bytes(body));
-            }
-        }
-        int status = h.getResponseCode();
-        try (InputStream in = status < 400 ? h.getInputStream() : h.getErrorStream()) {
-            String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (status >= 400) {
-                throw new IOException(method + " " + target + " answered " + status + ": " + text);
-            }
-            return text;
-        }
+        return Http.request(server.getPort(), method, target, body, args.get("apiKey"));
     }
 
     // ---------------------------------------------------------------------------------------------------- CPU

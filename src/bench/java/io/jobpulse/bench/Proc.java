@@ -3,7 +3,11 @@ package io.jobpulse.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /** What Linux's /proc says about a process and the machine: CPU ticks, resident memory, threads, the file limit. */
 final class Proc {
@@ -24,6 +28,37 @@ final class Proc {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** CPU seconds per thread group of a process: thread names with their digits as '#' (pools add up). */
+    static Map<String, Double> threadCpu(long pid) {
+        Map<String, Double> byName = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND, Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return byName;
+        }
+        return byName;
+    }
+
+    /** The busiest thread groups between two {@link #threadCpu} snapshots, busiest first, at most {@code top}. */
+    static Map<String, Double> busiest(Map<String, Double> before, Map<String, Double> after, int top) {
+        Map<String, Double> delta = new HashMap<>();
+        after.forEach((name, secs) -> delta.put(name, secs - before.getOrDefault(name, 0.0)));
+        Map<String, Double> result = new LinkedHashMap<>();
+        delta.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(top)
+                .forEach(e -> result.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
+        return result;
     }
 
     /** A field of /proc/PID/status in its own unit (kB for memory), or -1. */
