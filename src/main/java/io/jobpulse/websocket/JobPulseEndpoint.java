@@ -46,7 +46,7 @@ public class JobPulseEndpoint {
 
     private static final Logger LOG = Logger.getLogger(JobPulseEndpoint.class.getName());
     private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
-    private static final Long PING_SEND_TIMEOUT_MILLIS = 5000L;
+    private static final long MAX_PING_SEND_MILLIS = 10_000;
 
     @Inject
     JobPulseConfig config;
@@ -67,8 +67,9 @@ public class JobPulseEndpoint {
         // JobPulse closes idle connections itself (OpenSessions); the container's timeout is only a backstop
         session.setMaxIdleTimeout(config.idleTimeout().multipliedBy(2).toMillis());
         session.setMaxTextMessageBufferSize(limits.wsMaxMessageBytes());
-        // a ping is sent with a blocking write on Tomcat; it is small and goes out only between messages
-        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, PING_SEND_TIMEOUT_MILLIS);
+        // Tomcat writes pings with a blocking write (off the fan-out, see SessionOutbox): bound it by the lag limit
+        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT,
+                Math.min(limits.wsMaxLag().toMillis(), MAX_PING_SEND_MILLIS));
         SessionOutbox outbox = new SessionOutbox(session,
                 new SessionOutbox.Bounds(config.outboxMessages(), limits.wsOutboxBytes(), limits.wsSendWindow(),
                         limits.wsMaxLag()),

@@ -36,11 +36,13 @@ final class SessionOutbox {
     private final Session session;
     private final Bounds bounds;
     private final NodeMetrics metrics;
+    /** Runs closes and pings, which may block on a client that does not read. */
     private final Executor closer;
     private final OutboxQueue queue = new OutboxQueue();
     private final SendWindow window;
     private long inFlightSince;
     private boolean inFlight;
+    private boolean pingSending;
     private boolean closed;
 
     SessionOutbox(Session session, Bounds bounds, NodeMetrics metrics, Executor closer) {
@@ -162,25 +164,30 @@ final class SessionOutbox {
         try {
             while (true) {
                 ServerMessage next = null;
-                long ping;
+                long ping = -1;
                 synchronized (this) {
-                    if (inFlight || closed) {
+                    if (closed) {
                         return;
                     }
                     long now = System.nanoTime();
-                    ping = window.pingDue(now);
-                    if (ping < 0) {
-                        if (!window.open() || (next = queue.poll()) == null) {
-                            return; // nothing to send, or wait for the client to confirm what it read
-                        }
-                        window.sent(next instanceof ServerMessage.Event e ? e.text().length() : OutboxQueue.UNENCODED_BYTES);
+                    if (!pingSending) {
+                        ping = window.pingDue(now);
+                        pingSending = ping >= 0;
                     }
-                    inFlight = true;
-                    inFlightSince = now;
+                    if (!inFlight && window.open()) {
+                        next = queue.poll();
+                    }
+                    if (next != null) {
+                        window.sent(next instanceof ServerMessage.Event e ? e.text().length() : OutboxQueue.UNENCODED_BYTES);
+                        inFlight = true;
+                        inFlightSince = now;
+                    }
                 }
                 if (ping >= 0) {
-                    sendPing(ping);
-                    continue;
+                    sendPingLater(ping);
+                }
+                if (next == null) {
+                    return; // nothing to send, a send under way, or waiting for the client to confirm what it read
                 }
                 try {
                     session.getAsyncRemote().sendObject(next, this::completed);
@@ -193,15 +200,32 @@ final class SessionOutbox {
         }
     }
 
-    /** Pings carry their id; containers let a ping go between messages (none is in flight here). */
-    private void sendPing(long id) {
-        try {
-            session.getAsyncRemote().sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, id));
-            synchronized (this) {
-                inFlight = false;
+    /**
+     * Sends a ping carrying its id off the caller's thread: containers may write pings with a blocking write (Tomcat
+     * does, bounded by its blocking send timeout), which must never stall the fan-out. A ping that cannot be written
+     * means the client does not read: 4008.
+     */
+    private void sendPingLater(long id) {
+        Runnable ping = () -> {
+            try {
+                session.getAsyncRemote().sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, id));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, e, () -> "Ping to WebSocket session " + session.getId() + " failed");
+                lagging("a ping could not be written (" + e + ")");
+            } finally {
+                synchronized (this) {
+                    pingSending = false;
+                }
             }
-        } catch (IOException | RuntimeException e) {
-            completed(new SendResult(e));
+            pump();
+        };
+        try {
+            closer.execute(ping);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                pingSending = false;
+            }
+            lagging("no thread to send a ping (" + e + ")");
         }
     }
 
@@ -210,19 +234,35 @@ final class SessionOutbox {
             inFlight = false;
         }
         if (!result.isOK()) {
-            boolean wasOpen;
-            synchronized (this) {
-                wasOpen = !closed;
-                closed = true;
-                queue.clear();
-            }
-            if (wasOpen && session.isOpen()) {
-                LOG.log(Level.WARNING, result.getException(), () -> "Send to WebSocket session " + session.getId() + " failed");
-                closeLater(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
-            }
+            failed(result.getException());
             return;
         }
         pump();
+    }
+
+    /**
+     * A send failed. With a ping unanswered the client had stopped reading (Tomcat fails the pending write when a
+     * ping times out behind it): that is lagging, 4008. Otherwise 1011.
+     */
+    private void failed(Throwable failure) {
+        boolean stalled;
+        synchronized (this) {
+            stalled = window.oldestUnansweredNanos(System.nanoTime()) > 0;
+        }
+        if (stalled) {
+            lagging("a send failed while the client had not answered a ping (" + failure + ")");
+            return;
+        }
+        boolean wasOpen;
+        synchronized (this) {
+            wasOpen = !closed;
+            closed = true;
+            queue.clear();
+        }
+        if (wasOpen && session.isOpen()) {
+            LOG.log(Level.WARNING, failure, () -> "Send to WebSocket session " + session.getId() + " failed");
+            closeLater(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
+        }
     }
 
     /** Closes off the caller's thread: a close to a client that does not read can block for the container's timeout. */
