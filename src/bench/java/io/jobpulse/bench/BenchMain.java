@@ -149,6 +149,18 @@ public final class BenchMain {
             if (targets.stream().noneMatch(t -> t.name.equals("raw"))) {
                 warn("no raw reference: ratios are not computed");
             }
+            // JIT warm-up, not recorded: without it the first repetition measures the compilers (C2 took 1-7 s of
+            // CPU per server in the first measurements)
+            for (Target t : targets) {
+                Map<String, Object> w = measureOnce(t, Math.min(1000, ns.get(ns.size() - 1)), 0, 2, targets, namespace);
+                if (w.containsKey("error")) {
+                    warn("warm-up of " + t.name + " failed: " + w.get("error"));
+                }
+            }
+            // largest N first, so that each server's first recorded measurement starts from a process that has not
+            // yet held many connections: only that one says how much resident memory they take (see Report)
+            ns.sort(java.util.Comparator.reverseOrder());
+            java.util.Set<String> measuredOnce = new java.util.HashSet<>();
             List<Map<String, Object>> results = new ArrayList<>();
             measure:
             for (int rep = 1; rep <= reps; rep++) {
@@ -162,6 +174,7 @@ public final class BenchMain {
                             break measure;
                         }
                         Map<String, Object> r = measureOnce(t, n, rep, steps, targets, namespace);
+                        r.put("rssFresh", measuredOnce.add(t.name));
                         results.add(r);
                         Files.writeString(out.resolve("results.jsonl"), Json.write(r) + "\n", StandardCharsets.UTF_8,
                                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -195,7 +208,7 @@ public final class BenchMain {
                 "path=" + (t.jobpulse ? "/jobpulse/ws" : "/ws"), "n=" + n, "steps=" + steps, "intervalMs=" + interval,
                 "serverPid=" + t.pid, "benchPids=" + String.join(",", bench), "apiKey=" + API_KEY,
                 "sources=" + (1 + n / 8000), "inflight=256", "maxSeconds=" + maxSeconds, "rep=" + rep));
-        Path log = logs.resolve("client-" + t.name + "-" + n + "-" + rep + ".log");
+        Path log = logs.resolve("client-" + t.name + "-" + n + "-" + (rep == 0 ? "warmup" : rep) + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         children.add(p);
@@ -219,7 +232,7 @@ public final class BenchMain {
         }
         r.put("version", t.version);
         r.put("namespace", namespace);
-        log(String.format("rep %d N=%-6d %-8s %s", rep, n, t.name, oneLine(r)));
+        log(String.format("%s N=%-6d %-8s %s", rep == 0 ? "warm-up" : "rep " + rep, n, t.name, oneLine(r)));
         return r;
     }
 
@@ -249,7 +262,7 @@ public final class BenchMain {
     /** A generous guess of one measurement's length, so that the run ends inside its budget. */
     private static double estimateSeconds(Target t, int n, int steps) {
         double connectRate = t.jobpulse ? 600 : 3000;
-        return 8 + n / connectRate + (t.jobpulse ? 6 : 1) + steps * Math.max(250, n / 10) / 1000.0 + 15;
+        return 8 + n / connectRate + (t.jobpulse ? 6 : 1) + steps * Math.max(250, n / 10) / 1000.0 + 10;
     }
 
     // ---------------------------------------------------------------------------------------------------- targets

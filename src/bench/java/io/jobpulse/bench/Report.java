@@ -25,7 +25,7 @@ final class Report {
 
     private static final List<Metric> METRICS = List.of(
             new Metric("heapPerConnection", "heap / conn", "B", true),
-            new Metric("rssPerConnection", "RSS / conn", "B", true),
+            new Metric("rssPerConnection", "RSS / conn (first run)", "B", true),
             new Metric("connectPerSecond", "connects / s", "", true),
             new Metric("deliveriesPerSecond", "deliveries / s", "", true),
             new Metric("serverCpuMicrosPerDelivery", "server CPU / delivery", "µs", true),
@@ -68,7 +68,15 @@ final class Report {
                 && !r.containsKey("error")).toList();
     }
 
+    /**
+     * A figure of one run. Resident memory does not shrink back after a GC (and G1 may give some back at any time), so
+     * RSS per connection counts only from each server's first recorded run, on a process that had held no more than
+     * the warm-up's connections before.
+     */
     private static Double value(Map<String, Object> r, String key) {
+        if (key.equals("rssPerConnection") && !Boolean.TRUE.equals(r.get("rssFresh"))) {
+            return null;
+        }
         return r.get(key) instanceof Number v ? v.doubleValue() : null;
     }
 
@@ -129,7 +137,9 @@ final class Report {
         md.append("Each cell: median over the repetitions (min-max). Ratios: the figure divided by the raw-NIO "
                 + "reference's in the same repetition and N (for deliveries/s and connects/s higher is better, for "
                 + "everything else lower). Foreign CPU: machine busy time minus the server, the load client and the "
-                + "benchmark's other (idle) servers, over the phase.\n\n");
+                + "benchmark's other (idle) servers, over the phase. RSS / conn: growth of the server's resident "
+                + "memory per connection in its first recorded run only (largest N, repetition 1, after a 1 000-"
+                + "connection warm-up); later runs reuse memory the process already holds.\n\n");
         for (int n : ns) {
             md.append("## N = ").append(n).append(" watchers of one job\n\n");
             md.append("| server | runs |");
@@ -188,7 +198,7 @@ final class Report {
     }
 
     static String num(double d) {
-        if (Math.abs(d) >= 100) {
+        if (Math.abs(d) >= 100 || d == Math.rint(d)) {
             return String.format(Locale.ROOT, "%,d", Math.round(d));
         }
         return String.format(Locale.ROOT, Math.abs(d) >= 10 ? "%.1f" : "%.2f", d);
