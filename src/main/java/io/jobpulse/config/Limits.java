@@ -7,7 +7,8 @@ import java.time.Duration;
  * docs/limits.md says what a client sees when one trips.
  *
  * @param wsMaxMessageBytes          {@code jobpulse.ws.max-message-bytes}: largest client text message, after
- *                                   reassembly of fragments (1009)
+ *                                   reassembly of fragments (1009); the largest valid message is about 1.1 KB, and
+ *                                   containers size each connection's receive buffer by it
  * @param wsMessagesPerSecond        {@code jobpulse.ws.max-messages-per-second}: sustained client messages per
  *                                   connection; bursts up to {@code max-subscriptions} more pass (4029)
  * @param wsMaxConnections           {@code jobpulse.ws.max-connections}: open WebSocket connections on the node (503)
@@ -48,7 +49,7 @@ public record Limits(
 
     /** The defaults, as documented in docs/limits.md. */
     public static Limits defaults() {
-        return new Limits(8 * 1024, 20, 50_000, 20_000, 20_000, Duration.ofSeconds(30), 1024 * 1024,
+        return new Limits(2 * 1024, 20, 50_000, 20_000, 20_000, Duration.ofSeconds(30), 1024 * 1024,
                 64 * 1024, Duration.ofSeconds(30), 600, 1000, 32, 64, 64 * 1024, Duration.ofHours(1));
     }
 }

@@ -9,6 +9,7 @@ import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Creates each endpoint instance through CDI, so {@code @Inject} works in {@code @ServerEndpoint} classes on every
@@ -35,9 +36,14 @@ public class CdiEndpointConfigurator extends ServerEndpointConfig.Configurator {
         }
     }
 
+    /** One per endpoint class: building it (bean manager, injection target) costs more than a whole handshake. */
+    private final Map<Class<?>, Unmanaged<?>> unmanaged = new ConcurrentHashMap<>();
+
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) {
-        return new Unmanaged<>(endpointClass).newInstance().produce().inject().postConstruct().get();
+        @SuppressWarnings("unchecked")
+        Unmanaged<T> factory = (Unmanaged<T>) unmanaged.computeIfAbsent(endpointClass, Unmanaged::new);
+        return factory.newInstance().produce().inject().postConstruct().get();
     }
 
     /**

@@ -257,10 +257,10 @@ class ClientMessageDecoderTest {
 
     @Test
     void messageOverTheDefaultSizeLimitIsTooBig() {
-        String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(8 * 1024) + "\"}";
+        String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(Limits.defaults().wsMaxMessageBytes()) + "\"}";
 
         assertThatExceptionOfType(MessageTooBigException.class).isThrownBy(() -> decode(text))
-                .withMessage("message over 8192 bytes");
+                .withMessage("message over " + Limits.defaults().wsMaxMessageBytes() + " bytes");
     }
 
     @Test
