@@ -183,6 +183,11 @@ class SlowConsumersIT {
         try {
             silent.send(Frames.text(subscribe(job)));
             long opened = System.nanoTime();
+            // the container answers 101 before it opens the session: wait until the node counts it
+            long counted = opened + Duration.ofSeconds(10).toNanos();
+            while (connections() <= before && System.nanoTime() < counted) {
+                Thread.sleep(50);
+            }
             assertThat(connections()).isEqualTo(before + 1);
             long deadline = opened + IDLE.plus(Duration.ofSeconds(15)).toNanos();
             while (connections() > before && System.nanoTime() < deadline) {
