@@ -64,8 +64,9 @@ public class JobPulseEndpoint {
     @OnOpen
     public void open(Session session) {
         Limits limits = config.limits();
-        // JobPulse closes idle connections itself (OpenSessions); the container's timeout is only a backstop
-        session.setMaxIdleTimeout(config.idleTimeout().multipliedBy(2).toMillis());
+        // JobPulse closes idle connections itself (OpenSessions, 4000, the same everywhere), so the container's own
+        // idle timer is off: Tyrus (Payara) closed a few fresh sessions at once "because of the idle timeout" with it
+        session.setMaxIdleTimeout(0);
         session.setMaxTextMessageBufferSize(limits.wsMaxMessageBytes());
         // Tomcat writes pings with a blocking write (off the fan-out, see SessionOutbox): bound it by the lag limit
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT,
