@@ -24,8 +24,12 @@ final class Bystander implements AutoCloseable {
     static final Duration MAX_GAP = Duration.ofSeconds(5);
     /** Growth of the heap in use, measured after a GC, that still passes. */
     static final long HEAP_SLACK_BYTES = 96L * 1024 * 1024;
-    /** More live threads than at the start that still pass (containers grow their pools under load, within bounds). */
-    static final int THREAD_SLACK = 100;
+    /**
+     * More live threads than at the start that still pass (containers grow their pools under load, within bounds).
+     * Payara's HTTP worker pool holds a thread per stalled request until its timeout: 200 half-sent handshakes
+     * added 16 to 135 threads from run to run; the bound is the pool's, not JobPulse's.
+     */
+    static final int THREAD_SLACK = "payara".equals(ServerProcess.kind()) ? 300 : 100;
     private static final Duration QUIET_PHASE = Duration.ofSeconds(3);
     private static final Duration PING_EVERY = Duration.ofSeconds(15);
 
