@@ -15,7 +15,7 @@ import javax.naming.NamingException;
  * The executors JobPulse schedules its short tasks on (progress flushes, housekeeping, heartbeats, long-poll
  * answers): the container's default managed executors where Jakarta Concurrency exists (Payara, WildFly), else
  * small pools of JobPulse's own (Tomcat), shut down with the application. Jobs themselves run through the
- * {@code JobLauncher}.
+ * {@code JobLauncher}. Wide fan-outs borrow helpers from {@link #fanOut()}.
  */
 @ApplicationScoped
 public class ContainerExecutors {
@@ -26,6 +26,7 @@ public class ContainerExecutors {
 
     private ScheduledExecutorService scheduler;
     private ExecutorService tasks;
+    private ExecutorService fanOut;
     private boolean own;
 
     @PostConstruct
@@ -34,12 +35,15 @@ public class ContainerExecutors {
             InitialContext jndi = new InitialContext();
             scheduler = (ScheduledExecutorService) jndi.lookup(MANAGED_SCHEDULER);
             tasks = (ExecutorService) jndi.lookup(MANAGED_EXECUTOR);
+            fanOut = tasks;
             LOG.info("JobPulse timers: the container's managed executors (Jakarta Concurrency)");
         } catch (NamingException | ClassCastException | NoClassDefFoundError absent) {
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(2, new NamedThreads("jobpulse-timer"));
             timer.setRemoveOnCancelPolicy(true);
             scheduler = timer;
             tasks = Executors.newFixedThreadPool(2, new NamedThreads("jobpulse-task"));
+            fanOut = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
+                    new NamedThreads("jobpulse-fanout"));
             own = true;
             LOG.info("JobPulse timers: no managed executors in this container; using JobPulse's own small pools");
         }
@@ -53,11 +57,20 @@ public class ContainerExecutors {
         return tasks;
     }
 
+    /**
+     * Helpers for wide fan-outs (one event to thousands of watchers), which never block: the managed executor, or
+     * on Tomcat a pool of one thread per core but one (the publishing thread is the other).
+     */
+    public ExecutorService fanOut() {
+        return fanOut;
+    }
+
     @PreDestroy
     void shutdown() {
         if (own) {
             scheduler.shutdownNow();
             tasks.shutdownNow();
+            fanOut.shutdownNow();
         }
     }
 }
