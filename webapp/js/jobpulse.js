@@ -1,5 +1,5 @@
 /*
- * jobpulse.js: the JobPulse browser client (protocol jobpulse.v1, see docs/protocol.md and docs/client.md).
+ * jobpulse.js: the JobPulse browser client (protocol jobpulse.v2 or v1, see docs/protocol.md and docs/client.md).
  *
  * One shared connection watches any number of jobs. WebSocket first; Server-Sent Events, then long
  * polling when the previous transport cannot connect; back to WebSocket later. Reconnects with
@@ -19,7 +19,8 @@
 })(typeof globalThis !== 'undefined' ? globalThis : this, function (root) {
     'use strict';
 
-    const SUBPROTOCOL = 'jobpulse.v1';
+    /** Preferred first: v2 is v1 plus `batch` frames (several messages in one); servers that know only v1 pick it. */
+    const SUBPROTOCOLS = ['jobpulse.v2', 'jobpulse.v1'];
     /** Close code: the connection did not subscribe in time; open a new one when there is a job to watch. */
     const NO_SUBSCRIPTION = 4001;
     const TRANSPORTS = ['websocket', 'sse', 'polling'];
@@ -239,7 +240,7 @@
         }
 
         start() {
-            const ws = new this.client.env.WebSocket(this.client.urls.websocket, SUBPROTOCOL);
+            const ws = new this.client.env.WebSocket(this.client.urls.websocket, SUBPROTOCOLS);
             this.ws = ws;
             this.connectTimer = setTimeout(() => this.drop('reconnect'), this.client.options.connectTimeout);
             ws.onopen = () => this.onOpen();
@@ -262,6 +263,17 @@
             try {
                 message = JSON.parse(text);
             } catch (e) {
+                return;
+            }
+            if (message.type === 'batch' && Array.isArray(message.messages)) {
+                message.messages.forEach((m) => this.onParsed(m));
+                return;
+            }
+            this.onParsed(message);
+        }
+
+        onParsed(message) {
+            if (message === null || typeof message !== 'object') {
                 return;
             }
             if (message.type === 'pong') {

@@ -47,7 +47,7 @@ test('subscribes on open and resubscribes with the last seq after a drop', async
     const seen = [];
     client.watch('J', 'tok', { onEvent: (e) => seen.push(e.seq) });
     assert.equal(f.sockets[0].url, 'ws://h/jobpulse/ws');
-    assert.equal(f.sockets[0].protocol, 'jobpulse.v1');
+    assert.deepEqual(f.sockets[0].protocol, ['jobpulse.v2', 'jobpulse.v1']);
     f.sockets[0].open();
     assert.deepEqual(f.sockets[0].sent, [{ type: 'subscribe', job: 'J', token: 'tok' }]);
     assert.deepEqual(statuses.at(-1), { state: 'live', transport: 'websocket', retryAt: null });
@@ -64,6 +64,23 @@ test('subscribes on open and resubscribes with the last seq after a drop', async
     f.sockets[1].receive(event(2, 'RUNNING', 0, 4));
     f.sockets[1].receive(event(3, 'RUNNING', 1, 4));
     assert.deepEqual(seen, [1, 2, 3]);
+});
+
+test('a batch frame is taken apart into its messages, in order', async (t) => {
+    const f = fakes();
+    const { client } = connect(t, { WebSocket: f.WebSocket });
+    const seen = [];
+    const ended = [];
+    client.watch('J', 'tok', { onEvent: (e) => seen.push(e.seq), onEnd: (v) => ended.push(v.state) });
+    f.sockets[0].open();
+    f.sockets[0].receive({ type: 'batch', messages: [
+        { type: 'subscribed', job: 'J', resumed: true },
+        event(1, 'QUEUED', 0, 0),
+        event(2, 'RUNNING', 0, 4),
+    ] });
+    f.sockets[0].receive({ type: 'batch', messages: [event(3, 'RUNNING', 3, 4), null, 7, event(4, 'SUCCEEDED', 4, 4)] });
+    assert.deepEqual(seen, [1, 2, 3, 4]);
+    assert.deepEqual(ended, ['SUCCEEDED']);
 });
 
 test('a snapshot replaces the view and ends the watch when terminal', async (t) => {

@@ -8,6 +8,8 @@ public enum Counter {
     WS_CLOSED_LAGGING,
     /** Progress events replaced by a newer one of the same job before a lagging client got them. */
     WS_PROGRESS_COALESCED,
+    /** Frames that carried a {@code batch} of several messages to one connection ({@code jobpulse.v2}). */
+    WS_BATCHES_SENT,
     /** WebSocket connections closed with 4000 (idle). */
     WS_CLOSED_IDLE,
     /** WebSocket connections closed with 4001 (no subscribe before the deadline). */

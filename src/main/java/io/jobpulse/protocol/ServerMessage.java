@@ -2,6 +2,7 @@ package io.jobpulse.protocol;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.util.List;
 
 /** What the server sends, one record per {@code type}. */
 public sealed interface ServerMessage {
@@ -16,6 +17,19 @@ public sealed interface ServerMessage {
 
     /** An event, already encoded once for every watcher ({@link JobJson#eventText}). */
     record Event(String text) implements ServerMessage {
+    }
+
+    /**
+     * {@code {"type":"batch","messages":[M1,M2,...]}}: several messages that waited for the same connection, in
+     * order, in one frame; {@code jobpulse.v2} only, never nested, never empty.
+     */
+    record Batch(List<ServerMessage> messages) implements ServerMessage {
+        public Batch {
+            messages = List.copyOf(messages);
+            if (messages.size() < 2 || messages.stream().anyMatch(Batch.class::isInstance)) {
+                throw new IllegalArgumentException("a batch holds two or more messages, none of them a batch");
+            }
+        }
     }
 
     /** {@code {"type":"pong","id":X}} */

@@ -5,13 +5,30 @@ import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.websocket.Encoder;
 
-/** Encodes server messages; an event is already text and is passed through untouched. Stateless. */
+/**
+ * Encodes server messages; an event is already text and is passed through untouched, and a batch joins the texts of
+ * its messages. Stateless.
+ */
 public class ServerMessageEncoder implements Encoder.Text<ServerMessage> {
+
+    private static final String BATCH_START = "{\"type\":\"batch\",\"messages\":[";
 
     @Override
     public String encode(ServerMessage message) {
+        return text(message);
+    }
+
+    /** The JSON text of one message. */
+    public static String text(ServerMessage message) {
         if (message instanceof ServerMessage.Event event) {
             return event.text();
+        }
+        if (message instanceof ServerMessage.Batch batch) {
+            StringBuilder b = new StringBuilder(BATCH_START);
+            for (ServerMessage m : batch.messages()) {
+                b.append(b.length() == BATCH_START.length() ? "" : ",").append(text(m));
+            }
+            return b.append("]}").toString();
         }
         JsonObjectBuilder b = Json.createObjectBuilder();
         if (message instanceof ServerMessage.Subscribed s) {

@@ -27,17 +27,22 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code /ws}, subprotocol {@code jobpulse.v1}: one connection, any number of job subscriptions.
- * One instance per connection; shared state lives in application-scoped beans. See docs/protocol.md.
+ * {@code /ws}, subprotocols {@code jobpulse.v2} (v1 plus {@code batch} frames) and {@code jobpulse.v1}: one
+ * connection, any number of job subscriptions. The container selects the first of the client's subprotocols that the
+ * endpoint lists. One instance per connection; shared state lives in application-scoped beans. See docs/protocol.md.
  */
 @ServerEndpoint(value = "/ws",
-        subprotocols = JobPulseEndpoint.SUBPROTOCOL,
+        subprotocols = {JobPulseEndpoint.SUBPROTOCOL_V2, JobPulseEndpoint.SUBPROTOCOL},
         encoders = ServerMessageEncoder.class,
         decoders = ClientMessageDecoder.class,
         configurator = CdiEndpointConfigurator.class)
 public class JobPulseEndpoint {
 
     public static final String SUBPROTOCOL = "jobpulse.v1";
+    /** Version 1 plus {@code batch} frames. */
+    public static final String SUBPROTOCOL_V2 = "jobpulse.v2";
+    /** The most characters of waiting messages sent together in one {@code batch} frame. */
+    static final int MAX_BATCH_CHARS = 16 * 1024;
     /**
      * The ceiling of {@code jobpulse.ws.max-message-bytes}; the configured limit is set on each session and enforced
      * by the decoder (Undertow ignores both this and the session's limit for text).
@@ -73,7 +78,7 @@ public class JobPulseEndpoint {
                 Math.min(limits.wsMaxLag().toMillis(), MAX_PING_SEND_MILLIS));
         SessionOutbox outbox = new SessionOutbox(session,
                 new SessionOutbox.Bounds(config.outboxMessages(), limits.wsOutboxBytes(), limits.wsSendWindow(),
-                        limits.wsMaxLag()),
+                        limits.wsMaxLag(), batchChars(session, limits)),
                 metrics, executors.tasks());
         connection = new Connection(outbox, watching, config.maxSubscriptions(), limits.wsMessagesPerSecond(),
                 new Connection.Supervision(openSessions::claimClient, code -> openSessions.closeFor(session, code)));
@@ -84,6 +89,12 @@ public class JobPulseEndpoint {
                     + " the per-address connection count may drift");
         }
         openSessions.add(session, connection, address == null ? "unknown" : address.toString());
+    }
+
+    /** Batches only where the client asked for {@code jobpulse.v2}, at most a quarter of the send window each. */
+    private static int batchChars(Session session, Limits limits) {
+        return SUBPROTOCOL_V2.equals(session.getNegotiatedSubprotocol())
+                ? (int) Math.min(MAX_BATCH_CHARS, limits.wsSendWindow() / 4) : 0;
     }
 
     @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)

@@ -2,7 +2,9 @@ package io.jobpulse.websocket;
 
 import io.jobpulse.protocol.ServerMessage;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,10 +42,23 @@ final class OutboxQueue {
         }
     }
 
+    /** What a message counts for in the byte bound and the send window: its length when encoded, else an estimate. */
+    static int chars(ServerMessage message) {
+        if (message instanceof ServerMessage.Event e) {
+            return e.text().length();
+        }
+        if (message instanceof ServerMessage.Batch b) {
+            return b.messages().stream().mapToInt(OutboxQueue::chars).sum() + b.messages().size() + BATCH_FRAME_CHARS;
+        }
+        return UNENCODED_BYTES;
+    }
+
+    /** The characters a batch adds around its messages: {@code {"type":"batch","messages":[]}}. */
+    private static final int BATCH_FRAME_CHARS = 32;
+
     /** A message that is not a live event of a job ({@code job} may be null). */
     void add(ServerMessage message, String job) {
-        int size = message instanceof ServerMessage.Event e ? e.text().length() : UNENCODED_BYTES;
-        append(new Entry(message, job, -1, false, size));
+        append(new Entry(message, job, -1, false, chars(message)));
     }
 
     /** A live event, already encoded; {@code progressOnly}: it may replace, and be replaced by, its job's next one. */
@@ -91,6 +106,20 @@ final class OutboxQueue {
         String text = ((ServerMessage.Event) head.message).text();
         return new ServerMessage.Event(text.substring(0, text.length() - 1)
                 + ",\"skipped\":{\"from\":" + head.skippedFrom + ",\"to\":" + (head.seq - 1) + "}}");
+    }
+
+    /**
+     * The messages to send next in one frame: the first waiting one (whatever its size), then the ones after it in
+     * order while their total stays within {@code maxChars}. Empty when nothing waits.
+     */
+    List<ServerMessage> pollUpTo(int maxChars) {
+        List<ServerMessage> polled = new ArrayList<>(Math.min(entries.size(), 16));
+        long total = 0;
+        while (!entries.isEmpty() && (polled.isEmpty() || total + entries.peek().bytes <= maxChars)) {
+            total += entries.peek().bytes;
+            polled.add(poll());
+        }
+        return polled;
     }
 
     int size() {

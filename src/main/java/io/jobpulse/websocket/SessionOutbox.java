@@ -12,6 +12,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
@@ -20,7 +21,8 @@ import java.util.logging.Logger;
 /**
  * Sends to one session one message at a time (containers forbid overlapping sends), in the order queued, without
  * blocking the caller. While a send is in flight, what follows waits in an {@link OutboxQueue}, where a lagging
- * client's progress events are coalesced per job. A client that stays behind past a hard bound (messages or bytes
+ * client's progress events are coalesced per job; when the send completes, what waits goes out in one {@code batch}
+ * frame if the connection speaks {@code jobpulse.v2} (no delay is ever added to make a batch). A client that stays behind past a hard bound (messages or bytes
  * waiting, or one send unfinished for too long) is closed with {@link AppCloseCode#LAGGING} and resumes with
  * {@code since} when it reconnects; each such close is logged at WARNING and counted.
  */
@@ -29,8 +31,11 @@ final class SessionOutbox {
     private static final Logger LOG = Logger.getLogger(SessionOutbox.class.getName());
     private static final ThreadLocal<SessionOutbox> PUMPING = new ThreadLocal<>();
 
-    /** The hard bounds of one outbox, and its send window ({@link SendWindow}). */
-    record Bounds(int messages, long bytes, long window, Duration lag) {
+    /**
+     * The hard bounds of one outbox, its send window ({@link SendWindow}), and how many characters of waiting
+     * messages may go out together as one {@code batch} frame (0: one message per frame, as {@code jobpulse.v1}).
+     */
+    record Bounds(int messages, long bytes, long window, Duration lag, int batchChars) {
     }
 
     private final Session session;
@@ -175,10 +180,10 @@ final class SessionOutbox {
                         pingSending = ping >= 0;
                     }
                     if (!inFlight && window.open()) {
-                        next = queue.poll();
+                        next = bounds.batchChars() > 0 ? batchOf(queue.pollUpTo(bounds.batchChars())) : queue.poll();
                     }
                     if (next != null) {
-                        window.sent(next instanceof ServerMessage.Event e ? e.text().length() : OutboxQueue.UNENCODED_BYTES);
+                        window.sent(OutboxQueue.chars(next));
                         inFlight = true;
                         inFlightSince = now;
                     }
@@ -198,6 +203,15 @@ final class SessionOutbox {
         } finally {
             PUMPING.remove();
         }
+    }
+
+    /** One message as it is, several as one batch (counted), none as null. */
+    private ServerMessage batchOf(List<ServerMessage> messages) {
+        if (messages.size() < 2) {
+            return messages.isEmpty() ? null : messages.get(0);
+        }
+        metrics.increment(Counter.WS_BATCHES_SENT);
+        return new ServerMessage.Batch(messages);
     }
 
     /**

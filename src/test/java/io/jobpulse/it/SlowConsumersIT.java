@@ -167,9 +167,44 @@ class SlowConsumersIT {
             assertThat(check.ended()).as("the terminal event reached the trickle reader").isTrue();
             check.assertConsistent();
             assertThat(check.skippedEvents()).as("progress events skipped for the trickle reader").isPositive();
+            assertThat(check.batches()).as("batch frames sent to a jobpulse.v1 client").isZero();
             LOG.info(() -> "trickle reader: " + check + ", staleness " + staleness.toMillis() + " ms");
         }
         assertThat(counter("ws-progress-coalesced")).isGreaterThan(coalesced);
+    }
+
+    @Test
+    void aV2ClientThatFallsBehindGetsWhatWaitedInBatchFramesInOrder() throws Exception {
+        long batches = counter("ws-batches-sent");
+        List<JsonObject> jobs = List.of(chattyJob(), chattyJob(), chattyJob());
+        for (JsonObject job : jobs) {
+            alice.awaitJob(job.getString("id"), j -> j.getString("state").equals("RUNNING"), Duration.ofSeconds(20));
+        }
+        SeqCheck check = new SeqCheck();
+        try (RawWebSocket trickle = RawWebSocket.to(ws).protocol("jobpulse.v2, jobpulse.v1")
+                .receiveBuffer(SMALL_RECEIVE_BUFFER).open()) {
+            assertThat(trickle.header("Sec-WebSocket-Protocol")).contains("jobpulse.v2");
+            for (JsonObject job : jobs) {
+                trickle.send(Frames.text(subscribe(job)));
+            }
+            long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            while (System.nanoTime() < end) {
+                trickleRead(trickle, check);
+            }
+            for (JsonObject job : jobs) {
+                alice.post("api/jobs/" + job.getString("id") + "/cancel", "");
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (check.endedJobs() < jobs.size() && System.nanoTime() < deadline) {
+                trickleRead(trickle, check);
+            }
+            assertThat(check.endedJobs()).as("terminal events that reached the v2 trickle reader").isEqualTo(jobs.size());
+            check.assertConsistent();
+            assertThat(check.batches()).as("batch frames").isPositive();
+            assertThat(check.largestBatch()).as("messages in the largest batch").isGreaterThan(1);
+            LOG.info(() -> "v2 trickle reader: " + check);
+        }
+        assertThat(counter("ws-batches-sent")).isGreaterThan(batches);
     }
 
     @Test
@@ -255,7 +290,27 @@ class SlowConsumersIT {
         private boolean ended;
         private Instant lastEventAt = Instant.EPOCH;
 
+        private int batches;
+        private int largestBatch;
+        private final java.util.Set<String> endedJobs = new java.util.HashSet<>();
+
         void accept(JsonObject message) {
+            if (message.getString("type").equals("batch")) {
+                batches++;
+                var messages = message.getJsonArray("messages");
+                largestBatch = Math.max(largestBatch, messages.size());
+                if (messages.size() < 2) {
+                    violations.add("a batch of " + messages.size() + " messages");
+                }
+                for (int i = 0; i < messages.size(); i++) {
+                    JsonObject inner = messages.getJsonObject(i);
+                    if (inner.getString("type").equals("batch")) {
+                        violations.add("a batch inside a batch");
+                    }
+                    accept(inner);
+                }
+                return;
+            }
             if (!message.getString("type").equals("event")) {
                 return;
             }
@@ -279,7 +334,11 @@ class SlowConsumersIT {
             }
             last.put(job, seq);
             lastEventAt = Instant.parse(message.getString("at"));
-            ended |= !message.getString("state").equals("RUNNING") && !message.getString("state").equals("QUEUED");
+            boolean terminal = !message.getString("state").equals("RUNNING") && !message.getString("state").equals("QUEUED");
+            ended |= terminal;
+            if (terminal) {
+                endedJobs.add(job);
+            }
         }
 
         void assertConsistent() {
@@ -295,13 +354,26 @@ class SlowConsumersIT {
             return ended;
         }
 
+        int endedJobs() {
+            return endedJobs.size();
+        }
+
+        int batches() {
+            return batches;
+        }
+
+        int largestBatch() {
+            return largestBatch;
+        }
+
         Instant lastEventAt() {
             return lastEventAt;
         }
 
         @Override
         public String toString() {
-            return events + " events, " + skipped + " skipped by coalescing";
+            return events + " events, " + skipped + " skipped by coalescing, " + batches + " batch frames (largest "
+                    + largestBatch + " messages)";
         }
     }
 }

@@ -127,4 +127,31 @@ class ServerMessageEncoderTest {
     void everyErrorCodeHasAWireName(ErrorCode code) {
         assertThat(code.wire()).matches("[a-z_]+");
     }
+
+    @Test
+    void encodesABatchAsTheTextsOfItsMessagesInOrder() {
+        String event = "{\"type\":\"event\",\"job\":\"" + JOB + "\",\"seq\":7}";
+        String text = encoder.encode(new ServerMessage.Batch(java.util.List.of(
+                new ServerMessage.Subscribed(JOB, true), new ServerMessage.Event(event))));
+
+        JsonObject json = parse(text);
+        assertThat(json).containsOnlyKeys("type", "messages");
+        assertThat(json.getString("type")).isEqualTo("batch");
+        assertThat(json.getJsonArray("messages")).hasSize(2);
+        assertThat(json.getJsonArray("messages").getJsonObject(0).getString("type")).isEqualTo("subscribed");
+        assertThat(json.getJsonArray("messages").getJsonObject(1)).isEqualTo(parse(event));
+        assertThat(text).endsWith("," + event + "]}");
+    }
+
+    @Test
+    void aBatchHoldsTwoOrMoreMessagesAndNoBatch() {
+        ServerMessage one = new ServerMessage.Subscribed(JOB, true);
+        ServerMessage two = new ServerMessage.Subscribed(JOB, false);
+
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ServerMessage.Batch(java.util.List.of(one)));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ServerMessage.Batch(java.util.List.of(one,
+                        new ServerMessage.Batch(java.util.List.of(one, two)))));
+    }
 }

@@ -136,4 +136,41 @@ class OutboxQueueTest {
 
         assertThat(drain()).containsExactly(event("a", 2, "progress"));
     }
+
+    @Test
+    void pollsWaitingMessagesTogetherInOrderUpToTheCharacterBudget() {
+        live("a", 1, false);
+        live("b", 1, false);
+        live("a", 2, false);
+        live("b", 2, false);
+        int oneEvent = event("a", 1, "state").length();
+
+        List<ServerMessage> first = queue.pollUpTo(2 * oneEvent + 5);
+        List<ServerMessage> rest = queue.pollUpTo(100 * oneEvent);
+
+        assertThat(first).extracting(m -> ((ServerMessage.Event) m).text())
+                .containsExactly(event("a", 1, "state"), event("b", 1, "state"));
+        assertThat(rest).extracting(m -> ((ServerMessage.Event) m).text())
+                .containsExactly(event("a", 2, "state"), event("b", 2, "state"));
+        assertThat(queue.pollUpTo(1000)).isEmpty();
+        assertThat(queue.bytes()).isZero();
+    }
+
+    @Test
+    void theFirstWaitingMessageIsPolledWhateverItsSize() {
+        live("a", 1, false);
+        live("a", 2, false);
+
+        assertThat(queue.pollUpTo(1)).hasSize(1);
+        assertThat(queue.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchCountsItsMessagesAndItsFrame() {
+        ServerMessage.Event a = new ServerMessage.Event(event("a", 1, "state"));
+        ServerMessage.Event b = new ServerMessage.Event(event("b", 1, "state"));
+        String encoded = new io.jobpulse.protocol.ServerMessageEncoder().encode(new ServerMessage.Batch(List.of(a, b)));
+
+        assertThat(OutboxQueue.chars(new ServerMessage.Batch(List.of(a, b)))).isGreaterThanOrEqualTo(encoded.length());
+    }
 }
