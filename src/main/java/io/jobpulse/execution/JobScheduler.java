@@ -65,6 +65,7 @@ public class JobScheduler {
 
     private JobLauncher launcher;
     private ScheduledExecutorService timer;
+    private ProgressWriter progress;
 
     private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
     private volatile Map<String, RunLimits> limits = Map.of();
@@ -77,6 +78,7 @@ public class JobScheduler {
         // the EJB launcher is a bean only where there is an EJB container; elsewhere JobPulse's own executor
         launcher = ejbLauncher.isResolvable() ? ejbLauncher.get() : ownLauncher;
         timer = executors.scheduler();
+        progress = new ProgressWriter(store, hub::publish, executors.tasks());
         SettingsSource settings = SettingsSource.ofRuntime();
         Map<String, RunLimits> byType = new TreeMap<>();
         for (JobHandler handler : types.all()) {
@@ -147,7 +149,7 @@ public class JobScheduler {
             return;
         }
         RunLimits runLimits = limitsOf(job.type());
-        RunningJob run = new RunningJob(job, handler.get(), parameters, runLimits, store, hub::publish, timer,
+        RunningJob run = new RunningJob(job, handler.get(), parameters, runLimits, store, hub::publish, progress, timer,
                 config.progressRate());
         running.put(job.id(), run);
         TimedRun timed = new TimedRun(run, runLimits.timeout(), () -> {

@@ -9,6 +9,7 @@ import io.jobpulse.job.Progress;
 import io.jobpulse.json.JsonMaps;
 import io.jobpulse.store.Change;
 import io.jobpulse.store.JdbcJobStore;
+import io.jobpulse.store.JobUpdate;
 import io.jobpulse.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +27,9 @@ import java.util.logging.Logger;
 
 /**
  * One run of a job on this node: the handler's {@link JobContext}, the source-side progress coalescing, and the
- * final state change. Every write goes through one lock, is committed, and only then published, so watchers see
- * events in {@code seq} order. Writes are fenced by the run's attempt number: once the job was re-queued and
+ * final state change. Progress goes to the {@link ProgressWriter}, which stores many jobs' progress per commit; the
+ * end of the run is written here, after any progress the writer still has in hand was stored and published. Every
+ * event is committed before it is published, and each job's are published in {@code seq} order. Writes are fenced by the run's attempt number: once the job was re-queued and
  * started again, a late write of this run changes nothing.
  */
 final class RunningJob implements JobContext {
@@ -45,6 +47,7 @@ final class RunningJob implements JobContext {
     private final RunLimits limits;
     private final JdbcJobStore store;
     private final Consumer<JobEvent> publisher;
+    private final ProgressWriter writer;
     private final ScheduledExecutorService timer;
     private final ProgressThrottle throttle;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -54,13 +57,22 @@ final class RunningJob implements JobContext {
 
     private volatile Stop stop = Stop.NONE;
     private volatile Map<String, Object> result = Map.of();
+    /** The newest progress, held back by the throttle. */
     private Progress pending;
+    private Instant pendingAt;
+    /** Progress the throttle let through, handed to the writer and not yet taken (a newer one replaces it). */
+    private Progress due;
+    private Instant dueAt;
+    /** Queued at the writer, not yet taken. */
+    private boolean queued;
+    /** The writer took this job's progress and has not yet stored and published it. */
+    private boolean inWriter;
     private boolean trailingFlushScheduled;
     private Thread worker;
 
     /** A run of {@code claimed}, the job as its claim left it (RUNNING, with this run's attempt number). */
     RunningJob(Job claimed, JobHandler handler, JobParameters parameters, RunLimits limits, JdbcJobStore store,
-               Consumer<JobEvent> publisher, ScheduledExecutorService timer, double progressRate) {
+               Consumer<JobEvent> publisher, ProgressWriter writer, ScheduledExecutorService timer, double progressRate) {
         this.id = claimed.id();
         this.attempt = claimed.attempt();
         this.handler = handler;
@@ -68,6 +80,7 @@ final class RunningJob implements JobContext {
         this.limits = limits;
         this.store = store;
         this.publisher = publisher;
+        this.writer = writer;
         this.timer = timer;
         this.throttle = new ProgressThrottle(progressRate);
     }
@@ -87,9 +100,10 @@ final class RunningJob implements JobContext {
         Progress next = new Progress(done, total, message);
         synchronized (writeLock) {
             pending = next;
+            pendingAt = now();
             long now = System.nanoTime();
             if (throttle.tryPass(now)) {
-                flushPending();
+                handToWriter();
             } else if (!trailingFlushScheduled) {
                 trailingFlushScheduled = true;
                 timer.schedule(this::trailingFlush, throttle.nanosUntilNext(now), TimeUnit.NANOSECONDS);
@@ -239,7 +253,7 @@ final class RunningJob implements JobContext {
             }
             long now = System.nanoTime();
             if (throttle.tryPass(now)) {
-                flushPending();
+                handToWriter();
             } else {
                 trailingFlushScheduled = true;
                 timer.schedule(this::trailingFlush, throttle.nanosUntilNext(now), TimeUnit.NANOSECONDS);
@@ -247,12 +261,84 @@ final class RunningJob implements JobContext {
         }
     }
 
-    private void flushPending() {
-        Progress next = pending;
-        pending = null;
-        if (next == null || stop == Stop.TIMEOUT) {
+    /** The throttle let the pending progress through: it is due. Callers hold the write lock. */
+    private void handToWriter() {
+        if (pending == null || stop == Stop.TIMEOUT) {
             return;
         }
+        due = pending;
+        dueAt = pendingAt;
+        pending = null;
+        if (!queued) {
+            queued = true;
+            writer.enqueue(this);
+        }
+    }
+
+    /** For the writer: the change that stores the newest progress, if any is still due; marks it in hand. */
+    Optional<JobUpdate> takeDue() {
+        synchronized (writeLock) {
+            queued = false;
+            Progress next = due;
+            due = null;
+            if (next == null || stop == Stop.TIMEOUT) {
+                return Optional.empty();
+            }
+            inWriter = true;
+            return Optional.of(new JobUpdate(id, dueAt, job -> job.attempt() == attempt ? job.report(next)
+                    : Optional.empty()));
+        }
+    }
+
+    /** For the writer: what it took was stored and published (or failed). */
+    void written() {
+        synchronized (writeLock) {
+            inWriter = false;
+            writeLock.notifyAll();
+        }
+    }
+
+    /**
+     * Waits (holding the write lock between checks) until the writer has stored and published what it took of this
+     * job, so the end of the run is published after it. Bounded: a stuck store must not hold the run's end forever.
+     */
+    private void awaitWriter() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (inWriter) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warning(() -> "Progress of job " + id + " is still being stored after 30 s; its end is written now");
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(writeLock, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller writes the end at once; order is then kept by seq alone
+        }
+    }
+
+    /**
+     * Writes, on the caller's thread, before the run's end: the due progress the writer has not taken yet, then the
+     * progress the throttle still holds back.
+     */
+    private void flushPending() {
+        Progress handed = due;
+        Progress held = pending;
+        due = null;
+        pending = null;
+        if (stop == Stop.TIMEOUT) {
+            return;
+        }
+        if (handed != null) {
+            writeProgress(handed);
+        }
+        if (held != null) {
+            writeProgress(held);
+        }
+    }
+
+    private void writeProgress(Progress next) {
         try {
             write(job -> job.report(next));
         } catch (IllegalJobStateChangeException e) {
@@ -273,6 +359,7 @@ final class RunningJob implements JobContext {
 
     /** Writes the end of this run; true if it was recorded. Callers hold the write lock. */
     private boolean record(UnaryOperator<Job> terminal) {
+        awaitWriter();
         flushPending();
         try {
             if (write(job -> Optional.of(terminal.apply(job))).isPresent()) {

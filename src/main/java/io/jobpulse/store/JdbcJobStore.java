@@ -1,6 +1,7 @@
 package io.jobpulse.store;
 
 import io.jobpulse.job.EventKind;
+import io.jobpulse.job.IllegalJobStateChangeException;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
@@ -175,6 +176,30 @@ public class JdbcJobStore {
                 return Optional.empty();
             }
             return Optional.of(write(c, current.get(), next.get(), at));
+        });
+    }
+
+    /**
+     * Applies several jobs' changes in one transaction, in the order given (callers order them by id, as every other
+     * multi-row write does, so two writers never wait for each other's rows in opposite orders). A change that does not
+     * apply (unknown job, nothing to do, or not allowed in the job's state now) is left out: its answer is empty, and
+     * the others still commit. One commit for many small progress updates is what lets a node keep up with many busy
+     * jobs.
+     */
+    public List<Optional<Change>> updateAll(List<JobUpdate> updates) {
+        return inTransaction("update jobs", c -> {
+            List<Optional<Change>> changes = new ArrayList<>(updates.size());
+            for (JobUpdate u : updates) {
+                Optional<Job> current = selectJob(c, u.id(), true);
+                Optional<Job> next;
+                try {
+                    next = current.flatMap(u.change());
+                } catch (IllegalJobStateChangeException e) {
+                    next = Optional.empty();
+                }
+                changes.add(next.isEmpty() ? Optional.empty() : Optional.of(write(c, current.get(), next.get(), u.at())));
+            }
+            return changes;
         });
     }
 

@@ -87,8 +87,8 @@ final class ClaimedJob implements AutoCloseable {
                 body.run(context);
             }
         };
-        return new RunningJob(claimed, handler, new JobParameters(Map.of()), limits, store, published::add, timer,
-                progressRate);
+        return new RunningJob(claimed, handler, new JobParameters(Map.of()), limits, store, published::add,
+                new ProgressWriter(store, published::add, timer), timer, progressRate);
     }
 
     @Override

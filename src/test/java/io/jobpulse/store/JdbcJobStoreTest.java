@@ -274,6 +274,35 @@ class JdbcJobStoreTest {
         }
 
         @Test
+        void updateAllCommitsSeveralJobsChangesTogetherAndLeavesOutWhatDoesNotApply() {
+            Job first = submitted("alice", T0);
+            Job second = submitted("alice", T0.plusMillis(1));
+            Job queued = submitted("alice", T0.plusMillis(2));
+            store.claimNext("node-1", T0, T0.plus(LEASE));
+            store.claimNext("node-1", T0, T0.plus(LEASE));
+            Instant at = T0.plusMillis(5);
+
+            List<Optional<Change>> changes = store.updateAll(List.of(
+                    new JobUpdate(first.id(), at, j -> j.report(new Progress(1, 4, "one"))),
+                    new JobUpdate(JobId.random(), at, j -> j.report(new Progress(1, 4, "unknown"))),
+                    new JobUpdate(queued.id(), at, j -> Optional.of(j.succeed(Map.of(), at))),
+                    new JobUpdate(second.id(), at, j -> j.report(new Progress(2, 4, "two")))));
+
+            assertThat(changes).hasSize(4);
+            assertThat(changes.get(1)).isEmpty();
+            assertThat(changes.get(2)).as("QUEUED cannot succeed: left out, the others commit").isEmpty();
+            assertThat(changes.get(0).flatMap(Change::event)).hasValueSatisfying(e -> {
+                assertThat(e.seq()).isEqualTo(3);
+                assertThat(e.at()).isEqualTo(at);
+                assertThat(e.progress()).isEqualTo(new Progress(1, 4, "one"));
+            });
+            assertThat(store.find(second.id()).orElseThrow().progress()).isEqualTo(new Progress(2, 4, "two"));
+            assertThat(allEvents(second.id())).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L);
+            assertThat(store.find(queued.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+            assertThat(allEvents(queued.id())).hasSize(1);
+        }
+
+        @Test
         void updateOfAnUnknownJobAnswersEmpty() {
             assertThat(store.update(JobId.random(), T0, j -> Optional.of(j.cancel(T0)))).isEmpty();
         }
