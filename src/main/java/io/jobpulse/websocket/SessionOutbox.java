@@ -274,7 +274,9 @@ final class SessionOutbox {
             queue.clear();
         }
         if (wasOpen && session.isOpen()) {
-            LOG.log(Level.WARNING, failure, () -> "Send to WebSocket session " + session.getId() + " failed");
+            // the client going away mid-send (reset, broken pipe) is routine; anything else is worth a look
+            LOG.log(failure instanceof IOException ? Level.FINE : Level.WARNING, failure,
+                    () -> "Send to WebSocket session " + session.getId() + " failed");
             closeLater(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
         }
     }
