@@ -143,7 +143,7 @@ public final class BenchMain {
                 startReference(r).ifPresent(targets::add);
             }
             for (String s : servers()) {
-                Optional<Target> t = startServer(s, maxN);
+                Optional<Target> t = startServer(s, maxN, Map.of());
                 t.ifPresent(targets::add);
             }
             if (targets.stream().noneMatch(t -> t.name.equals("raw"))) {
@@ -181,6 +181,12 @@ public final class BenchMain {
                     }
                 }
             }
+            if (Boolean.parseBoolean(props.getOrDefault("bench.overload", "false"))) {
+                stopAll();
+                for (String s : servers()) {
+                    overloadPass(s, reps, results, namespace);
+                }
+            }
             Map<String, Object> machine = machine(namespace, started, fileLimit, targets);
             new Report(results, machine).write(out);
             log("wrote " + out.resolve("results.jsonl") + ", " + out.resolve("summary.md") + " and "
@@ -191,10 +197,59 @@ public final class BenchMain {
         }
     }
 
+    /**
+     * The overload workload on one container, started afresh with room for {@code bench.overload-jobs} running jobs
+     * (the fan-out measurements run one job at a time): {@code reps} measurements, each with its own jobs, then stop.
+     */
+    private void overloadPass(String name, int reps, List<Map<String, Object>> results, String namespace)
+            throws Exception {
+        int n = Integer.parseInt(props.getOrDefault("bench.overload-n", "10000"));
+        int jobs = Integer.parseInt(props.getOrDefault("bench.overload-jobs", "1000"));
+        int rate = Integer.parseInt(props.getOrDefault("bench.overload-rate", "20"));
+        int window = Integer.parseInt(props.getOrDefault("bench.overload-seconds", "10"));
+        int maxSeconds = 150 + n / 100 + jobs / 10 + window;
+        if (remainingSeconds() < maxSeconds + 120) {
+            warn("time budget nearly spent: no overload measurement on " + name + " (raise -Dbench.budget-minutes)");
+            return;
+        }
+        int before = children.size();
+        Optional<Target> started = startServer(name, n, Map.of(
+                "jobpulse.max-running-jobs", Integer.toString(jobs + 1),
+                "jobpulse.progress-rate", Integer.toString(rate),
+                "jobpulse.rest.submissions-per-minute", "1000000",
+                "jobpulse.max-queued-jobs-per-client", Integer.toString(jobs * (reps + 1) + 10),
+                "jobpulse.data-dir", out.resolve("data-" + name + "-overload").toString()));
+        if (started.isEmpty()) {
+            return;
+        }
+        Target t = started.get();
+        try {
+            for (int rep = 1; rep <= reps && remainingSeconds() > maxSeconds + 30; rep++) {
+                List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "5", Integer.toString(maxSeconds + 15),
+                        javaBin(), "-Xms256m", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                        LoadClient.class.getName(), "target=jobpulse", "mode=overload", "server=" + t.name,
+                        "port=" + t.port, "path=/jobpulse/ws", "n=" + n, "jobs=" + jobs, "rate=" + rate,
+                        "windowSeconds=" + window, "serverPid=" + t.pid,
+                        "benchPids=" + ProcessHandle.current().pid(), "apiKey=" + API_KEY,
+                        "sources=" + (1 + n / 8000), "inflight=256", "maxSeconds=" + maxSeconds, "rep=" + rep));
+                Map<String, Object> r = runClient(cmd, logs.resolve("client-" + t.name + "-overload-" + rep + ".log"),
+                        maxSeconds, t, n, rep, namespace);
+                results.add(r);
+                Files.writeString(out.resolve("results.jsonl"), Json.write(r) + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        } finally {
+            List<Process> mine = new ArrayList<>(children.subList(before, children.size()));
+            children.removeAll(mine);
+            mine.forEach(BenchMain::kill);
+        }
+    }
+
     private Map<String, Object> measureOnce(Target t, int n, int rep, int steps, List<Target> all, String namespace)
             throws Exception {
         int interval = Math.max(250, n / 10);
-        int maxSeconds = 90 + n / 200 + steps * interval / 1000;
+        boolean storm = rep > 0 && Boolean.parseBoolean(props.getOrDefault("bench.storm", "false"));
+        int maxSeconds = 90 + n / 200 * (storm ? 2 : 1) + steps * interval / 1000;
         List<String> bench = new ArrayList<>();
         bench.add(Long.toString(ProcessHandle.current().pid()));
         for (Target other : all) {
@@ -207,8 +262,18 @@ public final class BenchMain {
                 "target=" + (t.jobpulse ? "jobpulse" : "reference"), "server=" + t.name, "port=" + t.port,
                 "path=" + (t.jobpulse ? "/jobpulse/ws" : "/ws"), "n=" + n, "steps=" + steps, "intervalMs=" + interval,
                 "serverPid=" + t.pid, "benchPids=" + String.join(",", bench), "apiKey=" + API_KEY,
-                "sources=" + (1 + n / 8000), "inflight=256", "maxSeconds=" + maxSeconds, "rep=" + rep));
+                "sources=" + (1 + n / 8000), "inflight=256", "maxSeconds=" + maxSeconds, "rep=" + rep,
+                "storm=" + storm));
+        if (rep == 1) {
+            cmd.add("histogram=" + logs.resolve("histogram-" + t.name + "-" + n + ".txt"));
+        }
         Path log = logs.resolve("client-" + t.name + "-" + n + "-" + (rep == 0 ? "warmup" : rep) + ".log");
+        return runClient(cmd, log, maxSeconds, t, n, rep, namespace);
+    }
+
+    /** Runs one load client to its end (or kills it) and reads its one JSON line. */
+    private Map<String, Object> runClient(List<String> cmd, Path log, int maxSeconds, Target t, int n, int rep,
+            String namespace) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         children.add(p);
@@ -260,9 +325,10 @@ public final class BenchMain {
     }
 
     /** A generous guess of one measurement's length, so that the run ends inside its budget. */
-    private static double estimateSeconds(Target t, int n, int steps) {
+    private double estimateSeconds(Target t, int n, int steps) {
         double connectRate = t.jobpulse ? 600 : 3000;
-        return 8 + n / connectRate + (t.jobpulse ? 6 : 1) + steps * Math.max(250, n / 10) / 1000.0 + 10;
+        int connects = Boolean.parseBoolean(props.getOrDefault("bench.storm", "false")) ? 2 : 1;
+        return 8 + connects * n / connectRate + (t.jobpulse ? 6 : 1) + steps * Math.max(250, n / 10) / 1000.0 + 10;
     }
 
     // ---------------------------------------------------------------------------------------------------- targets
@@ -295,12 +361,19 @@ public final class BenchMain {
         throw new IllegalArgumentException("unknown reference " + name + " (raw, node)");
     }
 
-    private Optional<Target> startServer(String name, int maxN) throws Exception {
+    private Optional<Target> startServer(String name, int maxN, Map<String, String> overrides) throws Exception {
         Path basedir = Path.of(props.get("bench.basedir"));
         Path config = basedir.resolve("server-config").resolve(name);
-        String settings = "-Djobpulse.api-keys=bench:" + API_KEY + " -Djobpulse.max-running-jobs=1"
-                + " -Djobpulse.data-dir=" + out.resolve("data-" + name)
-                + " -Djobpulse.ws.idle-timeout=15m";
+        Map<String, String> jobpulse = new LinkedHashMap<>();
+        jobpulse.put("jobpulse.api-keys", "bench:" + API_KEY);
+        jobpulse.put("jobpulse.max-running-jobs", "1");
+        jobpulse.put("jobpulse.data-dir", out.resolve("data-" + name).toString());
+        jobpulse.put("jobpulse.ws.idle-timeout", "15m");
+        // a storm's new connections may arrive before the server has seen the old ones go
+        jobpulse.put("jobpulse.ws.max-connections-per-client", "50000");
+        jobpulse.putAll(overrides);
+        String settings = jobpulse.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(" "));
         String heap = "-Xmx" + props.getOrDefault("bench.heap", "3g");
         long t0 = System.nanoTime();
         Process p;

@@ -38,6 +38,8 @@ public final class LoadClient {
     private static final byte[] SEQ = bytes("\"seq\":");
     private static final byte[] KIND_STATE = bytes("\"kind\":\"state\"");
     private static final byte[] SUCCEEDED = bytes("\"state\":\"SUCCEEDED\"");
+    private static final byte[] CANCELLED = bytes("\"state\":\"CANCELLED\"");
+    private static final byte[] KIND_PROGRESS = bytes("\"kind\":\"progress\"");
     private static final byte[] DONE = bytes("\"done\":");
     private static final byte[] AT = bytes("\"at\":\"");
     private static final byte[] SKIPPED = bytes("\"skipped\":");
@@ -54,12 +56,18 @@ public final class LoadClient {
     /** Per watcher: its channel, state and at most the bytes of one incomplete frame. */
     private static final class Conn {
         final SocketChannel ch;
+        final byte[] subscribe;
+        final int job;
         int state = CONNECTING;
         byte[] partial;
         byte[] fragments;
+        /** The {@code at} of the newest progress event this watcher holds (overload mode; read at the window's end). */
+        volatile long latestAt;
 
-        Conn(SocketChannel ch) {
+        Conn(SocketChannel ch, byte[] subscribe, int job) {
             this.ch = ch;
+            this.subscribe = subscribe;
+            this.job = job;
         }
     }
 
@@ -99,7 +107,16 @@ public final class LoadClient {
     private final Map<Integer, EventStats> events = new HashMap<>();
     private final Map<String, Integer> closes = new TreeMap<>();
     private final Map<String, Integer> failures = new TreeMap<>();
-    private byte[] subscribe;
+    /** What watcher i sends to subscribe: {@code subscribes[i % subscribes.length]}. */
+    private byte[][] subscribes;
+    /** Set by the main thread: the selector thread then closes every connection and opens them all again. */
+    private volatile boolean stormPending;
+    /** Overload mode: receipts are counted into {@link #staleness} while this is set. */
+    private volatile boolean measuring;
+    private final Staleness staleness = new Staleness();
+    private volatile long batches;
+    private boolean overload;
+    private boolean[] jobsReporting = new boolean[0];
 
     private volatile int target;
     private volatile boolean stop;
@@ -169,22 +186,30 @@ public final class LoadClient {
         r.put("server", args.get("server"));
         r.put("n", n);
         r.put("rep", Integer.parseInt(args.getOrDefault("rep", "0")));
+        r.put("time", java.time.Instant.now().toString());
+        if ("overload".equals(args.get("mode"))) {
+            return runOverload(r, serverPid);
+        }
         r.put("steps", steps);
         r.put("intervalMs", interval);
-        r.put("time", java.time.Instant.now().toString());
 
         String blocker = null;
+        byte[] resume;
         if (jobpulse) {
             blocker = submit("{\"type\":\"steps\",\"params\":{\"count\":10,\"intervalMs\":60000},\"name\":\"bench-blocker\"}")
                     .get("id").toString();
             awaitRunning(blocker);
             Map<String, Object> job = submit("{\"type\":\"steps\",\"params\":{\"count\":" + steps + ",\"intervalMs\":"
                     + interval + "},\"name\":\"bench-" + n + "\"}");
-            subscribe = masked("{\"type\":\"subscribe\",\"job\":\"" + job.get("id") + "\",\"token\":\""
-                    + job.get("watchToken") + "\"}");
+            String subscribe = "{\"type\":\"subscribe\",\"job\":\"" + job.get("id") + "\",\"token\":\""
+                    + job.get("watchToken") + "\"";
+            subscribes = new byte[][] {masked(subscribe + "}")};
+            resume = masked(subscribe + ",\"since\":1}"); // the job is QUEUED: its one event so far is seq 1
             awaitNoConnections();
         } else {
-            subscribe = masked("{\"type\":\"subscribe\",\"job\":\"" + BenchJob.REFERENCE_JOB + "\",\"token\":\"t\"}");
+            subscribes = new byte[][] {masked("{\"type\":\"subscribe\",\"job\":\"" + BenchJob.REFERENCE_JOB
+                    + "\",\"token\":\"t\"}")};
+            resume = subscribes[0];
         }
         Map<String, Object> before = serverStats(jobpulse);
         long rss0 = Proc.rssBytes(serverPid);
@@ -192,25 +217,7 @@ public final class LoadClient {
 
         Thread loop = new Thread(this::loop, "selector");
         loop.start();
-        Map<String, Double> threads = Proc.threadCpu(serverPid);
-        Cpu c0 = Cpu.now(serverPid, args);
-        long t0 = System.nanoTime();
-        target = n;
-        selector.wakeup();
-        long connectDeadline = t0 + Math.max(60, n / 100) * 1_000_000_000L;
-        while (ready + failed < n && System.nanoTime() < connectDeadline && !stop) {
-            Thread.sleep(20);
-        }
-        long t1 = System.nanoTime();
-        Cpu c1 = Cpu.now(serverPid, args);
-        double connectSeconds = (t1 - t0) / 1e9;
-        r.put("connected", ready);
-        r.put("failed", failed);
-        r.put("connectSeconds", connectSeconds);
-        r.put("connectPerSecond", ready / connectSeconds);
-        c1.minus(c0).into(r, "connect");
-        Map<String, Double> threadsConnected = Proc.threadCpu(serverPid);
-        r.put("connectServerThreads", Proc.busiest(threads, threadsConnected, 6));
+        connectAll(r, serverPid, "connect");
 
         Thread.sleep(500);
         Map<String, Object> after = serverStats(jobpulse);
@@ -226,6 +233,15 @@ public final class LoadClient {
         r.put("threadsBefore", threads0);
         r.put("threadsAfter", Proc.threads(serverPid));
         r.put("serverConnections", after.get("webSocketConnections"));
+        if (args.containsKey("histogram")) {
+            classHistogram(serverPid, java.nio.file.Path.of(args.get("histogram")));
+        }
+
+        if (Boolean.parseBoolean(args.getOrDefault("storm", "false"))) {
+            subscribes = new byte[][] {resume};
+            stormPending = true;
+            connectAll(r, serverPid, "storm");
+        }
 
         Map<String, Double> threadsIdle = Proc.threadCpu(serverPid);
         Cpu e0 = Cpu.now(serverPid, args);
@@ -246,18 +262,81 @@ public final class LoadClient {
         r.put("eventsServerThreads", Proc.busiest(threadsIdle, Proc.threadCpu(serverPid), 6));
         r.put("clientSelectorCpuSeconds", java.lang.management.ManagementFactory.getThreadMXBean()
                 .getThreadCpuTime(loop.getId()) / 1e9);
-        stop = true;
-        selector.wakeup();
-        loop.join(30_000);
+        stopLoop(loop);
 
         long total = deliveries - deliveries0;
         Cpu events = e1.minus(e0);
         events.into(r, "events");
         r.put("deliveries", total);
         r.put("serverCpuMicrosPerDelivery", total == 0 ? null : events.server * 1e6 / total);
+        endFigures(r);
+        stepFigures(r);
+        return r;
+    }
+
+    /**
+     * Opens all N connections and subscribes them (after dropping every open one first when a storm is pending), and
+     * records how long that took as {@code <phase>Seconds}, {@code <phase>PerSecond} and the CPU of the phase.
+     */
+    private void connectAll(Map<String, Object> r, long serverPid, String phase) throws Exception {
+        Map<String, Double> threads = Proc.threadCpu(serverPid);
+        Cpu c0 = Cpu.now(serverPid, args);
+        long t0 = System.nanoTime();
+        target = n;
+        selector.wakeup();
+        while (stormPending) {
+            Thread.sleep(5);
+        }
+        long deadline = t0 + Math.max(60, n / 100) * 1_000_000_000L;
+        while (ready + failed < n && System.nanoTime() < deadline && !stop) {
+            Thread.sleep(20);
+        }
+        long t1 = System.nanoTime();
+        Cpu c1 = Cpu.now(serverPid, args);
+        double seconds = (t1 - t0) / 1e9;
+        r.put(phase.equals("connect") ? "connected" : phase + "Connected", ready);
+        r.put(phase.equals("connect") ? "failed" : phase + "Failed", failed);
+        r.put(phase + "Seconds", seconds);
+        r.put(phase + "PerSecond", ready / seconds);
+        c1.minus(c0).into(r, phase);
+        r.put(phase + "ServerThreads", Proc.busiest(threads, Proc.threadCpu(serverPid), 6));
+    }
+
+    /** A line on stderr (the client's log), for following a long measurement. */
+    private static void progress(String message) {
+        System.err.println(java.time.Instant.now() + " " + message);
+    }
+
+    /**
+     * The server's heap by class with every watcher connected ({@code jcmd GC.class_histogram}, its first 60 lines), for
+     * finding what each connection holds: classes with about N or a multiple of N instances.
+     */
+    private static void classHistogram(long pid, java.nio.file.Path file) {
+        try {
+            Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+            List<String> lines = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .limit(60).toList();
+            jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            java.nio.file.Files.write(file, lines);
+        } catch (IOException e) {
+            System.err.println("class histogram: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stopLoop(Thread loop) throws InterruptedException {
+        stop = true;
+        selector.wakeup();
+        loop.join(30_000);
+    }
+
+    private void endFigures(Map<String, Object> r) {
         r.put("finished", finished);
         r.put("dropped", dropped);
         r.put("coalescedEvents", skippedEvents);
+        r.put("batchFrames", batches);
         r.put("errors", errors);
         r.put("pingsAnswered", pings);
         r.put("closes", closes);
@@ -265,7 +344,97 @@ public final class LoadClient {
         if (firstError != null) {
             r.put("firstError", firstError);
         }
-        stepFigures(r);
+    }
+
+    /**
+     * The overload workload (JobPulse only): {@code jobs} {@code steps} jobs each reporting {@code rate} times a
+     * second, N watchers, watcher i watching job i % jobs. Once all are subscribed and 2 s have passed, every progress
+     * receipt for {@code windowSeconds} is counted by its age ({@link Staleness}); at the end of the window, the age of
+     * the newest progress each watcher holds. Then every job is cancelled, and each watcher must get its terminal event.
+     */
+    private Map<String, Object> runOverload(Map<String, Object> r, long serverPid) throws Exception {
+        int jobs = Integer.parseInt(args.getOrDefault("jobs", "1000"));
+        int rate = Integer.parseInt(args.getOrDefault("rate", "20"));
+        int window = Integer.parseInt(args.getOrDefault("windowSeconds", "10"));
+        overload = true;
+        r.put("mode", "overload");
+        r.put("jobs", jobs);
+        r.put("ratePerJob", rate);
+        r.put("windowSeconds", window);
+        awaitNoConnections();
+        List<String> ids = new ArrayList<>();
+        subscribes = new byte[jobs][];
+        jobsReporting = new boolean[jobs];
+        for (int j = 0; j < jobs; j++) {
+            Map<String, Object> job = submit("{\"type\":\"steps\",\"params\":{\"count\":100000,\"intervalMs\":"
+                    + (1000 / rate) + "},\"name\":\"overload-" + j + "\"}");
+            ids.add(job.get("id").toString());
+            subscribes[j] = masked("{\"type\":\"subscribe\",\"job\":\"" + job.get("id") + "\",\"token\":\""
+                    + job.get("watchToken") + "\"}");
+        }
+        progress("submitted " + jobs + " jobs");
+        Thread loop = new Thread(this::loop, "selector");
+        loop.start();
+        connectAll(r, serverPid, "connect");
+        progress("connected " + ready + " watchers, " + failed + " failed");
+        Thread.sleep(2000);
+
+        Map<String, Double> threads0 = Proc.threadCpu(serverPid);
+        Cpu w0 = Cpu.now(serverPid, args);
+        long deliveries0 = deliveries;
+        long skipped0 = skippedEvents;
+        long batches0 = batches;
+        measuring = true;
+        Thread.sleep(window * 1000L);
+        measuring = false;
+        long end = System.currentTimeMillis();
+        Cpu w1 = Cpu.now(serverPid, args);
+        List<Long> ages = new ArrayList<>();
+        int without = 0;
+        for (Conn c : List.copyOf(conns)) {
+            if (c.state == READY) {
+                if (c.latestAt == 0) {
+                    without++;
+                } else {
+                    ages.add(end - c.latestAt);
+                }
+            }
+        }
+        Cpu w = w1.minus(w0);
+        w.into(r, "overload");
+        long got = deliveries - deliveries0;
+        r.put("overloadServerThreads", Proc.busiest(threads0, Proc.threadCpu(serverPid), 6));
+        r.put("overloadDeliveries", got);
+        r.put("overloadDeliveriesPerSecond", got / (w.nanos / 1e9));
+        r.put("overloadOfferedPerSecond", (double) n * rate);
+        r.put("overloadCoalesced", skippedEvents - skipped0);
+        r.put("overloadBatchFrames", batches - batches0);
+        r.put("overloadServerCpuMicrosPerDelivery", got == 0 ? null : w.server * 1e6 / got);
+        staleness.into(r, "staleness");
+        Staleness view = new Staleness();
+        ages.forEach(view::add);
+        view.into(r, "viewAge");
+        r.put("watchersWithoutProgress", without);
+        int reporting = 0;
+        for (boolean seen : jobsReporting) {
+            reporting += seen ? 1 : 0;
+        }
+        r.put("jobsReporting", reporting);
+
+        progress("measured: " + got + " deliveries, staleness p99 " + r.get("stalenessP99Ms") + " ms; cancelling");
+        long c0 = System.nanoTime();
+        for (String id : ids) {
+            post("/jobs/" + id + "/cancel", "");
+        }
+        progress("cancelled " + jobs + " jobs; " + finished + " watchers got their terminal event so far");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (finished + dropped < ready && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        r.put("cancelSeconds", (System.nanoTime() - c0) / 1e9);
+        r.put("terminalMissing", ready - finished - dropped);
+        stopLoop(loop);
+        endFigures(r);
         return r;
     }
 
@@ -330,6 +499,9 @@ public final class LoadClient {
     private void loop() {
         try {
             while (!stop) {
+                if (stormPending) {
+                    dropAll();
+                }
                 openMore();
                 selector.select(50);
                 long now = System.currentTimeMillis();
@@ -375,7 +547,8 @@ public final class LoadClient {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.bind(sources[opened % sources.length]);
-                Conn c = new Conn(ch);
+                int job = (opened - 1) % subscribes.length;
+                Conn c = new Conn(ch, subscribes[job], job);
                 conns.add(c);
                 if (ch.connect(server)) {
                     onConnected(c, ch.register(selector, 0, c));
@@ -399,7 +572,7 @@ public final class LoadClient {
     private void onConnected(Conn c, SelectionKey key) throws IOException {
         String request = "GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key()
-                + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: jobpulse.v1\r\n\r\n";
+                + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: jobpulse.v2, jobpulse.v1\r\n\r\n";
         writeFully(c, request.getBytes(StandardCharsets.ISO_8859_1));
         c.state = HANDSHAKE;
         key.interestOps(SelectionKey.OP_READ);
@@ -430,7 +603,7 @@ public final class LoadClient {
                 fail(c, key, "http " + status.substring(Math.min(9, status.length())).trim());
                 return;
             }
-            writeFully(c, subscribe);
+            writeFully(c, c.subscribe);
             c.state = SUBSCRIBING;
             pos = h + 4;
         }
@@ -508,6 +681,23 @@ public final class LoadClient {
         if (t < 0) {
             return;
         }
+        if (b[t + TYPE.length] == 'b') { // batch: each inner message runs from its "type" to the next one's
+            batches++;
+            int inner = indexOf(b, t + TYPE.length, to, TYPE);
+            while (inner >= 0) {
+                int next = indexOf(b, inner + TYPE.length, to, TYPE);
+                onMessage(c, b, inner, next < 0 ? to : next, now);
+                inner = next;
+            }
+            return;
+        }
+        onMessage(c, b, t, to, now);
+    }
+
+    /** One message whose {@code "type":"} is at {@code t}, its fields before {@code to}. */
+    private void onMessage(Conn c, byte[] b, int t, int to, long now) {
+        int off = t;
+        int len = to - t;
         t += TYPE.length;
         switch (b[t]) {
             case 's' -> {
@@ -533,6 +723,10 @@ public final class LoadClient {
     }
 
     private void onEvent(Conn c, byte[] b, int off, int to, long now) {
+        if (overload) {
+            onOverloadEvent(c, b, off, to, now);
+            return;
+        }
         int seq = (int) number(b, indexOf(b, off, to, SEQ) + SEQ.length);
         boolean state = indexOf(b, off, to, KIND_STATE) >= 0;
         EventStats e = events.get(seq);
@@ -551,6 +745,46 @@ public final class LoadClient {
             c.state = FINISHED;
             finished++;
         }
+    }
+
+    /** Overload mode: every job's events, counted by age on receipt; a terminal event ends the watcher. */
+    private void onOverloadEvent(Conn c, byte[] b, int off, int to, long now) {
+        deliveries++;
+        if (indexOf(b, off, to, SKIPPED) >= 0) {
+            skippedEvents++;
+        }
+        if (indexOf(b, off, to, KIND_PROGRESS) >= 0) {
+            long at = at(b, indexOf(b, off, to, AT) + AT.length);
+            c.latestAt = Math.max(c.latestAt, at);
+            if (measuring) {
+                staleness.add(now - at);
+                jobsReporting[c.job] = true;
+            }
+        } else if ((indexOf(b, off, to, CANCELLED) >= 0 || indexOf(b, off, to, SUCCEEDED) >= 0) && c.state == READY) {
+            c.state = FINISHED;
+            finished++;
+        }
+    }
+
+    /** The storm: every watcher goes away (close frame 1001, as a browser leaving) and connects again at once. */
+    private void dropAll() {
+        for (Conn c : conns) {
+            try {
+                if (c.ch.isConnected()) {
+                    c.ch.write(ByteBuffer.wrap(masked(0x88, new byte[] {0x03, (byte) 0xE9})));
+                }
+                c.ch.close();
+            } catch (IOException ignored) {
+                // going anyway
+            }
+        }
+        conns.clear();
+        opened = 0;
+        failed = 0;
+        dropped = 0;
+        finished = 0;
+        ready = 0;
+        stormPending = false;
     }
 
     private void pong(Conn c, byte[] b, int start, int len) throws IOException {
@@ -670,10 +904,14 @@ public final class LoadClient {
     }
 
     private static byte[] masked(String text) {
-        byte[] payload = bytes(text);
+        return masked(0x81, bytes(text));
+    }
+
+    /** A masked frame with this first byte (FIN and opcode) and payload (less than 64 KiB). */
+    private static byte[] masked(int first, byte[] payload) {
         int header = payload.length < 126 ? 2 : 4;
         byte[] f = new byte[header + 4 + payload.length];
-        f[0] = (byte) 0x81;
+        f[0] = (byte) first;
         if (header == 2) {
             f[1] = (byte) (0x80 | payload.length);
         } else {

@@ -32,6 +32,7 @@ final class Report {
             new Metric("latencyP50Ms", "p50", "ms", true),
             new Metric("latencyP99Ms", "p99", "ms", true),
             new Metric("latencyMaxMs", "max", "ms", true),
+            new Metric("stormSeconds", "reconnect storm", "s", true),
             new Metric("connectForeignCpuSeconds", "foreign CPU, connect", "s", false),
             new Metric("eventsForeignCpuSeconds", "foreign CPU, events", "s", false));
 
@@ -39,12 +40,14 @@ final class Report {
     private static final String[] COLOURS = {"#444444", "#2e8b57", "#d2691e", "#1f5fbf", "#b22222", "#7b3fa0"};
 
     private final List<Map<String, Object>> results;
+    private final List<Map<String, Object>> overloads;
     private final Map<String, Object> machine;
     private final Set<String> servers = new LinkedHashSet<>();
     private final Set<Integer> ns = new TreeSet<>();
 
-    Report(List<Map<String, Object>> results, Map<String, Object> machine) {
-        this.results = results;
+    Report(List<Map<String, Object>> all, Map<String, Object> machine) {
+        this.results = all.stream().filter(r -> !r.containsKey("mode")).toList();
+        this.overloads = all.stream().filter(r -> "overload".equals(r.get("mode"))).toList();
         this.machine = machine;
         List<String> order = new ArrayList<>(List.of("raw", "node"));
         results.forEach(r -> order.add(r.get("server").toString()));
@@ -108,7 +111,7 @@ final class Report {
         return summarise(v);
     }
 
-    private static double[] summarise(List<Double> v) {
+    static double[] summarise(List<Double> v) {
         if (v.isEmpty()) {
             return null;
         }
@@ -176,10 +179,11 @@ final class Report {
             md.append('\n');
         }
         md.append("![figures against N](chart.svg)\n");
+        md.append(new OverloadTable(overloads).markdown());
         return md.toString();
     }
 
-    private static String cell(double[] s) {
+    static String cell(double[] s) {
         if (s == null) {
             return "–";
         }
