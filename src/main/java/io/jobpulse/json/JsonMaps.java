@@ -1,6 +1,5 @@
 package io.jobpulse.json;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -27,8 +26,8 @@ import java.util.NoSuchElementException;
  */
 public final class JsonMaps {
 
-    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
-    private static final JsonWriterFactory WRITERS = Json.createWriterFactory(Map.of());
+    private static final JsonParserFactory PARSERS = Jsonp.PROVIDER.createParserFactory(Map.of());
+    private static final JsonWriterFactory WRITERS = Jsonp.PROVIDER.createWriterFactory(Map.of());
 
     private JsonMaps() {
     }
@@ -135,7 +134,7 @@ public final class JsonMaps {
     }
 
     public static JsonObject toJson(Map<String, ?> map) {
-        JsonObjectBuilder b = Json.createObjectBuilder();
+        JsonObjectBuilder b = Jsonp.PROVIDER.createObjectBuilder();
         map.forEach((k, v) -> b.add(k, toJsonValue(v)));
         return b.build();
     }
@@ -146,21 +145,21 @@ public final class JsonMaps {
         } else if (value instanceof JsonValue json) {
             return json;
         } else if (value instanceof String s) {
-            return Json.createValue(s);
+            return Jsonp.PROVIDER.createValue(s);
         } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-            return Json.createValue(((Number) value).longValue());
+            return Jsonp.PROVIDER.createValue(((Number) value).longValue());
         } else if (value instanceof BigDecimal d) {
-            return Json.createValue(d);
+            return Jsonp.PROVIDER.createValue(d);
         } else if (value instanceof Number n) {
-            return Json.createValue(n.doubleValue());
+            return Jsonp.PROVIDER.createValue(n.doubleValue());
         } else if (value instanceof Boolean flag) {
             return flag ? JsonValue.TRUE : JsonValue.FALSE;
         } else if (value instanceof Map<?, ?> m) {
-            JsonObjectBuilder b = Json.createObjectBuilder();
+            JsonObjectBuilder b = Jsonp.PROVIDER.createObjectBuilder();
             m.forEach((k, v) -> b.add(String.valueOf(k), toJsonValue(v)));
             return b.build();
         } else if (value instanceof Iterable<?> items) {
-            JsonArrayBuilder b = Json.createArrayBuilder();
+            JsonArrayBuilder b = Jsonp.PROVIDER.createArrayBuilder();
             items.forEach(v -> b.add(toJsonValue(v)));
             return b.build();
         }

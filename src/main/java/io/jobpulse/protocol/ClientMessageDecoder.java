@@ -55,9 +55,18 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
         this.jsonLimits = JsonLimits.of(limits);
     }
 
+    /** The deployment's limits, looked up once: a CDI lookup per connection is measurable in a reconnect storm. */
+    private static volatile Limits configured;
+
     private static Limits configuredLimits() {
+        Limits known = configured;
+        if (known != null) {
+            return known;
+        }
         try {
-            return CDI.current().select(JobPulseConfig.class).get().limits();
+            known = CDI.current().select(JobPulseConfig.class).get().limits();
+            configured = known;
+            return known;
         } catch (IllegalStateException | UnsatisfiedResolutionException e) {
             LOG.log(Level.WARNING, e, () -> "No CDI for the WebSocket decoder: it uses the default limits");
             return Limits.defaults();

@@ -5,7 +5,7 @@ import io.jobpulse.job.JobError;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.Progress;
 import io.jobpulse.json.JsonMaps;
-import jakarta.json.Json;
+import io.jobpulse.json.Jsonp;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -21,7 +21,7 @@ public final class JobJson {
 
     /** The job view: every field is always present, with {@code null} for what has not happened. */
     public static JsonObject view(Job job) {
-        return Json.createObjectBuilder()
+        return Jsonp.PROVIDER.createObjectBuilder()
                 .add("id", job.id().value())
                 .add("type", job.type())
                 .add("name", job.name())
@@ -40,7 +40,7 @@ public final class JobJson {
 
     /** The event message: {@code result} only on SUCCEEDED, {@code error} only on FAILED. */
     public static JsonObject event(JobEvent event) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = Jsonp.PROVIDER.createObjectBuilder()
                 .add("type", "event")
                 .add("job", event.jobId().value())
                 .add("seq", event.seq())
@@ -63,7 +63,7 @@ public final class JobJson {
     }
 
     public static JsonObject progress(Progress p) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("done", p.done()).add("total", p.total());
+        JsonObjectBuilder b = Jsonp.PROVIDER.createObjectBuilder().add("done", p.done()).add("total", p.total());
         p.percent().ifPresentOrElse(pc -> b.add("percent", pc), () -> b.addNull("percent"));
         return b.add("message", p.message()).build();
     }
@@ -74,6 +74,6 @@ public final class JobJson {
     }
 
     private static JsonValue time(Instant instant) {
-        return instant == null ? JsonValue.NULL : Json.createValue(instant.toString());
+        return instant == null ? JsonValue.NULL : Jsonp.PROVIDER.createValue(instant.toString());
     }
 }

@@ -1,7 +1,7 @@
 package io.jobpulse.protocol;
 
 import io.jobpulse.json.JsonMaps;
-import jakarta.json.Json;
+import io.jobpulse.json.Jsonp;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.websocket.Encoder;
 
@@ -30,7 +30,7 @@ public class ServerMessageEncoder implements Encoder.Text<ServerMessage> {
             }
             return b.append("]}").toString();
         }
-        JsonObjectBuilder b = Json.createObjectBuilder();
+        JsonObjectBuilder b = Jsonp.PROVIDER.createObjectBuilder();
         if (message instanceof ServerMessage.Subscribed s) {
             b.add("type", "subscribed").add("job", s.job()).add("resumed", s.resumed());
         } else if (message instanceof ServerMessage.Snapshot s) {

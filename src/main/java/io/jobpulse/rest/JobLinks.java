@@ -1,7 +1,7 @@
 package io.jobpulse.rest;
 
 import io.jobpulse.job.JobId;
-import jakarta.json.Json;
+import io.jobpulse.json.Jsonp;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
@@ -21,7 +21,7 @@ final class JobLinks {
         URI base = uri.getBaseUri();
         String scheme = "https".equalsIgnoreCase(base.getScheme()) ? "wss" : "ws";
         URI watch = URI.create(scheme + "://" + base.getRawAuthority() + base.getRawPath().replaceAll("api/?$", "") + "ws");
-        return Json.createObjectBuilder()
+        return Jsonp.PROVIDER.createObjectBuilder()
                 .add("self", self.toString())
                 .add("events", self + "/events")
                 .add("cancel", self + "/cancel")

@@ -4,9 +4,9 @@ import io.jobpulse.execution.JobHandler;
 import io.jobpulse.execution.JobService;
 import io.jobpulse.execution.ParameterSpec;
 import io.jobpulse.json.JsonMaps;
+import io.jobpulse.json.Jsonp;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
@@ -26,11 +26,11 @@ public class JobTypesResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String list() {
-        JsonArrayBuilder types = Json.createArrayBuilder();
+        JsonArrayBuilder types = Jsonp.PROVIDER.createArrayBuilder();
         for (JobHandler handler : jobs.jobTypes()) {
-            JsonArrayBuilder params = Json.createArrayBuilder();
+            JsonArrayBuilder params = Jsonp.PROVIDER.createArrayBuilder();
             for (ParameterSpec p : handler.type().parameters()) {
-                JsonObjectBuilder param = Json.createObjectBuilder()
+                JsonObjectBuilder param = Jsonp.PROVIDER.createObjectBuilder()
                         .add("name", p.name())
                         .add("type", p.kind().name().toLowerCase(Locale.ROOT))
                         .add("description", p.description())
@@ -43,11 +43,11 @@ public class JobTypesResource {
                 }
                 params.add(param);
             }
-            types.add(Json.createObjectBuilder()
+            types.add(Jsonp.PROVIDER.createObjectBuilder()
                     .add("name", handler.type().name())
                     .add("description", handler.type().description())
                     .add("parameters", params));
         }
-        return JsonMaps.write(Json.createObjectBuilder().add("types", types).build());
+        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder().add("types", types).build());
     }
 }

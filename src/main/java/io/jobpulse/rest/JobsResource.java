@@ -1,16 +1,17 @@
 package io.jobpulse.rest;
 
-import io.jobpulse.fallback.LongPoller;
-import io.jobpulse.hub.WatchService;
 import io.jobpulse.execution.CancelOutcome;
 import io.jobpulse.execution.InvalidParametersException;
 import io.jobpulse.execution.JobService;
 import io.jobpulse.execution.UnknownJobTypeException;
+import io.jobpulse.fallback.LongPoller;
+import io.jobpulse.hub.WatchService;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
 import io.jobpulse.json.JsonMaps;
+import io.jobpulse.json.Jsonp;
 import io.jobpulse.protocol.JobJson;
 import io.jobpulse.security.WatchTokens;
 import io.jobpulse.store.IdempotencyKey;
@@ -18,7 +19,6 @@ import io.jobpulse.store.JobPage;
 import io.jobpulse.store.SubmitOutcome;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -104,11 +104,11 @@ public class JobsResource {
         } catch (UnknownJobTypeException e) {
             throw ApiProblem.unprocessable(e.getMessage() + "; see GET /api/job-types.");
         } catch (InvalidParametersException e) {
-            JsonArrayBuilder violations = Json.createArrayBuilder();
-            e.violations().forEach(v -> violations.add(Json.createObjectBuilder()
+            JsonArrayBuilder violations = Jsonp.PROVIDER.createArrayBuilder();
+            e.violations().forEach(v -> violations.add(Jsonp.PROVIDER.createObjectBuilder()
                     .add("parameter", abbreviate(v.parameter())).add("message", v.message())));
             throw new ApiProblem(422, "Unprocessable Content", "Invalid parameters: " + abbreviate(e.getMessage()),
-                    Json.createObjectBuilder().add("violations", violations).build());
+                    Jsonp.PROVIDER.createObjectBuilder().add("violations", violations).build());
         }
         if (outcome instanceof SubmitOutcome.KeyConflict) {
             throw new ApiProblem(409, "Conflict",
@@ -135,11 +135,11 @@ public class JobsResource {
         Optional<JobState> stateFilter = Optional.ofNullable(state).filter(s -> !s.isEmpty()).map(JobsResource::state);
         int pageSize = limit == null ? DEFAULT_LIMIT : intParam("limit", limit, 1, MAX_LIMIT);
         JobPage page = jobs.list(client(), stateFilter, pageSize, Optional.ofNullable(cursor).map(JobsResource::decodeCursor));
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
         page.jobs().forEach(job -> items.add(ownerView(job)));
-        return JsonMaps.write(Json.createObjectBuilder()
+        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder()
                 .add("jobs", items)
-                .add("nextCursor", page.nextCursor().map(c -> (JsonValue) Json.createValue(encodeCursor(c)))
+                .add("nextCursor", page.nextCursor().map(c -> (JsonValue) Jsonp.PROVIDER.createValue(encodeCursor(c)))
                         .orElse(JsonValue.NULL))
                 .build());
     }
@@ -183,9 +183,9 @@ public class JobsResource {
     }
 
     private String eventsBody(JobId id, List<JobEvent> events) {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
         events.forEach(e -> items.add(JobJson.event(e)));
-        return JsonMaps.write(Json.createObjectBuilder()
+        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder()
                 .add("job", id.value())
                 .add("seq", jobs.find(id).map(Job::seq).orElse(0L))
                 .add("events", items)
@@ -193,7 +193,7 @@ public class JobsResource {
     }
 
     private JsonObject ownerView(Job job) {
-        return Json.createObjectBuilder(JobJson.view(job))
+        return Jsonp.PROVIDER.createObjectBuilder(JobJson.view(job))
                 .add("owner", job.owner())
                 .add("watchToken", tokens.issue(job.id()))
                 .add("links", JobLinks.of(uri, job.id()))

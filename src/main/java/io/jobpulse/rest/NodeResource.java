@@ -2,12 +2,12 @@ package io.jobpulse.rest;
 
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.json.JsonMaps;
+import io.jobpulse.json.Jsonp;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.websocket.OpenSessions;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -42,11 +42,11 @@ public class NodeResource {
     public String node(@QueryParam("gc") boolean gc) {
         boolean collected = gc && collectGarbage();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        JsonObjectBuilder counters = Json.createObjectBuilder();
+        JsonObjectBuilder counters = Jsonp.PROVIDER.createObjectBuilder();
         for (Counter c : Counter.values()) {
             counters.add(c.key(), metrics.get(c));
         }
-        return JsonMaps.write(Json.createObjectBuilder()
+        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder()
                 .add("node", config.nodeId())
                 .add("heapUsedBytes", heap.getUsed())
                 .add("heapMaxBytes", heap.getMax())

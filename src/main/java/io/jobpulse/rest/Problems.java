@@ -1,7 +1,7 @@
 package io.jobpulse.rest;
 
 import io.jobpulse.json.JsonMaps;
-import jakarta.json.Json;
+import io.jobpulse.json.Jsonp;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
@@ -20,7 +20,7 @@ final class Problems {
     }
 
     static Response response(ApiProblem problem) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = Jsonp.PROVIDER.createObjectBuilder()
                 .add("type", problem.type())
                 .add("title", problem.title())
                 .add("status", problem.status())

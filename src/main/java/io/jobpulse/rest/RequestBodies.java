@@ -4,12 +4,12 @@ import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.json.JsonLimitException;
 import io.jobpulse.json.JsonLimits;
 import io.jobpulse.json.JsonMaps;
+import io.jobpulse.json.Jsonp;
 import io.jobpulse.json.MalformedJsonException;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,7 +69,7 @@ public class RequestBodies {
         } catch (JsonLimitException e) {
             throw refused(new ApiProblem(400, JSON_LIMIT_TYPE, "JSON Limit Exceeded",
                     "The request body breaks a JSON limit: " + e.getMessage() + ".",
-                    Json.createObjectBuilder().add("rule", e.rule().key()).build(), Optional.empty()));
+                    Jsonp.PROVIDER.createObjectBuilder().add("rule", e.rule().key()).build(), Optional.empty()));
         }
         try {
             return JsonMaps.parseObject(text);

@@ -38,6 +38,8 @@ public class CdiEndpointConfigurator extends ServerEndpointConfig.Configurator {
 
     /** One per endpoint class: building it (bean manager, injection target) costs more than a whole handshake. */
     private final Map<Class<?>, Unmanaged<?>> unmanaged = new ConcurrentHashMap<>();
+    /** {@code jobpulse.ws.permessage-deflate}, read once (the configurator lives as long as the deployment). */
+    private volatile Boolean permessageDeflate;
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) {
@@ -55,7 +57,11 @@ public class CdiEndpointConfigurator extends ServerEndpointConfig.Configurator {
      */
     @Override
     public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
-        boolean deflate = CDI.current().select(JobPulseConfig.class).get().permessageDeflate();
+        Boolean deflate = permessageDeflate;
+        if (deflate == null) {
+            deflate = CDI.current().select(JobPulseConfig.class).get().permessageDeflate();
+            permessageDeflate = deflate;
+        }
         return deflate ? super.getNegotiatedExtensions(installed, requested) : List.of();
     }
 }
