@@ -374,6 +374,11 @@ public final class BenchMain {
         jobpulse.putAll(overrides);
         String settings = jobpulse.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue())
                 .collect(java.util.stream.Collectors.joining(" "));
+        // e.g. -Dbench.server-opts=-XX:StartFlightRecording=filename=/tmp/x.jfr to profile (no spaces inside an option)
+        String extra = props.getOrDefault("bench.server-opts", "").trim();
+        if (!extra.isEmpty()) {
+            settings += " " + extra;
+        }
         String heap = "-Xmx" + props.getOrDefault("bench.heap", "3g");
         long t0 = System.nanoTime();
         Process p;

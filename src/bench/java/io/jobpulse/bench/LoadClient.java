@@ -420,6 +420,8 @@ public final class LoadClient {
             reporting += seen ? 1 : 0;
         }
         r.put("jobsReporting", reporting);
+        r.put("jobsRunning", countJobs("RUNNING"));
+        r.put("jobsQueued", countJobs("QUEUED"));
 
         progress("measured: " + got + " deliveries, staleness p99 " + r.get("stalenessP99Ms") + " ms; cancelling");
         long c0 = System.nanoTime();
@@ -966,6 +968,19 @@ public final class LoadClient {
             Thread.sleep(50);
         }
         throw new IllegalStateException("the blocker job " + id + " did not start");
+    }
+
+    /** How many of the bench client's jobs are in {@code state} now (the list API, page by page). */
+    private int countJobs(String state) throws Exception {
+        int count = 0;
+        String cursor = null;
+        do {
+            Map<String, Object> page = Json.object(get("/jobpulse/api/jobs?state=" + state + "&limit=100"
+                    + (cursor == null ? "" : "&cursor=" + cursor)));
+            count += ((List<?>) page.get("jobs")).size();
+            cursor = page.get("nextCursor") instanceof String next ? next : null;
+        } while (cursor != null);
+        return count;
     }
 
     /** The previous measurement's connections may still be closing on the server. */

@@ -10,6 +10,7 @@ import java.util.Set;
 final class OverloadTable {
 
     private static final String[][] COLUMNS = {
+        {"jobsRunning", "jobs running"},
         {"jobsReporting", "jobs reporting"},
         {"overloadOfferedPerSecond", "progress offered / s"},
         {"overloadDeliveriesPerSecond", "deliveries / s"},
