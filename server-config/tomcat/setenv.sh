@@ -6,7 +6,7 @@
 # itself negotiates no extension, on every server.
 
 # Heap: JobPulse itself needs little; size it for the jobs you run and the open connections
-# (about 150 KB per open WebSocket, see the README). Stop the JVM on OutOfMemoryError so a supervisor restarts it.
+# (about 30 KB of heap per open WebSocket, see the README). Stop the JVM on OutOfMemoryError so a supervisor restarts it.
 # Per-connection WebSocket buffers (input, text and binary message buffers; 8 KiB each by default, allocated when a
 # connection opens): 2 KiB, JobPulse's largest accepted client message (jobpulse.ws.max-message-bytes). Measured
 # with the benchmark: 42.8 KB of heap per subscribed watcher without, 23.8 KB with (docs/performance.md).
