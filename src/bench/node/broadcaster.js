@@ -46,6 +46,11 @@ const wss = new WebSocketServer({
   perMessageDeflate: false,
   handleProtocols: (protocols) => (protocols.has('jobpulse.v1') ? 'jobpulse.v1' : false),
 });
+// A failed accept (EMFILE when a reconnect storm briefly holds old and new sockets) must not end the reference:
+// without these listeners Node throws the 'error' event and exits.
+server.on('error', (e) => console.error('server error: ' + e.message));
+wss.on('error', (e) => console.error('ws server error: ' + e.message));
+wss.on('wsClientError', (e, socket) => socket.destroy());
 wss.on('connection', (ws) => {
   ws.on('message', () => ws.send(subscribed));
   ws.on('error', () => {});
