@@ -78,7 +78,7 @@ public class JobScheduler {
         // the EJB launcher is a bean only where there is an EJB container; elsewhere JobPulse's own executor
         launcher = ejbLauncher.isResolvable() ? ejbLauncher.get() : ownLauncher;
         timer = executors.scheduler();
-        progress = new ProgressWriter(store, hub::publish, executors.tasks());
+        progress = new ProgressWriter(store, hub::publishAll, executors.tasks());
         SettingsSource settings = SettingsSource.ofRuntime();
         Map<String, RunLimits> byType = new TreeMap<>();
         for (JobHandler handler : types.all()) {

@@ -32,12 +32,13 @@ final class ProgressWriter {
     private static final Logger LOG = Logger.getLogger(ProgressWriter.class.getName());
 
     private final JdbcJobStore store;
-    private final Consumer<JobEvent> publisher;
+    private final Consumer<List<JobEvent>> publisher;
     private final Executor executor;
     private final ConcurrentLinkedQueue<RunningJob> due = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    ProgressWriter(JdbcJobStore store, Consumer<JobEvent> publisher, Executor executor) {
+    /** {@code publisher} gets each commit's events together (at most one per job), after the commit. */
+    ProgressWriter(JdbcJobStore store, Consumer<List<JobEvent>> publisher, Executor executor) {
         this.store = store;
         this.publisher = publisher;
         this.executor = executor;
@@ -99,9 +100,11 @@ final class ProgressWriter {
         }
         try {
             if (!updates.isEmpty()) {
+                List<JobEvent> events = new ArrayList<>(updates.size());
                 for (Optional<Change> change : store.updateAll(updates)) {
-                    change.flatMap(Change::event).ifPresent(this::publish);
+                    change.flatMap(Change::event).ifPresent(events::add);
                 }
+                publish(events);
             }
         } catch (StoreException e) {
             LOG.log(Level.WARNING, e, () -> "Progress of " + updates.size() + " jobs could not be stored; the jobs go on");
@@ -110,11 +113,11 @@ final class ProgressWriter {
         }
     }
 
-    private void publish(JobEvent event) {
+    private void publish(List<JobEvent> events) {
         try {
-            publisher.accept(event);
+            publisher.accept(events);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, e, () -> "Publishing event " + event.seq() + " of job " + event.jobId() + " failed");
+            LOG.log(Level.WARNING, e, () -> "Publishing " + events.size() + " stored progress events failed");
         }
     }
 }

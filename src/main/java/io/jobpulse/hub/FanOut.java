@@ -10,16 +10,17 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs one action for every subscription of a wide fan-out on several cores: the subscriptions are cut into at most
- * {@code parallelism} chunks of at least {@link #MIN_CHUNK}, and the publishing thread and helpers from the executor
- * each claim chunks until none is left. The publisher returns only when every chunk is done, so the next event of
- * the job starts after this one was handed to every watcher (each subscription still orders its own events). The
+ * Runs one action for every item of a wide fan-out (the subscriptions of one job, or the deliveries of a batch of
+ * events of different jobs) on several cores: the items are cut into at most {@code parallelism} chunks of at least
+ * {@link #MIN_CHUNK}, and the publishing thread and helpers from the executor each claim chunks until none is left.
+ * The publisher returns only when every chunk is done, so the next event of a job starts after this one was handed to
+ * every watcher (each subscription still orders its own events). The
  * publisher never waits for a chunk that no thread has started: a busy or refusing executor only means fewer helpers,
  * never a stall.
  */
 final class FanOut {
 
-    /** Below this many subscriptions per chunk the hand-over to another thread costs more than it saves. */
+    /** Below this many items per chunk the hand-over to another thread costs more than it saves. */
     static final int MIN_CHUNK = 1024;
     private static final Logger LOG = Logger.getLogger(FanOut.class.getName());
     private static final long WAIT_SECONDS = 30;
@@ -45,15 +46,15 @@ final class FanOut {
         return Math.max(1, Math.min(parallelism, count / MIN_CHUNK));
     }
 
-    void run(Subscription[] subscriptions, Consumer<Subscription> action) {
-        int chunks = chunks(subscriptions.length);
+    <T> void run(T[] items, Consumer<? super T> action) {
+        int chunks = chunks(items.length);
         if (chunks == 1) {
-            for (Subscription s : subscriptions) {
-                action.accept(s);
+            for (T item : items) {
+                action.accept(item);
             }
             return;
         }
-        Chunks work = new Chunks(subscriptions, chunks, action);
+        Chunks<T> work = new Chunks<>(items, chunks, action);
         for (int i = 1; i < chunks; i++) {
             try {
                 helpers.execute(work::claimAll);
@@ -65,15 +66,15 @@ final class FanOut {
         work.awaitStarted();
     }
 
-    private static final class Chunks {
-        private final Subscription[] subscriptions;
+    private static final class Chunks<T> {
+        private final T[] items;
         private final int count;
-        private final Consumer<Subscription> action;
+        private final Consumer<? super T> action;
         private final AtomicInteger next = new AtomicInteger();
         private final CountDownLatch done;
 
-        Chunks(Subscription[] subscriptions, int count, Consumer<Subscription> action) {
-            this.subscriptions = subscriptions;
+        Chunks(T[] items, int count, Consumer<? super T> action) {
+            this.items = items;
             this.count = count;
             this.action = action;
             this.done = new CountDownLatch(count);
@@ -81,11 +82,11 @@ final class FanOut {
 
         void claimAll() {
             for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
-                int from = (int) ((long) subscriptions.length * c / count);
-                int to = (int) ((long) subscriptions.length * (c + 1) / count);
+                int from = (int) ((long) items.length * c / count);
+                int to = (int) ((long) items.length * (c + 1) / count);
                 try {
                     for (int i = from; i < to; i++) {
-                        action.accept(subscriptions[i]);
+                        action.accept(items[i]);
                     }
                 } finally {
                     done.countDown();
@@ -97,7 +98,7 @@ final class FanOut {
         void awaitStarted() {
             try {
                 if (!done.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                    LOG.warning(() -> "A fan-out to " + subscriptions.length + " subscriptions is still running after "
+                    LOG.warning(() -> "A fan-out to " + items.length + " watchers is still running after "
                             + WAIT_SECONDS + " s; publishing goes on");
                 }
             } catch (InterruptedException e) {

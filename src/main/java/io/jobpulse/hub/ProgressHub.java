@@ -6,6 +6,8 @@ import io.jobpulse.protocol.JobJson;
 import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -61,13 +63,38 @@ public class ProgressHub {
             return;
         }
         String text = JobJson.eventText(event);
-        fanOut.run(subscriptions, subscription -> {
-            try {
-                subscription.offer(event, text);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, e, () -> "Could not deliver event " + event.seq() + " of job " + event.jobId());
+        fanOut.run(subscriptions, subscription -> offer(subscription, event, text));
+    }
+
+    /**
+     * Publishes events of different jobs at once (one store commit's worth, at most one event per job), spreading all
+     * their deliveries across cores together: a thousand jobs' progress with a handful of watchers each is as wide a
+     * fan-out as one job with thousands. Returns when every delivery was handed over.
+     */
+    public void publishAll(List<JobEvent> events) {
+        List<Delivery> deliveries = new ArrayList<>();
+        for (JobEvent event : events) {
+            JobWatchers watchers = byJob.get(event.jobId());
+            Subscription[] subscriptions = watchers == null ? new Subscription[0] : watchers.array();
+            if (subscriptions.length > 0) {
+                String text = JobJson.eventText(event);
+                for (Subscription subscription : subscriptions) {
+                    deliveries.add(new Delivery(subscription, event, text));
+                }
             }
-        });
+        }
+        fanOut.run(deliveries.toArray(new Delivery[0]), d -> offer(d.subscription(), d.event(), d.text()));
+    }
+
+    private record Delivery(Subscription subscription, JobEvent event, String text) {
+    }
+
+    private static void offer(Subscription subscription, JobEvent event, String text) {
+        try {
+            subscription.offer(event, text);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, e, () -> "Could not deliver event " + event.seq() + " of job " + event.jobId());
+        }
     }
 
     /** How many subscriptions this node holds (all jobs). */

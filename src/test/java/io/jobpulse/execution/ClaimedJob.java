@@ -88,7 +88,7 @@ final class ClaimedJob implements AutoCloseable {
             }
         };
         return new RunningJob(claimed, handler, new JobParameters(Map.of()), limits, store, published::add,
-                new ProgressWriter(store, published::add, timer), timer, progressRate);
+                new ProgressWriter(store, published::addAll, timer), timer, progressRate);
     }
 
     @Override

@@ -57,7 +57,7 @@ class ProgressWriterTest {
                 return super.updateAll(updates);
             }
         };
-        writer = new ProgressWriter(store, published::add, writerTasks::add);
+        writer = new ProgressWriter(store, published::addAll, writerTasks::add);
     }
 
     @AfterEach
@@ -150,7 +150,7 @@ class ProgressWriterTest {
 
     @Test
     void aWriterWithNoThreadDropsProgressButTheRunsEndIsStillStored() {
-        ProgressWriter refusing = new ProgressWriter(store, published::add, task -> {
+        ProgressWriter refusing = new ProgressWriter(store, published::addAll, task -> {
             throw new java.util.concurrent.RejectedExecutionException("shut down");
         });
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);

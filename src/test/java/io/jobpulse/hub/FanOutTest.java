@@ -139,4 +139,32 @@ class FanOutTest {
         assertThat(first.get(2999).seqs()).containsExactly(1L, 2L);
         assertThat(hub.size()).isEqualTo(3001);
     }
+
+    @Test
+    void publishAllSpreadsTheDeliveriesOfManyJobsAcrossThreadsAndReachesEachJobsWatchersOnly() {
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        ProgressHub hub = new ProgressHub().withFanOut(new FanOut(pool, 4));
+        List<JobId> jobs = new ArrayList<>();
+        List<List<ThreadWatcher>> watchersByJob = new ArrayList<>();
+        for (int j = 0; j < 500; j++) {
+            JobId id = JobId.random();
+            jobs.add(id);
+            List<ThreadWatcher> watchers = new ArrayList<>();
+            for (int k = 0; k < 10; k++) {
+                ThreadWatcher w = new ThreadWatcher(threads);
+                Subscription s = new Subscription(id, w, history);
+                s.start(0, false, x -> { });
+                hub.add(s);
+                watchers.add(w);
+            }
+            watchersByJob.add(watchers);
+        }
+
+        hub.publishAll(jobs.stream().map(id -> progressEvent(id, 1)).toList());
+        hub.publishAll(jobs.stream().map(id -> progressEvent(id, 2)).toList());
+
+        assertThat(watchersByJob).allSatisfy(ws -> assertThat(ws).allSatisfy(
+                w -> assertThat(w.seqs()).containsExactly(1L, 2L)));
+        assertThat(threads).hasSizeGreaterThan(1);
+    }
 }
