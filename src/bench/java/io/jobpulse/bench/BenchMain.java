@@ -248,9 +248,7 @@ public final class BenchMain {
     private Map<String, Object> measureOnce(Target t, int n, int rep, int steps, List<Target> all, String namespace)
             throws Exception {
         int interval = Math.max(250, n / 10);
-        // the Node reference died without a word in the 10 000-watcher storm inside the bench's namespace (it survived
-        // the same storm outside it): it is measured without the storm, so the rest of its figures survive
-        boolean storm = rep > 0 && !t.name.equals("node") && Boolean.parseBoolean(props.getOrDefault("bench.storm", "false"));
+        boolean storm = rep > 0 && Boolean.parseBoolean(props.getOrDefault("bench.storm", "false"));
         int maxSeconds = 90 + n / 200 * (storm ? 2 : 1) + steps * interval / 1000;
         List<String> bench = new ArrayList<>();
         bench.add(Long.toString(ProcessHandle.current().pid()));
@@ -266,7 +264,8 @@ public final class BenchMain {
                 "serverPid=" + t.pid, "benchPids=" + String.join(",", bench), "apiKey=" + API_KEY,
                 "sources=" + (1 + n / 8000), "inflight=256", "maxSeconds=" + maxSeconds, "rep=" + rep,
                 "storm=" + storm));
-        if (rep == 1) {
+        // jcmd attaches with SIGQUIT, which ends a Node process: JVMs only
+        if (rep == 1 && !t.name.equals("node")) {
             cmd.add("histogram=" + logs.resolve("histogram-" + t.name + "-" + n + ".txt"));
         }
         Path log = logs.resolve("client-" + t.name + "-" + n + "-" + (rep == 0 ? "warmup" : rep) + ".log");
