@@ -80,10 +80,17 @@ class FanOutTest {
         assertThat(FanOut.serial().chunks(100 * FanOut.MIN_CHUNK)).isEqualTo(1);
     }
 
+    /** Hands tasks to the pool and counts them: how many helpers a fan-out asked for, whatever the timing. */
+    private final java.util.concurrent.atomic.AtomicInteger helpersAsked = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.Executor countingPool = task -> {
+        helpersAsked.incrementAndGet();
+        pool.execute(task);
+    };
+
     @Test
-    void aWideFanOutReachesEveryWatcherInOrderFromSeveralThreads() {
+    void aWideFanOutReachesEveryWatcherInOrderAndAsksForHelpers() {
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        ProgressHub hub = new ProgressHub().withFanOut(new FanOut(pool, 4));
+        ProgressHub hub = new ProgressHub().withFanOut(new FanOut(countingPool, 4));
         List<ThreadWatcher> watchers = subscribe(hub, 8 * FanOut.MIN_CHUNK, threads);
 
         for (long seq = 1; seq <= 20; seq++) {
@@ -92,7 +99,8 @@ class FanOutTest {
 
         List<Long> expected = java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList();
         assertThat(watchers).allSatisfy(w -> assertThat(w.seqs()).isEqualTo(expected));
-        assertThat(threads).hasSizeGreaterThan(1).contains(Thread.currentThread().getName());
+        // 4 chunks per publish: the publisher and 3 helpers claim them (which thread gets which is timing)
+        assertThat(helpersAsked.get()).isEqualTo(20 * 3);
     }
 
     @Test
@@ -141,9 +149,9 @@ class FanOutTest {
     }
 
     @Test
-    void publishAllSpreadsTheDeliveriesOfManyJobsAcrossThreadsAndReachesEachJobsWatchersOnly() {
+    void publishAllSpreadsTheDeliveriesOfManyJobsAcrossCoresAndReachesEachJobsWatchersOnly() {
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        ProgressHub hub = new ProgressHub().withFanOut(new FanOut(pool, 4));
+        ProgressHub hub = new ProgressHub().withFanOut(new FanOut(countingPool, 4));
         List<JobId> jobs = new ArrayList<>();
         List<List<ThreadWatcher>> watchersByJob = new ArrayList<>();
         for (int j = 0; j < 500; j++) {
@@ -165,6 +173,45 @@ class FanOutTest {
 
         assertThat(watchersByJob).allSatisfy(ws -> assertThat(ws).allSatisfy(
                 w -> assertThat(w.seqs()).containsExactly(1L, 2L)));
-        assertThat(threads).hasSizeGreaterThan(1);
+        // 5 000 deliveries per call, cut into 4 chunks: 3 helpers asked each time
+        assertThat(helpersAsked.get()).isEqualTo(2 * 3);
+    }
+
+    @Test
+    void aSecondThreadDeliversWhileTheFirstIsHeldUp() {
+        java.util.concurrent.CountDownLatch twoThreads = new java.util.concurrent.CountDownLatch(1);
+        Set<String> delivering = ConcurrentHashMap.newKeySet();
+        ProgressHub hub = new ProgressHub().withFanOut(new FanOut(pool, 2));
+        // every delivery waits until two threads have delivered: one thread alone would wait out the 10 s and fail
+        Watcher waitsForCompany = new Watcher() {
+            @Override
+            public void send(JobEvent event, String text) {
+                delivering.add(Thread.currentThread().getName());
+                if (delivering.size() >= 2) {
+                    twoThreads.countDown();
+                }
+                try {
+                    if (!twoThreads.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("no second thread delivered");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void ended(Subscription subscription) {
+            }
+        };
+        for (int i = 0; i < 2 * FanOut.MIN_CHUNK; i++) {
+            Subscription s = new Subscription(job, waitsForCompany, history);
+            s.start(0, false, x -> { });
+            hub.add(s);
+        }
+
+        hub.publish(progressEvent(job, 1));
+
+        assertThat(twoThreads.getCount()).isZero();
+        assertThat(delivering).hasSize(2).contains(Thread.currentThread().getName());
     }
 }
