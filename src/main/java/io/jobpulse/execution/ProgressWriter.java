@@ -79,11 +79,8 @@ final class ProgressWriter {
 
     private List<RunningJob> poll() {
         List<RunningJob> batch = new ArrayList<>();
-        for (RunningJob job = due.poll(); job != null && batch.size() < MAX_BATCH; job = due.poll()) {
+        for (RunningJob job; batch.size() < MAX_BATCH && (job = due.poll()) != null; ) {
             batch.add(job);
-            if (batch.size() == MAX_BATCH) {
-                break;
-            }
         }
         batch.sort(Comparator.comparing(job -> job.jobId().value()));
         return batch;

@@ -59,7 +59,6 @@ final class RunningJob implements JobContext {
     private volatile Map<String, Object> result = Map.of();
     /** The newest progress, held back by the throttle. */
     private Progress pending;
-    private Instant pendingAt;
     /** Progress the throttle let through, handed to the writer and not yet taken (a newer one replaces it). */
     private Progress due;
     private Instant dueAt;
@@ -100,7 +99,6 @@ final class RunningJob implements JobContext {
         Progress next = new Progress(done, total, message);
         synchronized (writeLock) {
             pending = next;
-            pendingAt = now();
             long now = System.nanoTime();
             if (throttle.tryPass(now)) {
                 handToWriter();
@@ -267,7 +265,7 @@ final class RunningJob implements JobContext {
             return;
         }
         due = pending;
-        dueAt = pendingAt;
+        dueAt = now(); // read once per stored update, not on every report (handlers may report millions of times)
         pending = null;
         if (!queued) {
             queued = true;

@@ -4,6 +4,7 @@ import io.jobpulse.json.JsonMaps;
 import io.jobpulse.json.Jsonp;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.websocket.Encoder;
+import java.util.StringJoiner;
 
 /**
  * Encodes server messages; an event is already text and is passed through untouched, and a batch joins the texts of
@@ -24,11 +25,9 @@ public class ServerMessageEncoder implements Encoder.Text<ServerMessage> {
             return event.text();
         }
         if (message instanceof ServerMessage.Batch batch) {
-            StringBuilder b = new StringBuilder(BATCH_START);
-            for (ServerMessage m : batch.messages()) {
-                b.append(b.length() == BATCH_START.length() ? "" : ",").append(text(m));
-            }
-            return b.append("]}").toString();
+            StringJoiner joined = new StringJoiner(",", BATCH_START, "]}");
+            batch.messages().forEach(m -> joined.add(text(m)));
+            return joined.toString();
         }
         JsonObjectBuilder b = Jsonp.PROVIDER.createObjectBuilder();
         if (message instanceof ServerMessage.Subscribed s) {

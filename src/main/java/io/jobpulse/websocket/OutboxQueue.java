@@ -113,9 +113,17 @@ final class OutboxQueue {
      * order while their total stays within {@code maxChars}. Empty when nothing waits.
      */
     List<ServerMessage> pollUpTo(int maxChars) {
-        List<ServerMessage> polled = new ArrayList<>(Math.min(entries.size(), 16));
-        long total = 0;
-        while (!entries.isEmpty() && (polled.isEmpty() || total + entries.peek().bytes <= maxChars)) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        long total = entries.peek().bytes;
+        ServerMessage first = poll();
+        if (entries.isEmpty() || total + entries.peek().bytes > maxChars) {
+            return List.of(first); // the usual case, and always with maxChars 0: no list to grow
+        }
+        List<ServerMessage> polled = new ArrayList<>();
+        polled.add(first);
+        while (!entries.isEmpty() && total + entries.peek().bytes <= maxChars) {
             total += entries.peek().bytes;
             polled.add(poll());
         }

@@ -22,8 +22,8 @@ import java.util.logging.Logger;
  * Sends to one session one message at a time (containers forbid overlapping sends), in the order queued, without
  * blocking the caller. While a send is in flight, what follows waits in an {@link OutboxQueue}, where a lagging
  * client's progress events are coalesced per job; when the send completes, what waits goes out in one {@code batch}
- * frame if the connection speaks {@code jobpulse.v2} (no delay is ever added to make a batch). A client that stays behind past a hard bound (messages or bytes
- * waiting, or one send unfinished for too long) is closed with {@link AppCloseCode#LAGGING} and resumes with
+ * frame if the connection speaks {@code jobpulse.v2} (no delay is ever added to make a batch). A client that stays
+ * behind past a hard bound (messages or bytes waiting, or one send unfinished for too long) is closed with {@link AppCloseCode#LAGGING} and resumes with
  * {@code since} when it reconnects; each such close is logged at WARNING and counted.
  */
 final class SessionOutbox {
@@ -180,7 +180,7 @@ final class SessionOutbox {
                         pingSending = ping >= 0;
                     }
                     if (!inFlight && window.open()) {
-                        next = bounds.batchChars() > 0 ? batchOf(queue.pollUpTo(bounds.batchChars())) : queue.poll();
+                        next = batchOf(queue.pollUpTo(bounds.batchChars())); // 0 (v1): always one message
                     }
                     if (next != null) {
                         window.sent(OutboxQueue.chars(next));
