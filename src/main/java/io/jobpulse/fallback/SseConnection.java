@@ -53,13 +53,25 @@ final class SseConnection implements Watcher {
         this.capacity = capacity;
     }
 
-    /** Records a subscription this stream holds (called right after it started). */
+    /**
+     * Records a subscription this stream holds (called right after it started). The subscription's state is read
+     * outside this stream's lock: a publishing thread holds the subscription's lock while it enqueues here, so taking
+     * them the other way round deadlocked (seen on WildFly). If the job ended between the two looks, it is let go as
+     * {@link #ended} would have.
+     */
     void holds(Subscription subscription) {
+        boolean ended = subscription.isEnded();
         synchronized (this) {
             subscriptions.add(subscription);
-            if (!subscription.isEnded()) {
+            if (!ended) {
                 live.add(subscription);
             }
+        }
+        if (!ended && subscription.isEnded()) {
+            synchronized (this) {
+                live.remove(subscription);
+            }
+            finishIfNothingLeft();
         }
     }
 
