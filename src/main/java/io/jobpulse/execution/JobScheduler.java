@@ -2,9 +2,10 @@ package io.jobpulse.execution;
 
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.config.SettingsSource;
-import io.jobpulse.hub.ProgressHub;
+import io.jobpulse.hub.EventPublisher;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobError;
+import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
 import io.jobpulse.metrics.NodeMetrics;
@@ -18,9 +19,9 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +52,9 @@ public class JobScheduler {
     @Inject
     JdbcJobStore store;
     @Inject
-    ProgressHub hub;
+    EventPublisher publisher;
+    @Inject
+    Clock clock;
     @Inject
     JobTypeRegistry types;
     @Inject
@@ -65,7 +68,7 @@ public class JobScheduler {
 
     private JobLauncher launcher;
     private ScheduledExecutorService timer;
-    private ProgressWriter progress;
+    private RunWriter writer;
 
     private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
     private volatile Map<String, RunLimits> limits = Map.of();
@@ -78,7 +81,7 @@ public class JobScheduler {
         // the EJB launcher is a bean only where there is an EJB container; elsewhere JobPulse's own executor
         launcher = ejbLauncher.isResolvable() ? ejbLauncher.get() : ownLauncher;
         timer = executors.scheduler();
-        progress = new ProgressWriter(store, hub::publishAll, executors.tasks());
+        writer = new RunWriter(store, publisher, executors.tasks(), clock);
         SettingsSource settings = SettingsSource.ofRuntime();
         Map<String, RunLimits> byType = new TreeMap<>();
         for (JobHandler handler : types.all()) {
@@ -131,7 +134,7 @@ public class JobScheduler {
                 slots.release();
                 return;
             }
-            claimed.get().event().ifPresent(hub::publish);
+            publish(claimed.get().event());
             launch(claimed.get().job());
         }
     }
@@ -149,8 +152,8 @@ public class JobScheduler {
             return;
         }
         RunLimits runLimits = limitsOf(job.type());
-        RunningJob run = new RunningJob(job, handler.get(), parameters, runLimits, store, hub::publish, progress, timer,
-                config.progressRate());
+        RunningJob run = new RunningJob(job, handler.get(), parameters, runLimits, writer, timer, config.progressRate(),
+                clock);
         running.put(job.id(), run);
         TimedRun timed = new TimedRun(run, runLimits.timeout(), () -> {
             running.remove(job.id(), run);
@@ -215,15 +218,14 @@ public class JobScheduler {
             LOG.warning(() -> "Job " + id + " (" + job.type() + ") was left RUNNING by a stopped node; "
                     + (job.state() == JobState.QUEUED ? "re-queued for attempt " + (job.attempt() + 1)
                     : "recorded as " + job.state() + (job.error() == null ? "" : "/" + job.error().kind())));
-            done.event().ifPresent(hub::publish);
+            publish(done.event());
         });
     }
 
     private void failNow(JobId id, JobError error) {
         try {
-            store.update(id, now(), job -> job.state().isTerminal() ? Optional.empty()
-                            : Optional.of(job.fail(error, now())))
-                    .flatMap(Change::event).ifPresent(hub::publish);
+            publish(store.update(id, now(), job -> job.state().isTerminal() ? Optional.empty()
+                    : Optional.of(job.fail(error, now()))).flatMap(Change::event));
         } catch (StoreException e) {
             LOG.log(Level.SEVERE, e, () -> "Could not record job " + id + " as failed");
         }
@@ -260,7 +262,11 @@ public class JobScheduler {
         return running.size();
     }
 
-    static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    private void publish(Optional<JobEvent> committed) {
+        committed.ifPresent(event -> publisher.publish(List.of(event)));
+    }
+
+    private Instant now() {
+        return clock.instant();
     }
 }

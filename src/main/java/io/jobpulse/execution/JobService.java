@@ -1,6 +1,6 @@
 package io.jobpulse.execution;
 
-import io.jobpulse.hub.ProgressHub;
+import io.jobpulse.hub.EventPublisher;
 import io.jobpulse.job.EventKind;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,7 +36,9 @@ public class JobService {
     @Inject
     JdbcJobStore store;
     @Inject
-    ProgressHub hub;
+    EventPublisher publisher;
+    @Inject
+    Clock clock;
     @Inject
     JobScheduler scheduler;
     @Inject
@@ -48,10 +51,10 @@ public class JobService {
         JobParameters validated = handler.type().validate(params);
         handler.validate(validated);
         Optional<IdempotencyKey> key = idempotencyKey.map(k -> new IdempotencyKey(k, requestHash(type, name, params)));
-        Job job = Job.submit(JobId.random(), type, name, owner, validated.values(), JobScheduler.now());
+        Job job = Job.submit(JobId.random(), type, name, owner, validated.values(), clock.instant());
         SubmitOutcome outcome = store.submit(job, key);
         if (outcome instanceof SubmitOutcome.Created) {
-            hub.publish(job.event(EventKind.STATE, job.createdAt()));
+            publisher.publish(List.of(job.event(EventKind.STATE, job.createdAt())));
             scheduler.wake();
         }
         return outcome;
@@ -80,12 +83,12 @@ public class JobService {
         if (current.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Change> change = store.update(id, JobScheduler.now(), job -> switch (job.state()) {
-            case QUEUED -> Optional.of(job.cancel(JobScheduler.now()));
+        Optional<Change> change = store.update(id, clock.instant(), job -> switch (job.state()) {
+            case QUEUED -> Optional.of(job.cancel(clock.instant()));
             case RUNNING -> job.cancelRequested() ? Optional.empty() : Optional.of(job.requestCancel());
             case SUCCEEDED, FAILED, CANCELLED -> Optional.empty();
         });
-        change.flatMap(Change::event).ifPresent(hub::publish);
+        change.flatMap(Change::event).ifPresent(event -> publisher.publish(List.of(event)));
         Job now = change.map(Change::job).or(() -> store.find(id)).orElseThrow();
         if (now.state() == JobState.RUNNING) {
             scheduler.signalCancel(id);

@@ -1,6 +1,6 @@
 package io.jobpulse.fallback;
 
-import io.jobpulse.hub.WatchService;
+import io.jobpulse.watch.WatchService;
 import io.jobpulse.rest.ApiProblem;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

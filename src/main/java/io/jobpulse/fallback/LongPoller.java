@@ -2,7 +2,7 @@ package io.jobpulse.fallback;
 
 import io.jobpulse.config.DurationParser;
 import io.jobpulse.hub.ChangeWait;
-import io.jobpulse.hub.WatchService;
+import io.jobpulse.watch.WatchService;
 import io.jobpulse.job.JobId;
 import io.jobpulse.rest.ApiProblem;
 import io.jobpulse.runtime.ContainerExecutors;

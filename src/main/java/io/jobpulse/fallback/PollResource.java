@@ -1,7 +1,7 @@
 package io.jobpulse.fallback;
 
 import io.jobpulse.hub.Opening;
-import io.jobpulse.hub.WatchService;
+import io.jobpulse.watch.WatchService;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobId;
 import io.jobpulse.protocol.ErrorCode;

@@ -2,7 +2,7 @@ package io.jobpulse.fallback;
 
 import io.jobpulse.hub.Opening;
 import io.jobpulse.hub.Subscription;
-import io.jobpulse.hub.WatchService;
+import io.jobpulse.watch.WatchService;
 import io.jobpulse.hub.Watcher;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.protocol.JobJson;

@@ -2,7 +2,7 @@ package io.jobpulse.fallback;
 
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.hub.Subscription;
-import io.jobpulse.hub.WatchService;
+import io.jobpulse.watch.WatchService;
 import io.jobpulse.protocol.ErrorCode;
 import io.jobpulse.protocol.ServerMessage;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -23,15 +23,14 @@ public final class ChangeWait implements Watcher {
         this.onChange = onChange;
     }
 
-    static ChangeWait register(ProgressHub hub, EventHistory history, Map<JobId, Long> after, Runnable onChange) {
+    public static ChangeWait register(ProgressHub hub, EventHistory history, Map<JobId, Long> after, Runnable onChange) {
         ChangeWait wait = new ChangeWait(hub, onChange);
         after.forEach((job, seq) -> {
-            Subscription subscription = new Subscription(job, wait, history);
+            Subscription subscription = hub.subscribe(job, wait, history);
             synchronized (wait.subscriptions) {
                 wait.subscriptions.add(subscription);
             }
-            hub.add(subscription);
-            subscription.start(seq, false, w -> { });
+            subscription.startAfter(seq);
         });
         return wait;
     }
@@ -46,7 +45,7 @@ public final class ChangeWait implements Watcher {
 
     @Override
     public void ended(Subscription subscription) {
-        hub.remove(subscription);
+        // the hub already forgot it; the wait fired with the event before the end, or is cancelled with the request
     }
 
     /** Stops listening (idempotent); {@code onChange} will not run any more. */

@@ -7,6 +7,7 @@ import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,13 +15,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The subscriptions of this node, by job. {@link #publish} is called after the event was committed; it encodes
- * the event once and offers the same text to every subscription of the job. Watchers queue and return, so a slow
+ * The subscriptions of this node, by job, and the {@link EventPublisher} of a single node: it gets every committed
+ * event, encodes it once and offers the same text to every subscription of the job. Watchers queue and return, so a slow
  * or broken one never delays the others. A wide fan-out (thousands of watchers of one job) is split across cores
  * ({@link FanOut}).
  */
 @ApplicationScoped
-public class ProgressHub {
+public class ProgressHub implements EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(ProgressHub.class.getName());
 
@@ -38,7 +39,17 @@ public class ProgressHub {
         return this;
     }
 
-    public void add(Subscription subscription) {
+    /**
+     * A new subscription of {@code watcher} to {@code job}, registered at once (so nothing published from now on is
+     * missed) and forgotten when it ends; it delivers nothing until it is started.
+     */
+    public Subscription subscribe(JobId job, Watcher watcher, EventHistory history) {
+        Subscription subscription = new Subscription(job, watcher, history, this::remove);
+        add(subscription);
+        return subscription;
+    }
+
+    void add(Subscription subscription) {
         byJob.compute(subscription.job(), (job, watchers) -> {
             JobWatchers w = watchers == null ? new JobWatchers() : watchers;
             w.add(subscription);
@@ -53,40 +64,51 @@ public class ProgressHub {
         });
     }
 
-    public void publish(JobEvent event) {
-        JobWatchers watchers = byJob.get(event.jobId());
-        if (watchers == null) {
-            return;
-        }
-        Subscription[] subscriptions = watchers.array();
-        if (subscriptions.length == 0) {
-            return;
-        }
-        String text = JobJson.eventText(event);
-        fanOut.run(subscriptions, subscription -> offer(subscription, event, text));
-    }
-
     /**
-     * Publishes events of different jobs at once (one store commit's worth, at most one event per job), spreading all
-     * their deliveries across cores together: a thousand jobs' progress with a handful of watchers each is as wide a
-     * fan-out as one job with thousands. Returns when every delivery was handed over.
+     * Encodes each event once and hands it to every subscription of its job. The deliveries of all the events are
+     * spread across cores together ({@link FanOut}): a commit of a thousand jobs' progress with a handful of watchers
+     * each is as wide a fan-out as one job with thousands. One subscription gets its events in the order given, from
+     * one thread. Returns when every delivery was handed over.
      */
-    public void publishAll(List<JobEvent> events) {
+    @Override
+    public void publish(List<JobEvent> committed) {
         List<Delivery> deliveries = new ArrayList<>();
-        for (JobEvent event : events) {
-            JobWatchers watchers = byJob.get(event.jobId());
-            Subscription[] subscriptions = watchers == null ? new Subscription[0] : watchers.array();
-            if (subscriptions.length > 0) {
-                String text = JobJson.eventText(event);
-                for (Subscription subscription : subscriptions) {
-                    deliveries.add(new Delivery(subscription, event, text));
+        for (Map.Entry<JobId, List<Encoded>> job : encodedByJob(committed).entrySet()) {
+            JobWatchers watchers = byJob.get(job.getKey());
+            if (watchers != null) {
+                for (Subscription subscription : watchers.array()) {
+                    deliveries.add(new Delivery(subscription, job.getValue()));
                 }
             }
         }
-        fanOut.run(deliveries.toArray(new Delivery[0]), d -> offer(d.subscription(), d.event(), d.text()));
+        if (deliveries.size() == 1) {
+            deliveries.get(0).run();
+        } else if (!deliveries.isEmpty()) {
+            fanOut.run(deliveries.toArray(new Delivery[0]), Delivery::run);
+        }
     }
 
-    private record Delivery(Subscription subscription, JobEvent event, String text) {
+    /** The events of watched jobs, encoded, by job in the order given; unwatched jobs' events are not even encoded. */
+    private Map<JobId, List<Encoded>> encodedByJob(List<JobEvent> committed) {
+        Map<JobId, List<Encoded>> byId = new LinkedHashMap<>();
+        for (JobEvent event : committed) {
+            if (byJob.containsKey(event.jobId())) {
+                byId.computeIfAbsent(event.jobId(), id -> new ArrayList<>(1))
+                        .add(new Encoded(event, JobJson.eventText(event)));
+            }
+        }
+        return byId;
+    }
+
+    private record Encoded(JobEvent event, String text) {
+    }
+
+    private record Delivery(Subscription subscription, List<Encoded> events) {
+        void run() {
+            for (Encoded e : events) {
+                offer(subscription, e.event(), e.text());
+            }
+        }
     }
 
     private static void offer(Subscription subscription, JobEvent event, String text) {

@@ -3,31 +3,44 @@ package io.jobpulse.hub;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.protocol.JobJson;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.function.Consumer;
 
 /**
  * One watcher of one job. Guarantees the watcher sees {@code seq} strictly increasing by one from its starting
  * point: live events that arrive before the starting point is known are held back, repeats are dropped, and a gap
- * (an event published out of order, or missed) is filled from the stored history before the newer event goes out.
+ * (an event published out of order, missed, or stored by another node) is filled from the stored history before the
+ * newer event goes out.
+ *
+ * <p>No lock is held while the watcher or the history is called: offered events wait in an inbox, and one thread at a
+ * time (whichever offered first) delivers them in order, so a transport may take its own locks freely and a slow
+ * history read never blocks the publishers of other jobs.
  */
 public final class Subscription {
 
     private final JobId job;
     private final Watcher watcher;
     private final EventHistory history;
-    private final List<HeldEvent> held = new ArrayList<>();
-    private long lastSeq = -1;
-    private boolean ended;
+    private final Consumer<Subscription> onEnd;
+    private final Object lock = new Object();
+    /** Offered and not yet delivered, in arrival order; guarded by {@link #lock}. */
+    private final Queue<Offered> inbox = new ArrayDeque<>();
+    /** A thread is delivering (or the opening is still being sent); guarded by {@link #lock}. */
+    private boolean delivering = true;
+    /** Written by the delivering thread only. */
+    private volatile long lastSeq = -1;
+    private volatile boolean ended;
 
-    private record HeldEvent(JobEvent event, String text) {
+    private record Offered(JobEvent event, String text) {
     }
 
-    public Subscription(JobId job, Watcher watcher, EventHistory history) {
+    /** {@code onEnd} runs once when the subscription ends (the hub forgets it there). */
+    public Subscription(JobId job, Watcher watcher, EventHistory history, Consumer<Subscription> onEnd) {
         this.job = job;
         this.watcher = watcher;
         this.history = history;
+        this.onEnd = onEnd;
     }
 
     public JobId job() {
@@ -40,32 +53,63 @@ public final class Subscription {
 
     /**
      * Sends what the transport must send first ({@code opening}: subscribed, replay or snapshot), then everything
-     * held back that is newer than {@code startSeq}. {@code startTerminal}: the starting point is already the end.
+     * offered meanwhile that is newer than {@code startSeq}. {@code startTerminal}: the starting point is already the
+     * end. Until this is called nothing offered reaches the watcher.
      */
-    public synchronized void start(long startSeq, boolean startTerminal, Consumer<Watcher> opening) {
+    public void start(Opening from, Consumer<Watcher> opening) {
+        start(from.startSeq(), from.startsTerminal(), opening);
+    }
+
+    /** {@link #start(Opening, Consumer)} from a known {@code seq}: nothing is sent first. */
+    public void startAfter(long seq) {
+        start(seq, false, w -> { });
+    }
+
+    void start(long startSeq, boolean startTerminal, Consumer<Watcher> opening) {
         opening.accept(watcher);
         lastSeq = startSeq;
         if (startTerminal) {
             end();
-            return;
         }
-        List<HeldEvent> pending = List.copyOf(held);
-        held.clear();
-        for (HeldEvent h : pending) {
-            deliver(h.event(), h.text());
-        }
+        deliverOffered();
     }
 
-    /** Called by the hub for every committed event of the job. */
-    public synchronized void offer(JobEvent event, String text) {
-        if (ended) {
-            return;
+    /** Called by the hub for every committed event of the job; delivers it now or leaves it to the delivering thread. */
+    public void offer(JobEvent event, String text) {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            inbox.add(new Offered(event, text));
+            if (delivering) {
+                return;
+            }
+            delivering = true;
         }
-        if (lastSeq < 0) {
-            held.add(new HeldEvent(event, text));
-            return;
+        deliverOffered();
+    }
+
+    /** Runs on the one delivering thread until the inbox is empty. */
+    private void deliverOffered() {
+        while (true) {
+            Offered next;
+            synchronized (lock) {
+                next = inbox.poll();
+                if (next == null || ended) {
+                    inbox.clear();
+                    delivering = false;
+                    return;
+                }
+            }
+            try {
+                deliver(next.event(), next.text());
+            } catch (RuntimeException e) {
+                synchronized (lock) {
+                    delivering = false; // the next offer delivers what is left
+                }
+                throw e;
+            }
         }
-        deliver(event, text);
     }
 
     private void deliver(JobEvent event, String text) {
@@ -74,12 +118,12 @@ public final class Subscription {
         }
         if (event.seq() > lastSeq + 1) {
             for (JobEvent missing : history.between(job, lastSeq, event.seq() - 1)) {
-                if (missing.seq() == lastSeq + 1) {
+                if (!ended && missing.seq() == lastSeq + 1) {
                     emit(missing, JobJson.eventText(missing));
                 }
             }
         }
-        if (event.seq() == lastSeq + 1) {
+        if (!ended && event.seq() == lastSeq + 1) {
             emit(event, text);
         }
     }
@@ -93,16 +137,18 @@ public final class Subscription {
     }
 
     private void end() {
-        ended = true;
-        held.clear();
+        synchronized (lock) {
+            ended = true;
+        }
+        onEnd.accept(this);
         watcher.ended(this);
     }
 
-    public synchronized boolean isEnded() {
+    public boolean isEnded() {
         return ended;
     }
 
-    public synchronized long lastSeq() {
+    public long lastSeq() {
         return lastSeq;
     }
 }

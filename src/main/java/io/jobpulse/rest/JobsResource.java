@@ -5,7 +5,7 @@ import io.jobpulse.execution.InvalidParametersException;
 import io.jobpulse.execution.JobService;
 import io.jobpulse.execution.UnknownJobTypeException;
 import io.jobpulse.fallback.LongPoller;
-import io.jobpulse.hub.WatchService;
+import io.jobpulse.watch.WatchService;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;

@@ -2,7 +2,7 @@ package io.jobpulse.websocket;
 
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.config.Limits;
-import io.jobpulse.hub.WatchService;
+import io.jobpulse.watch.WatchService;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.protocol.ClientMessage;

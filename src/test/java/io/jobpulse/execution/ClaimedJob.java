@@ -6,6 +6,7 @@ import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
+import io.jobpulse.runtime.Clocks;
 import io.jobpulse.store.Change;
 import io.jobpulse.store.Database;
 import io.jobpulse.store.JdbcJobStore;
@@ -17,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -34,6 +38,9 @@ final class ClaimedJob implements AutoCloseable {
     final List<JobEvent> published = new CopyOnWriteArrayList<>();
     final Job claimed;
     private final JdbcConnectionPool pool;
+    private final ExecutorService writerThread = Executors.newSingleThreadExecutor();
+    /** The run writer, on a thread of its own (as in production: never the timer's). */
+    final RunWriter writer;
 
     ClaimedJob(Path dataDir) {
         pool = JdbcConnectionPool.create("jdbc:h2:file:" + dataDir.resolve("jobs").toAbsolutePath(), "sa", "");
@@ -47,6 +54,7 @@ final class ClaimedJob implements AutoCloseable {
                 return super.update(id, at, change);
             }
         };
+        writer = new RunWriter(store, published::addAll, writerThread, Clocks.SYSTEM);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Job job = Job.submit(JobId.random(), "test", "a test job", "alice", Map.of(), now);
         store.submit(job, Optional.empty());
@@ -87,12 +95,14 @@ final class ClaimedJob implements AutoCloseable {
                 body.run(context);
             }
         };
-        return new RunningJob(claimed, handler, new JobParameters(Map.of()), limits, store, published::add,
-                new ProgressWriter(store, published::addAll, timer), timer, progressRate);
+        return new RunningJob(claimed, handler, new JobParameters(Map.of()), limits, writer, timer, progressRate,
+                Clocks.SYSTEM);
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
+        writerThread.shutdown();
+        assertThat(writerThread.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         pool.dispose();
     }
 }

@@ -61,7 +61,7 @@ class FanOutTest {
         List<ThreadWatcher> watchers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             ThreadWatcher w = new ThreadWatcher(threads);
-            Subscription s = new Subscription(job, w, history);
+            Subscription s = new Subscription(job, w, history, hub::remove);
             s.start(startSeq, false, x -> { });
             hub.add(s);
             watchers.add(w);
@@ -94,7 +94,7 @@ class FanOutTest {
         List<ThreadWatcher> watchers = subscribe(hub, 8 * FanOut.MIN_CHUNK, threads);
 
         for (long seq = 1; seq <= 20; seq++) {
-            hub.publish(progressEvent(job, seq));
+            hub.publish(List.of(progressEvent(job, seq)));
         }
 
         List<Long> expected = java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList();
@@ -112,7 +112,7 @@ class FanOutTest {
         ProgressHub hub = new ProgressHub().withFanOut(refusing);
         List<ThreadWatcher> watchers = subscribe(hub, 4 * FanOut.MIN_CHUNK, threads);
 
-        hub.publish(progressEvent(job, 1));
+        hub.publish(List.of(progressEvent(job, 1)));
 
         assertThat(watchers).allSatisfy(w -> assertThat(w.seqs()).containsExactly(1L));
         assertThat(threads).containsExactly(Thread.currentThread().getName());
@@ -125,7 +125,7 @@ class FanOutTest {
         ProgressHub hub = new ProgressHub().withFanOut(new FanOut(parked::add, 4));
         List<ThreadWatcher> watchers = subscribe(hub, 4 * FanOut.MIN_CHUNK, threads);
 
-        hub.publish(progressEvent(job, 1));
+        hub.publish(List.of(progressEvent(job, 1)));
 
         assertThat(parked).hasSize(3);
         assertThat(watchers).allSatisfy(w -> assertThat(w.seqs()).containsExactly(1L));
@@ -138,10 +138,10 @@ class FanOutTest {
         Set<String> threads = ConcurrentHashMap.newKeySet();
         ProgressHub hub = new ProgressHub().withFanOut(new FanOut(pool, 2));
         List<ThreadWatcher> first = subscribe(hub, 3000, threads);
-        hub.publish(progressEvent(job, 1));
+        hub.publish(List.of(progressEvent(job, 1)));
 
         ThreadWatcher late = subscribe(hub, 1, threads, 1).get(0);
-        hub.publish(progressEvent(job, 2));
+        hub.publish(List.of(progressEvent(job, 2)));
 
         assertThat(late.seqs()).containsExactly(2L);
         assertThat(first.get(2999).seqs()).containsExactly(1L, 2L);
@@ -160,7 +160,7 @@ class FanOutTest {
             List<ThreadWatcher> watchers = new ArrayList<>();
             for (int k = 0; k < 10; k++) {
                 ThreadWatcher w = new ThreadWatcher(threads);
-                Subscription s = new Subscription(id, w, history);
+                Subscription s = new Subscription(id, w, history, hub::remove);
                 s.start(0, false, x -> { });
                 hub.add(s);
                 watchers.add(w);
@@ -168,8 +168,8 @@ class FanOutTest {
             watchersByJob.add(watchers);
         }
 
-        hub.publishAll(jobs.stream().map(id -> progressEvent(id, 1)).toList());
-        hub.publishAll(jobs.stream().map(id -> progressEvent(id, 2)).toList());
+        hub.publish(jobs.stream().map(id -> progressEvent(id, 1)).toList());
+        hub.publish(jobs.stream().map(id -> progressEvent(id, 2)).toList());
 
         assertThat(watchersByJob).allSatisfy(ws -> assertThat(ws).allSatisfy(
                 w -> assertThat(w.seqs()).containsExactly(1L, 2L)));
@@ -204,12 +204,12 @@ class FanOutTest {
             }
         };
         for (int i = 0; i < 2 * FanOut.MIN_CHUNK; i++) {
-            Subscription s = new Subscription(job, waitsForCompany, history);
+            Subscription s = new Subscription(job, waitsForCompany, history, hub::remove);
             s.start(0, false, x -> { });
             hub.add(s);
         }
 
-        hub.publish(progressEvent(job, 1));
+        hub.publish(List.of(progressEvent(job, 1)));
 
         assertThat(twoThreads.getCount()).isZero();
         assertThat(delivering).hasSize(2).contains(Thread.currentThread().getName());

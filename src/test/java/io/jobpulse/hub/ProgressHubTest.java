@@ -9,6 +9,7 @@ import io.jobpulse.hub.HubFakes.ThrowingWatcher;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.protocol.JobJson;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProgressHubTest {
@@ -24,7 +25,7 @@ class ProgressHubTest {
         RecordingWatcher second = watching(job);
         RecordingWatcher other = watching(otherJob);
 
-        hub.publish(progressEvent(job, 1));
+        hub.publish(List.of(progressEvent(job, 1)));
 
         assertThat(first.seqs()).containsExactly(1L);
         assertThat(second.seqs()).containsExactly(1L);
@@ -39,7 +40,7 @@ class ProgressHubTest {
         RecordingWatcher third = watching(job);
         JobEvent event = progressEvent(job, 1);
 
-        hub.publish(event);
+        hub.publish(List.of(event));
 
         assertThat(first.texts).singleElement().isEqualTo(JobJson.eventText(event));
         assertThat(second.texts.get(0)).isSameAs(first.texts.get(0));
@@ -48,13 +49,13 @@ class ProgressHubTest {
 
     @Test
     void aWatcherThatThrowsDoesNotStopDeliveryToTheOthers() {
-        Subscription broken = new Subscription(job, new ThrowingWatcher(), history);
+        Subscription broken = new Subscription(job, new ThrowingWatcher(), history, hub::remove);
         broken.start(0, false, w -> { });
         hub.add(broken);
         RecordingWatcher healthy = watching(job);
 
-        hub.publish(progressEvent(job, 1));
-        hub.publish(progressEvent(job, 2));
+        hub.publish(List.of(progressEvent(job, 1)));
+        hub.publish(List.of(progressEvent(job, 2)));
 
         assertThat(healthy.seqs()).containsExactly(1L, 2L);
     }
@@ -64,10 +65,10 @@ class ProgressHubTest {
         RecordingWatcher staying = watching(job);
         RecordingWatcher leaving = new RecordingWatcher();
         Subscription leavingSubscription = started(job, leaving);
-        hub.publish(progressEvent(job, 1));
+        hub.publish(List.of(progressEvent(job, 1)));
 
         hub.remove(leavingSubscription);
-        hub.publish(progressEvent(job, 2));
+        hub.publish(List.of(progressEvent(job, 2)));
 
         assertThat(leaving.seqs()).containsExactly(1L);
         assertThat(staying.seqs()).containsExactly(1L, 2L);
@@ -75,8 +76,21 @@ class ProgressHubTest {
     }
 
     @Test
+    void oneCommitsEventsOfSeveralJobsReachEachWatcherInSeqOrder() {
+        RecordingWatcher watcher = watching(job);
+        RecordingWatcher other = watching(otherJob);
+
+        hub.publish(List.of(progressEvent(job, 1), progressEvent(otherJob, 1), progressEvent(job, 2),
+                HubFakes.succeededEvent(job, 3)));
+
+        assertThat(watcher.log).containsExactly("send 1", "send 2", "send 3", "ended");
+        assertThat(other.seqs()).containsExactly(1L);
+        assertThat(hub.size()).as("the ended subscription is forgotten").isEqualTo(1);
+    }
+
+    @Test
     void publishingWithoutSubscriptionsDoesNothing() {
-        hub.publish(progressEvent(job, 1));
+        hub.publish(List.of(progressEvent(job, 1)));
 
         assertThat(hub.size()).isZero();
     }
@@ -88,7 +102,7 @@ class ProgressHubTest {
     }
 
     private Subscription started(JobId id, Watcher watcher) {
-        Subscription subscription = new Subscription(id, watcher, history);
+        Subscription subscription = new Subscription(id, watcher, history, hub::remove);
         subscription.start(0, false, w -> { });
         hub.add(subscription);
         return subscription;

@@ -3,12 +3,18 @@ package io.jobpulse.hub;
 import static io.jobpulse.hub.HubFakes.progressEvent;
 import static io.jobpulse.hub.HubFakes.succeededEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jobpulse.hub.HubFakes.FakeHistory;
 import io.jobpulse.hub.HubFakes.RecordingWatcher;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.protocol.JobJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class SubscriptionTest {
@@ -16,7 +22,8 @@ class SubscriptionTest {
     private final JobId job = JobId.random();
     private final RecordingWatcher watcher = new RecordingWatcher();
     private final FakeHistory history = new FakeHistory();
-    private final Subscription subscription = new Subscription(job, watcher, history);
+    private final List<Subscription> endedAtHub = new ArrayList<>();
+    private final Subscription subscription = new Subscription(job, watcher, history, endedAtHub::add);
 
     @Test
     void holdsLiveEventsBackUntilStartedThenSendsThemAfterTheOpening() {
@@ -91,6 +98,7 @@ class SubscriptionTest {
 
         assertThat(watcher.log).containsExactly("send 2", "send 3", "ended");
         assertThat(watcher.endedCalls).isEqualTo(1);
+        assertThat(endedAtHub).as("the hub forgets it once").containsExactly(subscription);
         assertThat(subscription.isEnded()).isTrue();
     }
 
@@ -135,6 +143,73 @@ class SubscriptionTest {
         assertThat(seen[0]).isSameAs(watcher);
         assertThat(subscription.watcher()).isSameAs(watcher);
         assertThat(subscription.job()).isEqualTo(job);
+    }
+
+    @Test
+    void theWatcherIsCalledWithoutALockSoAnotherPublisherNeverWaitsForIt() throws Exception {
+        CountDownLatch inSend = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> sent = new CopyOnWriteArrayList<>();
+        Subscription slow = new Subscription(job, new Watcher() {
+            @Override
+            public void send(JobEvent event, String text) {
+                sent.add(event.seq());
+                if (event.seq() == 1) {
+                    inSend.countDown();
+                    await(release);
+                }
+            }
+
+            @Override
+            public void ended(Subscription s) {
+            }
+        }, history, s -> { });
+        slow.start(0, false, w -> { });
+        Thread first = new Thread(() -> slow.offer(progressEvent(job, 1), "1"));
+        first.start();
+        assertThat(inSend.await(10, TimeUnit.SECONDS)).isTrue();
+
+        slow.offer(progressEvent(job, 2), "2"); // returns at once: the delivering thread takes it
+
+        assertThat(sent).containsExactly(1L);
+        release.countDown();
+        first.join(10_000);
+        assertThat(sent).as("delivered in order by the first thread").containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aWatcherThatThrowsDoesNotWedgeTheSubscription() {
+        List<Long> sent = new ArrayList<>();
+        boolean[] fail = {true};
+        Subscription flaky = new Subscription(job, new Watcher() {
+            @Override
+            public void send(JobEvent event, String text) {
+                if (fail[0]) {
+                    fail[0] = false;
+                    throw new IllegalStateException("reset");
+                }
+                sent.add(event.seq());
+            }
+
+            @Override
+            public void ended(Subscription s) {
+            }
+        }, history, s -> { });
+        flaky.start(0, false, w -> { });
+        history.with(progressEvent(job, 1));
+
+        assertThatThrownBy(() -> flaky.offer(progressEvent(job, 1), "1")).isInstanceOf(IllegalStateException.class);
+        flaky.offer(progressEvent(job, 2), "2");
+
+        assertThat(sent).as("the next offer delivers, filling the gap from history").containsExactly(1L, 2L);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void offer(JobEvent event) {

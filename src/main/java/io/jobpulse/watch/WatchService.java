@@ -1,5 +1,10 @@
-package io.jobpulse.hub;
+package io.jobpulse.watch;
 
+import io.jobpulse.hub.ChangeWait;
+import io.jobpulse.hub.Opening;
+import io.jobpulse.hub.ProgressHub;
+import io.jobpulse.hub.Subscription;
+import io.jobpulse.hub.Watcher;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
@@ -33,7 +38,7 @@ public class WatchService {
 
     /**
      * Empty when the id is malformed, the job unknown, or the token does not grant it (deliberately the same).
-     * {@code sendOpening} runs under the subscription's lock, before any live event reaches the watcher.
+     * {@code sendOpening} runs before any live event reaches the watcher.
      */
     public Optional<Subscription> watch(String jobText, String token, OptionalLong since, Watcher watcher,
                                         Consumer<Opening> sendOpening) {
@@ -41,8 +46,7 @@ public class WatchService {
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        Subscription subscription = new Subscription(id.get(), watcher, this::history);
-        hub.add(subscription);
+        Subscription subscription = hub.subscribe(id.get(), watcher, this::history);
         try {
             Optional<Job> now = store.find(id.get());
             if (now.isEmpty()) {
@@ -50,7 +54,7 @@ public class WatchService {
                 return Optional.empty();
             }
             Opening opening = opening(now.get(), since);
-            subscription.start(opening.startSeq(), opening.startsTerminal(), w -> sendOpening.accept(opening));
+            subscription.start(opening, w -> sendOpening.accept(opening));
             return Optional.of(subscription);
         } catch (RuntimeException e) {
             hub.remove(subscription);
