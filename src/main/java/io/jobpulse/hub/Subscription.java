@@ -71,7 +71,7 @@ public final class Subscription {
         if (startTerminal) {
             end();
         }
-        deliverOffered();
+        deliverFrom(null, null);
     }
 
     /** Called by the hub for every committed event of the job; delivers it now or leaves it to the delivering thread. */
@@ -80,34 +80,39 @@ public final class Subscription {
             if (ended) {
                 return;
             }
-            inbox.add(new Offered(event, text));
             if (delivering) {
+                inbox.add(new Offered(event, text));
                 return;
             }
             delivering = true;
         }
-        deliverOffered();
+        deliverFrom(event, text);
     }
 
-    /** Runs on the one delivering thread until the inbox is empty. */
-    private void deliverOffered() {
+    /** On the one delivering thread: delivers {@code first} (if any), then the inbox until it is empty. */
+    private void deliverFrom(JobEvent first, String firstText) {
+        JobEvent event = first;
+        String text = firstText;
         while (true) {
-            Offered next;
+            if (event != null) {
+                try {
+                    deliver(event, text);
+                } catch (RuntimeException e) {
+                    synchronized (lock) {
+                        delivering = false; // the next offer delivers what is left
+                    }
+                    throw e;
+                }
+            }
             synchronized (lock) {
-                next = inbox.poll();
+                Offered next = inbox.poll();
                 if (next == null || ended) {
                     inbox.clear();
                     delivering = false;
                     return;
                 }
-            }
-            try {
-                deliver(next.event(), next.text());
-            } catch (RuntimeException e) {
-                synchronized (lock) {
-                    delivering = false; // the next offer delivers what is left
-                }
-                throw e;
+                event = next.event();
+                text = next.text();
             }
         }
     }
