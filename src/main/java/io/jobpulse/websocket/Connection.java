@@ -97,7 +97,7 @@ final class Connection implements Watcher {
         }
         if (started.isEmpty()) {
             if (!refusing) {
-                error(s.job(), ErrorCode.NOT_FOUND, "no such job, or the token does not grant it");
+                outbox.send(ServerMessage.Error.notFound(s.job()), s.job());
             }
             return;
         }

@@ -8,10 +8,12 @@ import io.jobpulse.job.JobError;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.Progress;
+import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,5 +122,106 @@ class WireTextTest {
 
         assertThat(text).isEqualTo("{\"type\":\"batch\",\"messages\":[{\"type\":\"subscribed\",\"job\":\"" + JOB
                 + "\",\"resumed\":false}," + PROGRESS_EVENT + "]}");
+    }
+
+    @Test
+    void aCoalescedEventEndsWithTheRangeItSkipped() {
+        ServerMessage.Event event = new ServerMessage.Event(PROGRESS_EVENT).skipping(new SkippedRange(1, 2));
+
+        assertThat(ServerMessageEncoder.text(event)).isEqualTo(PROGRESS_EVENT.substring(0, PROGRESS_EVENT.length() - 1)
+                + ",\"skipped\":{\"from\":1,\"to\":2}}");
+        assertThat(event.text()).as("the text shared with other watchers is not edited").isEqualTo(PROGRESS_EVENT);
+    }
+
+    @Test
+    void aBatchWritesTheSkippedRangeOfItsEvents() {
+        ServerMessage.Event coalesced = new ServerMessage.Event(PROGRESS_EVENT).skipping(new SkippedRange(2, 2));
+
+        assertThat(ServerMessageEncoder.text(new ServerMessage.Batch(List.of(coalesced, new ServerMessage.Event(SUCCEEDED_EVENT)))))
+                .isEqualTo("{\"type\":\"batch\",\"messages\":[" + PROGRESS_EVENT.substring(0, PROGRESS_EVENT.length() - 1)
+                        + ",\"skipped\":{\"from\":2,\"to\":2}}," + SUCCEEDED_EVENT + "]}");
+    }
+
+    @Test
+    void notFoundIsOneTextOnEveryTransport() {
+        assertThat(ServerMessageEncoder.text(ServerMessage.Error.notFound(JOB))).isEqualTo(NOT_FOUND);
+    }
+
+    @Test
+    void snapshotOfAJob() {
+        assertThat(ServerMessageEncoder.text(ServerMessage.Snapshot.of(aQueuedJob()))).isEqualTo(SNAPSHOT);
+    }
+
+    @Test
+    void replayedEventIsEncodedLikeAPublishedOne() {
+        assertThat(ServerMessageEncoder.text(ServerMessage.Event.of(aProgressEvent()))).isEqualTo(PROGRESS_EVENT);
+    }
+
+    @Test
+    void pollAnswerListsTheMessages() {
+        String text = ServerMessageEncoder.pollAnswer(List.of(ServerMessage.Snapshot.of(aQueuedJob()),
+                new ServerMessage.Event(PROGRESS_EVENT), ServerMessage.Error.notFound(JOB)));
+
+        assertThat(text).isEqualTo("{\"messages\":[" + SNAPSHOT + "," + PROGRESS_EVENT + "," + NOT_FOUND + "]}");
+    }
+
+    @Test
+    void emptyPollAnswer() {
+        assertThat(ServerMessageEncoder.pollAnswer(List.of())).isEqualTo("{\"messages\":[]}");
+    }
+
+    @Test
+    void eventLogNamesTheJobItsLatestSeqAndTheEvents() {
+        assertThat(JobJson.eventLog(new JobId(JOB), 4, List.of(aProgressEvent(), aSucceededEvent())))
+                .isEqualTo("{\"job\":\"" + JOB + "\",\"seq\":4,\"events\":[" + PROGRESS_EVENT + "," + SUCCEEDED_EVENT + "]}");
+    }
+
+    @Test
+    void emptyEventLog() {
+        assertThat(JobJson.eventLog(new JobId(JOB), 7, List.of()))
+                .isEqualTo("{\"job\":\"" + JOB + "\",\"seq\":7,\"events\":[]}");
+    }
+
+    @Test
+    void sseEventOfASingleJobStreamIsIdentifiedByItsSeq() {
+        assertThat(SseMessage.event(aProgressEvent(), PROGRESS_EVENT, SseMessage.Ids.SEQ))
+                .isEqualTo(new SseMessage(Optional.of("3"), PROGRESS_EVENT));
+    }
+
+    @Test
+    void sseEventOfAMultiJobStreamIsIdentifiedByJobAndSeq() {
+        assertThat(SseMessage.event(aProgressEvent(), PROGRESS_EVENT, SseMessage.Ids.JOB_AND_SEQ))
+                .isEqualTo(new SseMessage(Optional.of(JOB + ":3"), PROGRESS_EVENT));
+    }
+
+    @Test
+    void sseSnapshotIsIdentifiedByTheJobsSeq() {
+        assertThat(SseMessage.snapshot(aQueuedJob(), SseMessage.Ids.JOB_AND_SEQ))
+                .isEqualTo(new SseMessage(Optional.of(JOB + ":1"), SNAPSHOT));
+    }
+
+    @Test
+    void sseSubscribedAndErrorHaveNoId() {
+        assertThat(SseMessage.of(ServerMessage.Error.notFound(JOB))).isEqualTo(new SseMessage(Optional.empty(), NOT_FOUND));
+    }
+
+    @Test
+    void problemOfTheHandshake() {
+        assertThat(ProblemDetails.of(403, "Forbidden", "This origin may not open a JobPulse WebSocket.").json())
+                .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
+                        + "\"detail\":\"This origin may not open a JobPulse WebSocket.\"}");
+        assertThat(ProblemDetails.of(503, "Service Unavailable", "This node holds its maximum of 2 WebSocket connections"
+                + " (jobpulse.ws.max-connections).").json())
+                .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
+                        + "\"detail\":\"This node holds its maximum of 2 WebSocket connections (jobpulse.ws.max-connections).\"}");
+    }
+
+    @Test
+    void problemWithATypeAndExtraMembers() {
+        ProblemDetails problem = new ProblemDetails("urn:jobpulse:problem:json-limit", "JSON Limit Exceeded", 400,
+                "Too deep.", Json.createObjectBuilder().add("rule", "max-depth").build());
+
+        assertThat(problem.json()).isEqualTo("{\"type\":\"urn:jobpulse:problem:json-limit\",\"title\":\"JSON Limit Exceeded\","
+                + "\"status\":400,\"detail\":\"Too deep.\",\"rule\":\"max-depth\"}");
     }
 }

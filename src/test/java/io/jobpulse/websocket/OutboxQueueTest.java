@@ -3,6 +3,7 @@ package io.jobpulse.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobpulse.protocol.ServerMessage;
+import io.jobpulse.protocol.ServerMessageEncoder;
 import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ class OutboxQueueTest {
     private List<String> drain() {
         List<String> out = new ArrayList<>();
         for (ServerMessage m = queue.poll(); m != null; m = queue.poll()) {
-            out.add(m instanceof ServerMessage.Event e ? e.text() : m.toString());
+            out.add(m instanceof ServerMessage.Event ? ServerMessageEncoder.text(m) : m.toString());
         }
         return out;
     }
