@@ -1,5 +1,6 @@
 package io.jobpulse.fallback;
 
+import io.jobpulse.http.LongPoller;
 import io.jobpulse.hub.Opening;
 import io.jobpulse.hub.WatchService;
 import io.jobpulse.job.Job;
