@@ -184,13 +184,7 @@ public class JobsResource {
     }
 
     private String eventsBody(JobId id, List<JobEvent> events) {
-        JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
-        events.forEach(e -> items.add(JobJson.event(e)));
-        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder()
-                .add("job", id.value())
-                .add("seq", jobs.find(id).map(Job::seq).orElse(0L))
-                .add("events", items)
-                .build());
+        return JobJson.eventLog(id, jobs.find(id).map(Job::seq).orElse(0L), events);
     }
 
     private JsonObject ownerView(Job job) {
