@@ -70,6 +70,9 @@ public class ServerMessageEncoder implements Encoder.Text<ServerMessage> {
      * codebase encoded ({@link JobJson#eventText}), so it ends with its closing brace; the numbers need no escaping.
      */
     private static String withSkipped(String eventText, SkippedRange range) {
+        if (!eventText.endsWith("}")) {
+            throw new IllegalArgumentException("an event's text is a JSON object: " + eventText);
+        }
         return new StringBuilder(eventText.length() + 40)
                 .append(eventText, 0, eventText.length() - 1)
                 .append(",\"skipped\":{\"from\":").append(range.from())
