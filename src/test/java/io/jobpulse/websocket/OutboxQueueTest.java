@@ -174,4 +174,14 @@ class OutboxQueueTest {
 
         assertThat(OutboxQueue.chars(new ServerMessage.Batch(List.of(a, b)))).isGreaterThanOrEqualTo(encoded.length());
     }
+
+    @Test
+    void aCoalescedEventCountsInTheSendWindowAsTheTextThatGoesOut() {
+        live("a", 4, true);
+        live("a", 5, true);
+        ServerMessage polled = queue.poll();
+
+        assertThat(OutboxQueue.chars(polled)).isEqualTo(ServerMessageEncoder.text(polled).length())
+                .isGreaterThan(event("a", 5, "progress").length());
+    }
 }
