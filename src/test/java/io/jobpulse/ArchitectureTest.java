@@ -1,11 +1,18 @@
 package io.jobpulse;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.jobpulse.websocket.OpenSessions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,18 +45,69 @@ class ArchitectureTest {
     }
 
     @Test
-    void protocolDoesNotDependOnEndpoints() {
+    void packagesAreFreeOfCycles() {
+        slices().matching("io.jobpulse.(*)..")
+                .should().beFreeOfCycles()
+                .because("each package can then be read, tested and changed from the bottom up")
+                .check(production);
+    }
+
+    @Test
+    void protocolDependsOnNoTransportNorTheHub() {
         noClasses().that().resideInAPackage("io.jobpulse.protocol..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..")
-                .because("the protocol is shared by every transport")
+                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..",
+                        "io.jobpulse.fallback..", "io.jobpulse.http..", "io.jobpulse.hub..", "io.jobpulse.execution..",
+                        "io.jobpulse.store..", "jakarta.ws.rs..", "jakarta.servlet..")
+                .because("the wire format is written once, in protocol, and shared by every transport")
                 .check(production);
     }
 
     @Test
     void hubDoesNotDependOnEndpoints() {
         noClasses().that().resideInAPackage("io.jobpulse.hub..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..",
+                        "io.jobpulse.fallback..", "io.jobpulse.http..")
                 .because("the hub fans events out to watchers, whatever transport they use")
                 .check(production);
+    }
+
+    @Test
+    void httpPlumbingDependsOnNoEndpoint() {
+        noClasses().that().resideInAPackage("io.jobpulse.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..",
+                        "io.jobpulse.fallback..")
+                .because("rest and fallback both build on it")
+                .check(production);
+    }
+
+    @Test
+    void webSocketDependsOnNoOtherTransport() {
+        noClasses().that().resideInAPackage("io.jobpulse.websocket..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.fallback..",
+                        "io.jobpulse.http..")
+                .because("the transports share protocol and hub, not each other")
+                .check(production);
+    }
+
+    @Test
+    void fallbackDependsOnNoOtherTransport() {
+        noClasses().that().resideInAPackage("io.jobpulse.fallback..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..")
+                .because("the transports share protocol, hub and http, not each other")
+                .check(production);
+    }
+
+    @Test
+    void restDependsOnNoOtherTransportButCountsWebSocketSessions() {
+        noClasses().that().resideInAPackage("io.jobpulse.rest..")
+                .should().dependOnClassesThat().resideInAPackage("io.jobpulse.fallback..")
+                .orShould().dependOnClassesThat(resideInWebSocketBut(OpenSessions.class))
+                .because("GET /api/node reads the WebSocket connection count from OpenSessions (rest/package-info);"
+                        + " nothing else of a transport")
+                .check(production);
+    }
+
+    private static DescribedPredicate<JavaClass> resideInWebSocketBut(Class<?> allowed) {
+        return resideInAPackage("io.jobpulse.websocket..").and(not(belongToAnyOf(allowed)));
     }
 }

@@ -1,7 +1,7 @@
 package io.jobpulse.fallback;
 
+import io.jobpulse.http.ApiProblem;
 import io.jobpulse.watch.WatchService;
-import io.jobpulse.rest.ApiProblem;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

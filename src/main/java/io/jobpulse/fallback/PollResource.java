@@ -1,10 +1,10 @@
 package io.jobpulse.fallback;
 
+import io.jobpulse.http.LongPoller;
 import io.jobpulse.hub.Opening;
 import io.jobpulse.watch.WatchService;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobId;
-import io.jobpulse.protocol.ErrorCode;
 import io.jobpulse.protocol.ServerMessage;
 import io.jobpulse.protocol.ServerMessageEncoder;
 import jakarta.enterprise.context.RequestScoped;
@@ -32,8 +32,6 @@ import java.util.Optional;
 @RequestScoped
 public class PollResource {
 
-    private static final ServerMessageEncoder ENCODER = new ServerMessageEncoder();
-
     @Inject
     WatchService watching;
     @Inject
@@ -47,7 +45,7 @@ public class PollResource {
         Map<JobId, Long> waitable = new LinkedHashMap<>();
         Optional<String> now = messages(watches, waitable);
         poller.answer(async, LongPoller.waitParam(wait), waitable, now,
-                () -> messages(watches, new LinkedHashMap<>()), () -> render(List.of()));
+                () -> messages(watches, new LinkedHashMap<>()), () -> ServerMessageEncoder.pollAnswer(List.of()));
     }
 
     /** What there is to say about each watch now; {@code waitable} gets the jobs that may still change. */
@@ -56,8 +54,7 @@ public class PollResource {
         for (WatchRequest w : watches) {
             Optional<Job> job = watching.authorize(w.job(), w.token());
             if (job.isEmpty()) {
-                messages.add(new ServerMessage.Error(w.job(), ErrorCode.NOT_FOUND,
-                        "no such job, or the token does not grant it"));
+                messages.add(ServerMessage.Error.notFound(w.job()));
                 continue;
             }
             Job now = job.get();
@@ -70,14 +67,6 @@ public class PollResource {
             Opening opening = watching.opening(now, w.since());
             opening.messages().stream().filter(m -> !(m instanceof ServerMessage.Subscribed)).forEach(messages::add);
         }
-        return messages.isEmpty() ? Optional.empty() : Optional.of(render(messages));
-    }
-
-    private static String render(List<ServerMessage> messages) {
-        StringBuilder body = new StringBuilder("{\"messages\":[");
-        for (int i = 0; i < messages.size(); i++) {
-            body.append(i == 0 ? "" : ",").append(ENCODER.encode(messages.get(i)));
-        }
-        return body.append("]}").toString();
+        return messages.isEmpty() ? Optional.empty() : Optional.of(ServerMessageEncoder.pollAnswer(messages));
     }
 }

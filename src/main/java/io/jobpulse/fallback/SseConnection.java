@@ -7,7 +7,7 @@ import io.jobpulse.hub.Watcher;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.protocol.JobJson;
 import io.jobpulse.protocol.ServerMessage;
-import io.jobpulse.protocol.ServerMessageEncoder;
+import io.jobpulse.protocol.SseMessage;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -22,20 +22,19 @@ import java.util.logging.Logger;
 
 /**
  * One Server-Sent Events stream watching one or more jobs. Sends one SSE message at a time, in order, without
- * blocking the publisher. Each message's {@code data} is a protocol message; snapshots and events carry
- * {@code id: <seq>} on a single-job stream and {@code id: <jobId>:<seq>} on a multi-job one. The stream ends after
+ * blocking the publisher. Each message is an {@link SseMessage}: a protocol message as {@code data}, and for
+ * snapshots and events the id of their {@code seq} ({@link SseMessage.Ids}). The stream ends after
  * every watched job's terminal event; a client that lets {@code capacity} messages pile up is dropped (it
  * reconnects with its last seq).
  */
 final class SseConnection implements Watcher {
 
     private static final Logger LOG = Logger.getLogger(SseConnection.class.getName());
-    private static final ServerMessageEncoder ENCODER = new ServerMessageEncoder();
 
     private final SseEventSink sink;
     private final Sse sse;
     private final WatchService watching;
-    private final boolean singleJob;
+    private final SseMessage.Ids ids;
     private final int capacity;
     private final Deque<OutboundSseEvent> queue = new ArrayDeque<>();
     private final List<Subscription> subscriptions = new ArrayList<>();
@@ -49,25 +48,20 @@ final class SseConnection implements Watcher {
         this.sink = sink;
         this.sse = sse;
         this.watching = watching;
-        this.singleJob = singleJob;
+        this.ids = singleJob ? SseMessage.Ids.SEQ : SseMessage.Ids.JOB_AND_SEQ;
         this.capacity = capacity;
     }
 
     /**
-     * Records a subscription this stream holds (called right after it started). The subscription's state is read
-     * outside this stream's lock: a publishing thread holds the subscription's lock while it enqueues here, so taking
-     * them the other way round deadlocked (seen on WildFly). If the job ended between the two looks, it is let go as
-     * {@link #ended} would have.
+     * Records a subscription this stream holds (called right after it started). If the job ended before this look, it
+     * is let go here as {@link #ended} would have; if it ends after, {@link #ended} lets it go.
      */
     void holds(Subscription subscription) {
-        boolean ended = subscription.isEnded();
         synchronized (this) {
             subscriptions.add(subscription);
-            if (!ended) {
-                live.add(subscription);
-            }
+            live.add(subscription);
         }
-        if (!ended && subscription.isEnded()) {
+        if (subscription.isEnded()) {
             synchronized (this) {
                 live.remove(subscription);
             }
@@ -77,28 +71,24 @@ final class SseConnection implements Watcher {
 
     /** An error about one watch; the stream goes on for the others. */
     void sendMessage(ServerMessage message) {
-        enqueue(sse.newEventBuilder().data(ENCODER.encode(message)).build());
+        enqueue(SseMessage.of(message));
     }
 
     /** {@code subscribed}, then the snapshot or the replayed events, with their ids. */
     void sendOpening(Opening opening) {
-        String job = opening.job().id().value();
-        enqueue(sse.newEventBuilder()
-                .data(ENCODER.encode(new ServerMessage.Subscribed(job, opening.resumed()))).build());
-        opening.snapshot().ifPresent(snapshot -> enqueue(sse.newEventBuilder().id(id(job, snapshot.seq()))
-                .data(ENCODER.encode(new ServerMessage.Snapshot(JobJson.view(snapshot)))).build()));
+        enqueue(SseMessage.of(new ServerMessage.Subscribed(opening.job().id().value(), opening.resumed())));
+        opening.snapshot().ifPresent(snapshot -> enqueue(SseMessage.snapshot(snapshot, ids)));
         opening.replay().forEach(event -> send(event, JobJson.eventText(event)));
     }
 
     @Override
     public void send(JobEvent event, String text) {
-        enqueue(sse.newEventBuilder().id(id(event.jobId().value(), event.seq())).data(text).build());
+        enqueue(SseMessage.event(event, text, ids));
     }
 
     @Override
     public void ended(Subscription subscription) {
-        watching.unwatch(subscription);
-        synchronized (this) {
+        synchronized (this) { // the hub already forgot the subscription
             live.remove(subscription);
         }
         finishIfNothingLeft();
@@ -147,8 +137,10 @@ final class SseConnection implements Watcher {
         closeSink();
     }
 
-    private String id(String job, long seq) {
-        return singleJob ? Long.toString(seq) : job + ":" + seq;
+    private void enqueue(SseMessage message) {
+        OutboundSseEvent.Builder event = sse.newEventBuilder();
+        message.id().ifPresent(event::id);
+        enqueue(event.data(message.data()).build());
     }
 
     private void enqueue(OutboundSseEvent event) {

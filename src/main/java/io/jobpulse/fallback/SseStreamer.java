@@ -3,7 +3,6 @@ package io.jobpulse.fallback;
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.hub.Subscription;
 import io.jobpulse.watch.WatchService;
-import io.jobpulse.protocol.ErrorCode;
 import io.jobpulse.protocol.ServerMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,8 +32,7 @@ public class SseStreamer {
             if (subscription.isPresent()) {
                 connection.holds(subscription.get());
             } else {
-                connection.sendMessage(new ServerMessage.Error(watch.job(), ErrorCode.NOT_FOUND,
-                        "no such job, or the token does not grant it"));
+                connection.sendMessage(ServerMessage.Error.notFound(watch.job()));
             }
         }
         connection.allStarted();

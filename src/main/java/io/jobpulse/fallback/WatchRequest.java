@@ -1,6 +1,6 @@
 package io.jobpulse.fallback;
 
-import io.jobpulse.rest.ApiProblem;
+import io.jobpulse.http.ApiProblem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.jobpulse.hub;
 
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
-import io.jobpulse.protocol.JobJson;
 import io.jobpulse.protocol.ServerMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +21,8 @@ public record Opening(Job job, boolean resumed, List<JobEvent> replay) {
     public List<ServerMessage> messages() {
         List<ServerMessage> messages = new ArrayList<>();
         messages.add(new ServerMessage.Subscribed(job.id().value(), resumed));
-        snapshot().ifPresent(s -> messages.add(new ServerMessage.Snapshot(JobJson.view(s))));
-        replay.forEach(e -> messages.add(new ServerMessage.Event(JobJson.eventText(e))));
+        snapshot().ifPresent(s -> messages.add(ServerMessage.Snapshot.of(s)));
+        replay.forEach(e -> messages.add(ServerMessage.Event.of(e)));
         return messages;
     }
 

@@ -3,17 +3,23 @@ package io.jobpulse.protocol;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobError;
 import io.jobpulse.job.JobEvent;
+import io.jobpulse.job.JobId;
 import io.jobpulse.job.Progress;
 import io.jobpulse.json.JsonMaps;
 import io.jobpulse.json.Jsonp;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The JSON shapes of a job view and of an event, shared by the REST API and every push transport. */
+/**
+ * The JSON shapes of a job view, of an event and of a job's event log, shared by the REST API and every push
+ * transport.
+ */
 public final class JobJson {
 
     private JobJson() {
@@ -60,6 +66,21 @@ public final class JobJson {
     /** The event message as text, encoded once and sent as is to every watcher. */
     public static String eventText(JobEvent event) {
         return JsonMaps.write(event(event));
+    }
+
+    /**
+     * The answer of {@code GET /api/jobs/{id}/events}: {@code {"job":ID,"seq":CURRENT_SEQ,"events":[EVENT,...]}},
+     * each event in the shape of the {@code event} message; {@code seq} is the job's latest, which may be ahead of
+     * the last event listed.
+     */
+    public static String eventLog(JobId job, long seq, List<JobEvent> events) {
+        JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
+        events.forEach(e -> items.add(event(e)));
+        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder()
+                .add("job", job.value())
+                .add("seq", seq)
+                .add("events", items)
+                .build());
     }
 
     public static JsonObject progress(Progress p) {

@@ -1,6 +1,7 @@
 package io.jobpulse.rest;
 
 import io.jobpulse.config.JobPulseConfig;
+import io.jobpulse.http.ApiProblem;
 import io.jobpulse.security.ApiKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

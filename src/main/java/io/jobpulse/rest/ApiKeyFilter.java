@@ -1,5 +1,7 @@
 package io.jobpulse.rest;
 
+import io.jobpulse.http.ApiProblem;
+import io.jobpulse.http.Problems;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;

@@ -4,7 +4,8 @@ import io.jobpulse.execution.CancelOutcome;
 import io.jobpulse.execution.InvalidParametersException;
 import io.jobpulse.execution.JobService;
 import io.jobpulse.execution.UnknownJobTypeException;
-import io.jobpulse.fallback.LongPoller;
+import io.jobpulse.http.ApiProblem;
+import io.jobpulse.http.LongPoller;
 import io.jobpulse.watch.WatchService;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
@@ -183,13 +184,7 @@ public class JobsResource {
     }
 
     private String eventsBody(JobId id, List<JobEvent> events) {
-        JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
-        events.forEach(e -> items.add(JobJson.event(e)));
-        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder()
-                .add("job", id.value())
-                .add("seq", jobs.find(id).map(Job::seq).orElse(0L))
-                .add("events", items)
-                .build());
+        return JobJson.eventLog(id, jobs.find(id).map(Job::seq).orElse(0L), events);
     }
 
     private JsonObject ownerView(Job job) {

@@ -1,6 +1,7 @@
 package io.jobpulse.rest;
 
 import io.jobpulse.config.JobPulseConfig;
+import io.jobpulse.http.ApiProblem;
 import io.jobpulse.json.JsonLimitException;
 import io.jobpulse.json.JsonLimits;
 import io.jobpulse.json.JsonMaps;

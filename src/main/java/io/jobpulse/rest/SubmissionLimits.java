@@ -2,6 +2,7 @@ package io.jobpulse.rest;
 
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.config.Limits;
+import io.jobpulse.http.ApiProblem;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.store.JdbcJobStore;

@@ -5,7 +5,6 @@ import io.jobpulse.hub.Subscription;
 import io.jobpulse.watch.WatchService;
 import io.jobpulse.hub.Watcher;
 import io.jobpulse.job.JobEvent;
-import io.jobpulse.job.JobId;
 import io.jobpulse.protocol.AppCloseCode;
 import io.jobpulse.protocol.ClientMessage;
 import io.jobpulse.protocol.ErrorCode;
@@ -97,7 +96,7 @@ final class Connection implements Watcher {
         }
         if (started.isEmpty()) {
             if (!refusing) {
-                error(s.job(), ErrorCode.NOT_FOUND, "no such job, or the token does not grant it");
+                outbox.send(ServerMessage.Error.notFound(s.job()), s.job());
             }
             return;
         }
@@ -147,9 +146,7 @@ final class Connection implements Watcher {
 
     @Override
     public void ended(Subscription subscription) {
-        JobId job = subscription.job();
-        subscriptions.remove(job.value(), subscription);
-        watching.unwatch(subscription);
+        subscriptions.remove(subscription.job().value(), subscription); // the hub already forgot it
     }
 
     void close() {

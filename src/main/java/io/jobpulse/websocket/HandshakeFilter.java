@@ -2,6 +2,7 @@ package io.jobpulse.websocket;
 
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
+import io.jobpulse.protocol.ProblemDetails;
 import io.jobpulse.security.OriginPolicy;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -73,10 +74,9 @@ public class HandshakeFilter extends HttpFilter {
     }
 
     private static void problem(HttpServletResponse response, int status, String title, String detail) throws IOException {
-        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ProblemDetails.of(status, title, detail).json().getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
-        response.setContentType("application/problem+json");
+        response.setContentType(ProblemDetails.MEDIA_TYPE);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

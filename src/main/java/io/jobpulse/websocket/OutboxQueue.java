@@ -1,6 +1,8 @@
 package io.jobpulse.websocket;
 
 import io.jobpulse.protocol.ServerMessage;
+import io.jobpulse.protocol.ServerMessageEncoder;
+import io.jobpulse.protocol.SkippedRange;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +47,7 @@ final class OutboxQueue {
     /** What a message counts for in the byte bound and the send window: its length when encoded, else an estimate. */
     static int chars(ServerMessage message) {
         if (message instanceof ServerMessage.Event e) {
-            return e.text().length();
+            return e.skipped().isEmpty() ? e.text().length() : ServerMessageEncoder.text(e).length();
         }
         if (message instanceof ServerMessage.Batch b) {
             return b.messages().stream().mapToInt(OutboxQueue::chars).sum() + b.messages().size() + BATCH_FRAME_CHARS;
@@ -103,9 +105,7 @@ final class OutboxQueue {
         if (head.skippedFrom < 0) {
             return head.message;
         }
-        String text = ((ServerMessage.Event) head.message).text();
-        return new ServerMessage.Event(text.substring(0, text.length() - 1)
-                + ",\"skipped\":{\"from\":" + head.skippedFrom + ",\"to\":" + (head.seq - 1) + "}}");
+        return ((ServerMessage.Event) head.message).skipping(new SkippedRange(head.skippedFrom, head.seq - 1));
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jobpulse.config.Limits;
+import io.jobpulse.http.ApiProblem;
 import io.jobpulse.json.JsonLimits;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import io.jobpulse.config.Limits;
+import io.jobpulse.http.ApiProblem;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.store.JdbcJobStore;

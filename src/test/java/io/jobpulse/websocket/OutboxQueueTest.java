@@ -3,6 +3,7 @@ package io.jobpulse.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobpulse.protocol.ServerMessage;
+import io.jobpulse.protocol.ServerMessageEncoder;
 import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ class OutboxQueueTest {
     private List<String> drain() {
         List<String> out = new ArrayList<>();
         for (ServerMessage m = queue.poll(); m != null; m = queue.poll()) {
-            out.add(m instanceof ServerMessage.Event e ? e.text() : m.toString());
+            out.add(m instanceof ServerMessage.Event ? ServerMessageEncoder.text(m) : m.toString());
         }
         return out;
     }
@@ -172,5 +173,15 @@ class OutboxQueueTest {
         String encoded = new io.jobpulse.protocol.ServerMessageEncoder().encode(new ServerMessage.Batch(List.of(a, b)));
 
         assertThat(OutboxQueue.chars(new ServerMessage.Batch(List.of(a, b)))).isGreaterThanOrEqualTo(encoded.length());
+    }
+
+    @Test
+    void aCoalescedEventCountsInTheSendWindowAsTheTextThatGoesOut() {
+        live("a", 4, true);
+        live("a", 5, true);
+        ServerMessage polled = queue.poll();
+
+        assertThat(OutboxQueue.chars(polled)).isEqualTo(ServerMessageEncoder.text(polled).length())
+                .isGreaterThan(event("a", 5, "progress").length());
     }
 }

@@ -1,4 +1,4 @@
-package io.jobpulse.rest;
+package io.jobpulse.http;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -22,11 +22,11 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
         if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
             Response.StatusType status = web.getResponse().getStatusInfo();
             return Problems.response(status.getStatusCode(), status.getReasonPhrase(),
-                    "The request cannot be served: " + status.getReasonPhrase() + ".", null);
+                    "The request cannot be served: " + status.getReasonPhrase() + ".");
         }
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.WARNING, failure, () -> "Unexpected error in the JobPulse API, incident " + incident);
         return Problems.response(500, "Internal Server Error",
-                "Something went wrong on the server; incident " + incident + " has been logged.", null);
+                "Something went wrong on the server; incident " + incident + " has been logged.");
     }
 }

@@ -1,10 +1,9 @@
-package io.jobpulse.fallback;
+package io.jobpulse.http;
 
 import io.jobpulse.config.DurationParser;
 import io.jobpulse.hub.ChangeWait;
 import io.jobpulse.watch.WatchService;
 import io.jobpulse.job.JobId;
-import io.jobpulse.rest.ApiProblem;
 import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,26 +1,26 @@
-package io.jobpulse.rest;
+package io.jobpulse.http;
 
+import io.jobpulse.protocol.ProblemDetails;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * An error answer of the API (RFC 9457 problem details): status, type, title, detail, optional extra members and,
- * for 429, how long the client should wait ({@code Retry-After}).
+ * for 429, how long the client should wait ({@code Retry-After}). Thrown by the REST API and the fallback transports
+ * alike; {@link ApiProblemMapper} answers it.
  */
 public class ApiProblem extends RuntimeException {
 
     /** The problem type of an answer that means no more than its status. */
-    public static final String ABOUT_BLANK = "about:blank";
+    public static final String ABOUT_BLANK = ProblemDetails.ABOUT_BLANK;
 
-    private final int status;
-    private final String type;
-    private final String title;
-    private final transient JsonObject extra;
+    private final transient ProblemDetails details;
     private final transient Optional<Duration> retryAfter;
 
     public ApiProblem(int status, String title, String detail) {
-        this(status, title, detail, null);
+        this(status, title, detail, JsonValue.EMPTY_JSON_OBJECT);
     }
 
     public ApiProblem(int status, String title, String detail, JsonObject extra) {
@@ -30,27 +30,30 @@ public class ApiProblem extends RuntimeException {
     public ApiProblem(int status, String type, String title, String detail, JsonObject extra,
                       Optional<Duration> retryAfter) {
         super(detail, null, false, false);
-        this.status = status;
-        this.type = type;
-        this.title = title;
-        this.extra = extra;
+        this.details = new ProblemDetails(type, title, status, detail, extra);
         this.retryAfter = retryAfter;
     }
 
+    /** The body of the answer. */
+    public ProblemDetails details() {
+        return details;
+    }
+
     public int status() {
-        return status;
+        return details.status();
     }
 
     public String type() {
-        return type;
+        return details.type();
     }
 
     public String title() {
-        return title;
+        return details.title();
     }
 
+    /** The members after {@code detail}; empty when there are none. */
     public JsonObject extra() {
-        return extra;
+        return details.extra();
     }
 
     public Optional<Duration> retryAfter() {
@@ -71,6 +74,6 @@ public class ApiProblem extends RuntimeException {
 
     /** 429 with a problem type of its own, so a client can tell which limit it met. */
     public static ApiProblem tooManyRequests(String type, String title, String detail, Duration retryAfter) {
-        return new ApiProblem(429, type, title, detail, null, Optional.of(retryAfter));
+        return new ApiProblem(429, type, title, detail, JsonValue.EMPTY_JSON_OBJECT, Optional.of(retryAfter));
     }
 }

@@ -1,4 +1,4 @@
-package io.jobpulse.rest;
+package io.jobpulse.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.jobpulse.rest;
+package io.jobpulse.http;
 
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
