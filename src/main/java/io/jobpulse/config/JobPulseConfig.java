@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param dataSourceName {@code jobpulse.datasource}: JNDI name of the DataSource; empty: the embedded H2 database
  * @param dataDir        {@code jobpulse.data-dir}: directory of the embedded H2 database
  * @param nodeId         {@code jobpulse.node-id}: this node's name in claims and leases
+ * @param testHooks      {@code jobpulse.test-hooks}: honour requests that exist only for tests
+ *                       ({@code GET /api/node?gc=true}); never on in production, and logged loudly when on
  */
 public record JobPulseConfig(
         boolean dev,
@@ -35,6 +37,7 @@ public record JobPulseConfig(
         Optional<String> dataSourceName,
         Path dataDir,
         String nodeId,
+        boolean testHooks,
         JobSettings jobs,
         WebSocketSettings websocket,
         SseSettings sse,
@@ -53,6 +56,7 @@ public record JobPulseConfig(
                 r.optionalText("jobpulse.datasource"),
                 r.path("jobpulse.data-dir", Path.of(System.getProperty("user.home"), ".jobpulse")),
                 r.optionalText("jobpulse.node-id").orElseGet(JobPulseConfig::hostName),
+                r.flag("jobpulse.test-hooks", false),
                 JobSettings.read(r),
                 websocket,
                 SseSettings.read(r, websocket),

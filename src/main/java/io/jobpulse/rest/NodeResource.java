@@ -19,8 +19,10 @@ import java.lang.management.MemoryUsage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code GET /api/node}: this node's heap, threads, open WebSocket connections and counters (docs/api.md). For
- * operators and the hostile-input tests; {@code ?gc=true} collects garbage first, at most once every 5 seconds.
+ * {@code GET /api/node}: this node's heap, threads, open WebSocket connections and counters (docs/api.md), for
+ * operators and the hostile-input tests. {@code ?gc=true} collects garbage first, at most once every 5 seconds, so
+ * that the tests and the bench can compare heap figures; it is a test hook, refused with 403 unless
+ * {@code jobpulse.test-hooks=true} (logged loudly at start), because it lets any API client stall the node.
  */
 @Path("node")
 @RequestScoped
@@ -40,6 +42,9 @@ public class NodeResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String node(@QueryParam("gc") boolean gc) {
+        if (gc && !config.testHooks()) {
+            throw new ApiProblem(403, "Forbidden", "gc=true is a test hook; this node runs with jobpulse.test-hooks off.");
+        }
         boolean collected = gc && collectGarbage();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         JsonObjectBuilder counters = Jsonp.PROVIDER.createObjectBuilder();

@@ -41,6 +41,7 @@ class JobPulseConfigTest {
         assertThat(config.dataSourceName()).isEmpty();
         assertThat(config.dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".jobpulse"));
         assertThat(config.nodeId()).isNotBlank();
+        assertThat(config.testHooks()).isFalse();
         assertThat(config.jobs()).usingRecursiveComparison().ignoringFields("types").isEqualTo(new JobSettings(
                 4, 10.0, Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofHours(1), 1000, null));
         assertThat(config.websocket()).isEqualTo(new WebSocketSettings(Duration.ofSeconds(60), 1000, false, 5000,
@@ -72,6 +73,7 @@ class JobPulseConfigTest {
                 home("jobpulse.datasource", "jdbc/jobpulse", JobPulseConfig::dataSourceName, Optional.of("jdbc/jobpulse")),
                 home("jobpulse.data-dir", "/var/lib/jobpulse", JobPulseConfig::dataDir, Path.of("/var/lib/jobpulse")),
                 home("jobpulse.node-id", "node-7", JobPulseConfig::nodeId, "node-7"),
+                home("jobpulse.test-hooks", "true", JobPulseConfig::testHooks, true),
                 home("jobpulse.max-running-jobs", "16", c -> c.jobs().maxRunningJobs(), 16),
                 home("jobpulse.progress-rate", "2.5", c -> c.jobs().progressRate(), 2.5),
                 home("jobpulse.lease", "30s", c -> c.jobs().lease(), Duration.ofSeconds(30)),
@@ -136,13 +138,14 @@ class JobPulseConfigTest {
     @Test
     void settingsAreReadFromTheEnvironmentToo() {
         Map<String, String> env = Map.of("JOBPULSE_MAX_RUNNING_JOBS", "8", "JOBPULSE_WS_IDLE_TIMEOUT", "2m",
-                "JOBPULSE_SSE_OUTBOX_MESSAGES", "9");
+                "JOBPULSE_SSE_OUTBOX_MESSAGES", "9", "JOBPULSE_TEST_HOOKS", "true");
 
         JobPulseConfig config = JobPulseConfig.from(new SettingsSource(name -> null, env::get, name -> null));
 
         assertThat(config.jobs().maxRunningJobs()).isEqualTo(8);
         assertThat(config.websocket().idleTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.sse().outboxMessages()).isEqualTo(9);
+        assertThat(config.testHooks()).isTrue();
     }
 
     @Test
@@ -160,6 +163,13 @@ class JobPulseConfigTest {
     @ValueSource(strings = {"true", "TRUE", "True"})
     void devModeIsOnForTrueInAnyCase(String value) {
         assertThat(configWith("jobpulse.dev", value).dev()).isTrue();
+    }
+
+    @Test
+    void testHooksAreOffUnlessSetAndIndependentOfDevMode() {
+        assertThat(configWith("jobpulse.dev", "true").testHooks()).isFalse();
+        assertThat(configWith("jobpulse.test-hooks", "false").testHooks()).isFalse();
+        assertThat(configWith("jobpulse.test-hooks", "TRUE").testHooks()).isTrue();
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -181,6 +191,8 @@ class JobPulseConfigTest {
             "jobpulse.job-timeout,          forever",
             "jobpulse.max-queued-jobs-per-client, 0",
             "jobpulse.dev,                  yes",
+            "jobpulse.test-hooks,           1",
+            "jobpulse.test-hooks,           on",
             "jobpulse.ws.idle-timeout,      1 minute",
             "jobpulse.ws.max-subscriptions, 0",
             "jobpulse.ws.permessage-deflate, maybe",
