@@ -372,6 +372,8 @@ public final class BenchMain {
         jobpulse.put("jobpulse.ws.idle-timeout", "15m");
         // a storm's new connections may arrive before the server has seen the old ones go
         jobpulse.put("jobpulse.ws.max-connections-per-client", "50000");
+        // LoadClient reads heap figures after GET /api/node?gc=true, a test hook the server refuses unless asked
+        jobpulse.put("jobpulse.test-hooks", "true");
         jobpulse.putAll(overrides);
         String settings = jobpulse.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue())
                 .collect(java.util.stream.Collectors.joining(" "));

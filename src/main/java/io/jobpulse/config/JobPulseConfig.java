@@ -1,17 +1,32 @@
 package io.jobpulse.config;
 
+import io.jobpulse.json.JsonLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * Every {@code jobpulse.*} setting with its default; the README's configuration table lists the same keys.
- * Invalid values fail deployment with a message naming the key.
+ * Every {@code jobpulse.*} setting, read and validated once per deployment; the README's configuration table lists the
+ * same keys. Where a knob lives follows from its key: {@code jobpulse.ws.*} is {@link #websocket()},
+ * {@code jobpulse.sse.*} {@link #sse()}, {@code jobpulse.rest.*} {@link #rest()}, {@code jobpulse.json.*}
+ * {@link #json()}; the job keys ({@code max-running-jobs}, {@code progress-rate}, {@code lease},
+ * {@code shutdown-grace}, {@code job-timeout}, {@code max-queued-jobs-per-client} and {@code jobs.<type>.*}) are
+ * {@link #jobs()}; the other unprefixed keys are components of this record. An invalid value fails the deployment
+ * with an {@link InvalidSettingException} naming the key.
+ *
+ * @param dev            {@code jobpulse.dev}: requests without an API key are accepted as client {@code dev}
+ * @param apiKeys        {@code jobpulse.api-keys}: {@code client:secret} pairs, parsed by {@code security.ApiKeys}
+ * @param tokenSecret    {@code jobpulse.token-secret}: HMAC secret of watch tokens; empty: one per start
+ * @param tokenTtl       {@code jobpulse.token-ttl}: how long a watch token is valid
+ * @param allowedOrigins {@code jobpulse.allowed-origins}: origins besides the page's own that may open a WebSocket
+ * @param dataSourceName {@code jobpulse.datasource}: JNDI name of the DataSource; empty: the embedded H2 database
+ * @param dataDir        {@code jobpulse.data-dir}: directory of the embedded H2 database
+ * @param nodeId         {@code jobpulse.node-id}: this node's name in claims and leases
+ * @param testHooks      {@code jobpulse.test-hooks}: honour requests that exist only for tests
+ *                       ({@code GET /api/node?gc=true}); never on in production, and logged loudly when on
  */
 public record JobPulseConfig(
         boolean dev,
@@ -22,141 +37,38 @@ public record JobPulseConfig(
         Optional<String> dataSourceName,
         Path dataDir,
         String nodeId,
-        int maxRunningJobs,
-        double progressRate,
-        Duration lease,
-        Duration shutdownGrace,
-        Duration idleTimeout,
-        int maxSubscriptions,
-        int outboxMessages,
-        boolean permessageDeflate,
-        int maxBodyBytes,
-        Limits limits) {
-
-    private static final String DURATION = "a positive duration such as 500ms, 60s, 15m, 24h or PT24H";
-    private static final String COUNT = "a positive whole number";
+        boolean testHooks,
+        JobSettings jobs,
+        WebSocketSettings websocket,
+        SseSettings sse,
+        RestSettings rest,
+        JsonLimits json) {
 
     public static JobPulseConfig from(SettingsSource source) {
-        Reader r = new Reader(source);
+        SettingReader r = new SettingReader(source);
+        WebSocketSettings websocket = WebSocketSettings.read(r);
         return new JobPulseConfig(
-                r.get("jobpulse.dev", JobPulseConfig::strictBoolean, false, "true or false"),
-                r.get("jobpulse.api-keys", s -> s, "", "client:secret pairs"),
-                source.get("jobpulse.token-secret"),
-                r.get("jobpulse.token-ttl", JobPulseConfig::positiveDuration, Duration.ofHours(24), DURATION),
-                r.get("jobpulse.allowed-origins", JobPulseConfig::list, List.of(), "comma-separated origins"),
-                source.get("jobpulse.datasource"),
-                r.get("jobpulse.data-dir", Path::of, Path.of(System.getProperty("user.home"), ".jobpulse"), "a directory"),
-                r.get("jobpulse.node-id", s -> s, defaultNodeId(), "a node name"),
-                r.get("jobpulse.max-running-jobs", JobPulseConfig::positiveInt, 4, COUNT),
-                r.get("jobpulse.progress-rate", JobPulseConfig::positiveRate, 10.0, "a positive number of updates per second"),
-                r.get("jobpulse.lease", JobPulseConfig::positiveDuration, Duration.ofSeconds(60), DURATION),
-                r.get("jobpulse.shutdown-grace", JobPulseConfig::positiveDuration, Duration.ofSeconds(10), DURATION),
-                r.get("jobpulse.ws.idle-timeout", JobPulseConfig::positiveDuration, Duration.ofSeconds(60), DURATION),
-                r.get("jobpulse.ws.max-subscriptions", JobPulseConfig::positiveInt, 1000, COUNT),
-                r.get("jobpulse.ws.outbox-messages", JobPulseConfig::positiveInt, 5000, COUNT),
-                r.get("jobpulse.ws.permessage-deflate", JobPulseConfig::strictBoolean, false, "true or false"),
-                r.get("jobpulse.rest.max-body-bytes", JobPulseConfig::positiveInt, 1024 * 1024, COUNT),
-                limits(r));
+                r.flag("jobpulse.dev", false),
+                r.text("jobpulse.api-keys", ""),
+                r.optionalText("jobpulse.token-secret"),
+                r.duration("jobpulse.token-ttl", Duration.ofHours(24)),
+                r.list("jobpulse.allowed-origins"),
+                r.optionalText("jobpulse.datasource"),
+                r.path("jobpulse.data-dir", Path.of(System.getProperty("user.home"), ".jobpulse")),
+                r.optionalText("jobpulse.node-id").orElseGet(JobPulseConfig::hostName),
+                r.flag("jobpulse.test-hooks", false),
+                JobSettings.read(r),
+                websocket,
+                SseSettings.read(r, websocket),
+                RestSettings.read(r),
+                JsonSettings.read(r));
     }
 
-    private static Limits limits(Reader r) {
-        Limits d = Limits.defaults();
-        return new Limits(
-                r.get("jobpulse.ws.max-message-bytes", JobPulseConfig::messageBytes, d.wsMaxMessageBytes(),
-                        "a whole number of bytes from 256 to " + MAX_WS_MESSAGE_BYTES),
-                r.get("jobpulse.ws.max-messages-per-second", JobPulseConfig::positiveInt, d.wsMessagesPerSecond(), COUNT),
-                r.get("jobpulse.ws.max-connections", JobPulseConfig::positiveInt, d.wsMaxConnections(), COUNT),
-                r.get("jobpulse.ws.max-connections-per-address", JobPulseConfig::positiveInt,
-                        d.wsMaxConnectionsPerAddress(), COUNT),
-                r.get("jobpulse.ws.max-connections-per-client", JobPulseConfig::positiveInt,
-                        d.wsMaxConnectionsPerClient(), COUNT),
-                r.get("jobpulse.ws.subscribe-deadline", JobPulseConfig::positiveDuration, d.wsSubscribeDeadline(), DURATION),
-                r.get("jobpulse.ws.outbox-bytes", JobPulseConfig::positiveInt, d.wsOutboxBytes(), COUNT),
-                r.get("jobpulse.ws.send-window", JobPulseConfig::sendWindow, d.wsSendWindow(),
-                        "a whole number of bytes, at least 4096"),
-                r.get("jobpulse.ws.max-lag", JobPulseConfig::positiveDuration, d.wsMaxLag(), DURATION),
-                r.get("jobpulse.rest.submissions-per-minute", JobPulseConfig::positiveInt, d.submissionsPerMinute(), COUNT),
-                r.get("jobpulse.max-queued-jobs-per-client", JobPulseConfig::positiveInt, d.maxQueuedJobsPerClient(), COUNT),
-                r.get("jobpulse.json.max-depth", JobPulseConfig::positiveInt, d.jsonMaxDepth(), COUNT),
-                r.get("jobpulse.json.max-number-length", JobPulseConfig::positiveInt, d.jsonMaxNumberLength(), COUNT),
-                r.get("jobpulse.json.max-string-length", JobPulseConfig::positiveInt, d.jsonMaxStringLength(), COUNT),
-                r.get("jobpulse.job-timeout", JobPulseConfig::positiveDuration, d.jobTimeout(), DURATION));
-    }
-
-    /** The {@code maxMessageSize} of the endpoint's {@code @OnMessage}: no setting may exceed what it declares. */
-    public static final int MAX_WS_MESSAGE_BYTES = 64 * 1024;
-
-    private static int sendWindow(String text) {
-        int n = Integer.parseInt(text);
-        if (n < 4096) {
-            throw new IllegalArgumentException("too small");
-        }
-        return n;
-    }
-
-    private static int messageBytes(String text) {
-        int n = Integer.parseInt(text);
-        if (n < 256 || n > MAX_WS_MESSAGE_BYTES) {
-            throw new IllegalArgumentException("out of range");
-        }
-        return n;
-    }
-
-    private static boolean strictBoolean(String text) {
-        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(text);
-        }
-        throw new IllegalArgumentException("not a boolean");
-    }
-
-    private static Duration positiveDuration(String text) {
-        Duration d = DurationParser.parse(text);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("not positive");
-        }
-        return d;
-    }
-
-    private static int positiveInt(String text) {
-        int n = Integer.parseInt(text);
-        if (n <= 0) {
-            throw new IllegalArgumentException("not positive");
-        }
-        return n;
-    }
-
-    private static double positiveRate(String text) {
-        double d = Double.parseDouble(text);
-        if (!(d > 0) || Double.isInfinite(d)) {
-            throw new IllegalArgumentException("not a positive finite number");
-        }
-        return d;
-    }
-
-    private static List<String> list(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    private static String defaultNodeId() {
+    private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return "node";
-        }
-    }
-
-    private record Reader(SettingsSource source) {
-        /** The parsed value, or the fallback when unset; the error names the key and the expected form, not the value. */
-        <T> T get(String key, Function<String, T> parse, T fallback, String expected) {
-            Optional<String> raw = source.get(key);
-            if (raw.isEmpty()) {
-                return fallback;
-            }
-            try {
-                return parse.apply(raw.get());
-            } catch (RuntimeException e) {
-                throw new InvalidSettingException(key, new IllegalArgumentException("expected " + expected, e));
-            }
         }
     }
 }

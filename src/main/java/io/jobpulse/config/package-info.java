@@ -1,2 +1,5 @@
-/** Configuration: every {@code jobpulse.*} key, its default, and where it is read from. */
+/**
+ * Configuration: every {@code jobpulse.*} key with its default and validation, grouped by key prefix into the records
+ * {@code JobPulseConfig} exposes, and where values are read from ({@code SettingsSource}).
+ */
 package io.jobpulse.config;

@@ -31,7 +31,7 @@ public class ExecutorJobLauncher implements JobLauncher {
     @Override
     public synchronized void launch(Runnable job) {
         if (pool == null) {
-            int threads = config.maxRunningJobs();
+            int threads = config.jobs().maxRunningJobs();
             // twice the slots: the second half is the reserve for handlers stuck past their timeout
             ThreadPoolExecutor executor = new ThreadPoolExecutor(2 * threads, 2 * threads, 60, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(), new NamedThreads("jobpulse-job"));

@@ -1,7 +1,6 @@
 package io.jobpulse.execution;
 
 import io.jobpulse.config.JobPulseConfig;
-import io.jobpulse.config.SettingsSource;
 import io.jobpulse.hub.EventPublisher;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobError;
@@ -77,23 +76,22 @@ public class JobScheduler {
     private volatile boolean stopping;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object contextStarted) {
-        slots = new Semaphore(config.maxRunningJobs());
+        slots = new Semaphore(config.jobs().maxRunningJobs());
         // the EJB launcher is a bean only where there is an EJB container; elsewhere JobPulse's own executor
         launcher = ejbLauncher.isResolvable() ? ejbLauncher.get() : ownLauncher;
         timer = executors.scheduler();
         writer = new RunWriter(store, publisher, executors.tasks(), clock);
-        SettingsSource settings = SettingsSource.ofRuntime();
         Map<String, RunLimits> byType = new TreeMap<>();
         for (JobHandler handler : types.all()) {
-            byType.put(handler.type().name(), RunLimits.of(handler.type(), settings, config.limits().jobTimeout()));
+            byType.put(handler.type().name(), RunLimits.of(handler.type(), config.jobs()));
         }
         limits = Map.copyOf(byType);
         LOG.info(() -> "JobPulse job limits: " + describe(limits));
         recoverOrphans(Optional.of(config.nodeId()));
-        Duration period = config.lease().dividedBy(3);
+        Duration period = config.jobs().lease().dividedBy(3);
         housekeeping = timer.scheduleWithFixedDelay(this::housekeeping, period.toMillis(), period.toMillis(),
                 TimeUnit.MILLISECONDS);
-        LOG.info(() -> "JobPulse scheduler on node " + config.nodeId() + ": up to " + config.maxRunningJobs()
+        LOG.info(() -> "JobPulse scheduler on node " + config.nodeId() + ": up to " + config.jobs().maxRunningJobs()
                 + " jobs at once, run as " + launcher.description());
         wake();
     }
@@ -124,7 +122,7 @@ public class JobScheduler {
             Optional<Change> claimed;
             try {
                 Instant now = now();
-                claimed = store.claimNext(config.nodeId(), now, now.plus(config.lease()));
+                claimed = store.claimNext(config.nodeId(), now, now.plus(config.jobs().lease()));
             } catch (RuntimeException e) {
                 slots.release();
                 LOG.log(Level.WARNING, e, () -> "Could not claim a queued job; will retry");
@@ -152,8 +150,8 @@ public class JobScheduler {
             return;
         }
         RunLimits runLimits = limitsOf(job.type());
-        RunningJob run = new RunningJob(job, handler.get(), parameters, runLimits, writer, timer, config.progressRate(),
-                clock);
+        RunningJob run = new RunningJob(job, handler.get(), parameters, runLimits, writer, timer,
+                config.jobs().progressRate(), clock);
         running.put(job.id(), run);
         TimedRun timed = new TimedRun(run, runLimits.timeout(), () -> {
             running.remove(job.id(), run);
@@ -172,7 +170,7 @@ public class JobScheduler {
 
     /** The limits of a deployed type; a type not deployed here gets the default timeout and no re-run. */
     private RunLimits limitsOf(String type) {
-        return limits.getOrDefault(type, new RunLimits(config.limits().jobTimeout(), 1));
+        return limits.getOrDefault(type, new RunLimits(config.jobs().jobTimeout(), 1));
     }
 
     private static String describe(Map<String, RunLimits> byType) {
@@ -184,7 +182,7 @@ public class JobScheduler {
 
     private void housekeeping() {
         try {
-            store.renewLeases(config.nodeId(), running.keySet(), now().plus(config.lease()));
+            store.renewLeases(config.nodeId(), running.keySet(), now().plus(config.jobs().lease()));
             recoverOrphans(Optional.empty());
             claimWhileFree();
         } catch (RuntimeException e) {
@@ -241,7 +239,7 @@ public class JobScheduler {
         }
         LOG.info(() -> "JobPulse stopping: interrupting " + running.size() + " running job(s)");
         running.values().forEach(RunningJob::interrupt);
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        long deadline = System.nanoTime() + config.jobs().shutdownGrace().toNanos();
         for (RunningJob run : List.copyOf(running.values())) {
             try {
                 long left = deadline - System.nanoTime();

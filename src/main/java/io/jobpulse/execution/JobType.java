@@ -1,5 +1,6 @@
 package io.jobpulse.execution;
 
+import io.jobpulse.config.JobTypeOverrides;
 import io.jobpulse.execution.InvalidParametersException.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public record JobType(String name, String description, List<ParameterSpec> param
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     private static final long DEFAULT_MAX_STRING = 1000;
     /** The most attempts a type or an operator may allow. */
-    public static final int MAX_ATTEMPTS_LIMIT = 10;
+    public static final int MAX_ATTEMPTS_LIMIT = JobTypeOverrides.MAX_ATTEMPTS_LIMIT;
 
     public JobType {
         Objects.requireNonNull(description, "description");

@@ -24,7 +24,7 @@ public class SseStreamer {
 
     /** Streams every watch; a watch that is refused gets an error message and the stream goes on for the others. */
     void stream(List<WatchRequest> watches, boolean singleJob, SseEventSink sink, Sse sse) {
-        SseConnection connection = new SseConnection(sink, sse, watching, singleJob, config.outboxMessages());
+        SseConnection connection = new SseConnection(sink, sse, watching, singleJob, config.sse().outboxMessages());
         streams.add(connection);
         for (WatchRequest watch : watches) {
             Optional<Subscription> subscription = watching.watch(watch.job(), watch.token(), watch.since(),

@@ -1,7 +1,5 @@
 package io.jobpulse.json;
 
-import io.jobpulse.config.Limits;
-
 /**
  * Bounds JSON text must keep before it is parsed: nesting depth, number literal length, exponent magnitude (Parsson
  * CVE-2023-4043: {@code 1e1000000} costs the parser, never this check), string and key length, and no duplicate keys
@@ -21,10 +19,6 @@ public record JsonLimits(int maxDepth, int maxNumberLength, int maxStringLength)
         if (maxDepth < 1 || maxNumberLength < 1 || maxStringLength < 1) {
             throw new IllegalArgumentException("JSON limits must be positive");
         }
-    }
-
-    public static JsonLimits of(Limits limits) {
-        return new JsonLimits(limits.jsonMaxDepth(), limits.jsonMaxNumberLength(), limits.jsonMaxStringLength());
     }
 
     /**

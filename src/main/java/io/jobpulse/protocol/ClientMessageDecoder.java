@@ -1,7 +1,8 @@
 package io.jobpulse.protocol;
 
 import io.jobpulse.config.JobPulseConfig;
-import io.jobpulse.config.Limits;
+import io.jobpulse.config.JsonSettings;
+import io.jobpulse.config.WebSocketSettings;
 import io.jobpulse.json.JsonLimitException;
 import io.jobpulse.json.JsonLimits;
 import io.jobpulse.json.JsonMaps;
@@ -15,6 +16,7 @@ import jakarta.json.JsonValue;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.EndpointConfig;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,7 +26,7 @@ import java.util.logging.Logger;
  * (1009); text that breaks the {@link JsonLimits} or is not a JSON object with a known client {@code type} is a
  * {@link DecodeException} (the endpoint closes with 1007); a known type with bad fields decodes to
  * {@link ClientMessage.Invalid} (answered with an error, connection kept). The container creates decoders, so the
- * limits are read from CDI in {@link #init}; without CDI (unit tests) they are {@link Limits#defaults()}. Holds no
+ * limits are read from CDI in {@link #init}; without CDI (unit tests) they are the defaults. Holds no
  * state between messages and is thread-safe.
  */
 public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
@@ -34,42 +36,44 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
     private static final String JOB_REASON = "job must be a string of at most " + MAX_FIELD_LENGTH + " characters";
     private static final String TOKEN_REASON = "token must be a string of at most " + MAX_FIELD_LENGTH + " characters";
 
+    private static final int DEFAULT_MAX_MESSAGE_BYTES = WebSocketSettings.defaults().maxMessageBytes();
+    private static final JsonLimits DEFAULT_JSON_LIMITS = JsonSettings.defaults();
+
     private volatile int maxMessageBytes;
     private volatile JsonLimits jsonLimits;
 
     public ClientMessageDecoder() {
-        this(Limits.defaults());
+        this(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_JSON_LIMITS);
     }
 
-    ClientMessageDecoder(Limits limits) {
-        use(limits);
+    ClientMessageDecoder(int maxMessageBytes, JsonLimits jsonLimits) {
+        this.maxMessageBytes = maxMessageBytes;
+        this.jsonLimits = jsonLimits;
     }
 
     @Override
-    public void init(EndpointConfig config) {
-        use(configuredLimits());
+    public void init(EndpointConfig endpointConfig) {
+        Optional<JobPulseConfig> config = configured();
+        this.maxMessageBytes = config.map(c -> c.websocket().maxMessageBytes()).orElse(DEFAULT_MAX_MESSAGE_BYTES);
+        this.jsonLimits = config.map(JobPulseConfig::json).orElse(DEFAULT_JSON_LIMITS);
     }
 
-    private void use(Limits limits) {
-        this.maxMessageBytes = limits.wsMaxMessageBytes();
-        this.jsonLimits = JsonLimits.of(limits);
-    }
+    /** The deployment's settings, looked up once: a CDI lookup per connection is measurable in a reconnect storm. */
+    private static volatile JobPulseConfig configured;
 
-    /** The deployment's limits, looked up once: a CDI lookup per connection is measurable in a reconnect storm. */
-    private static volatile Limits configured;
-
-    private static Limits configuredLimits() {
-        Limits known = configured;
+    /** The deployment's settings; empty without CDI (the decoder then uses the defaults). */
+    private static Optional<JobPulseConfig> configured() {
+        JobPulseConfig known = configured;
         if (known != null) {
-            return known;
+            return Optional.of(known);
         }
         try {
-            known = CDI.current().select(JobPulseConfig.class).get().limits();
+            known = CDI.current().select(JobPulseConfig.class).get();
             configured = known;
-            return known;
+            return Optional.of(known);
         } catch (IllegalStateException | UnsatisfiedResolutionException e) {
             LOG.log(Level.WARNING, e, () -> "No CDI for the WebSocket decoder: it uses the default limits");
-            return Limits.defaults();
+            return Optional.empty();
         }
     }
 

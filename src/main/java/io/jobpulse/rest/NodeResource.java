@@ -1,5 +1,6 @@
 package io.jobpulse.rest;
 
+import io.jobpulse.http.ApiProblem;
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.json.JsonMaps;
 import io.jobpulse.json.Jsonp;
@@ -19,8 +20,10 @@ import java.lang.management.MemoryUsage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code GET /api/node}: this node's heap, threads, open WebSocket connections and counters (docs/api.md). For
- * operators and the hostile-input tests; {@code ?gc=true} collects garbage first, at most once every 5 seconds.
+ * {@code GET /api/node}: this node's heap, threads, open WebSocket connections and counters (docs/api.md), for
+ * operators and the hostile-input tests. {@code ?gc=true} collects garbage first, at most once every 5 seconds, so
+ * that the tests and the bench can compare heap figures; it is a test hook, refused with 403 unless
+ * {@code jobpulse.test-hooks=true} (logged loudly at start), because it lets any API client stall the node.
  */
 @Path("node")
 @RequestScoped
@@ -40,6 +43,9 @@ public class NodeResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String node(@QueryParam("gc") boolean gc) {
+        if (gc && !config.testHooks()) {
+            throw new ApiProblem(403, "Forbidden", "gc=true is a test hook; this node runs with jobpulse.test-hooks off.");
+        }
         boolean collected = gc && collectGarbage();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         JsonObjectBuilder counters = Jsonp.PROVIDER.createObjectBuilder();

@@ -46,7 +46,7 @@ public class RequestBodies {
 
     @Inject
     RequestBodies(JobPulseConfig config, NodeMetrics metrics) {
-        this(config.maxBodyBytes(), JsonLimits.of(config.limits()), metrics, System::nanoTime);
+        this(config.rest().maxBodyBytes(), config.json(), metrics, System::nanoTime);
     }
 
     RequestBodies(int maxBytes, JsonLimits jsonLimits, NodeMetrics metrics, LongSupplier nanoTime) {

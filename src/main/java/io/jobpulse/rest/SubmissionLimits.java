@@ -1,7 +1,6 @@
 package io.jobpulse.rest;
 
 import io.jobpulse.config.JobPulseConfig;
-import io.jobpulse.config.Limits;
 import io.jobpulse.http.ApiProblem;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
@@ -30,7 +29,8 @@ public class SubmissionLimits {
     static final Duration QUEUE_RETRY_AFTER = Duration.ofSeconds(10);
 
     private final ConcurrentMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
-    private Limits limits;
+    private int submissionsPerMinute;
+    private int maxQueuedJobsPerClient;
     private JdbcJobStore store;
     private NodeMetrics metrics;
     private LongSupplier nanoTime;
@@ -41,11 +41,14 @@ public class SubmissionLimits {
 
     @Inject
     SubmissionLimits(JobPulseConfig config, JdbcJobStore store, NodeMetrics metrics) {
-        this(config.limits(), store, metrics, System::nanoTime);
+        this(config.rest().submissionsPerMinute(), config.jobs().maxQueuedJobsPerClient(), store, metrics,
+                System::nanoTime);
     }
 
-    SubmissionLimits(Limits limits, JdbcJobStore store, NodeMetrics metrics, LongSupplier nanoTime) {
-        this.limits = limits;
+    SubmissionLimits(int submissionsPerMinute, int maxQueuedJobsPerClient, JdbcJobStore store, NodeMetrics metrics,
+                     LongSupplier nanoTime) {
+        this.submissionsPerMinute = submissionsPerMinute;
+        this.maxQueuedJobsPerClient = maxQueuedJobsPerClient;
         this.store = store;
         this.metrics = metrics;
         this.nanoTime = nanoTime;
@@ -54,16 +57,16 @@ public class SubmissionLimits {
     /** Throws a 429 {@link ApiProblem} when {@code client} may not submit now. */
     public void admit(String client, Optional<String> idempotencyKey) {
         Duration wait = buckets.computeIfAbsent(client,
-                c -> new TokenBucket(limits.submissionsPerMinute(), Duration.ofMinutes(1), nanoTime)).tryTake();
+                c -> new TokenBucket(submissionsPerMinute, Duration.ofMinutes(1), nanoTime)).tryTake();
         if (!wait.isZero() && !isRepeat(client, idempotencyKey)) {
             metrics.increment(Counter.REST_SUBMISSIONS_REFUSED);
             throw ApiProblem.tooManyRequests(RATE_TYPE, "Too Many Submissions",
-                    "At most " + limits.submissionsPerMinute() + " submissions per minute per API client.", wait);
+                    "At most " + submissionsPerMinute + " submissions per minute per API client.", wait);
         }
-        if (store.countQueued(client) >= limits.maxQueuedJobsPerClient() && !isRepeat(client, idempotencyKey)) {
+        if (store.countQueued(client) >= maxQueuedJobsPerClient && !isRepeat(client, idempotencyKey)) {
             metrics.increment(Counter.REST_SUBMISSIONS_REFUSED);
             throw ApiProblem.tooManyRequests(QUEUE_TYPE, "Too Many Queued Jobs",
-                    "At most " + limits.maxQueuedJobsPerClient() + " jobs per API client may wait in the queue.",
+                    "At most " + maxQueuedJobsPerClient + " jobs per API client may wait in the queue.",
                     QUEUE_RETRY_AFTER);
         }
     }

@@ -59,7 +59,7 @@ public class CdiEndpointConfigurator extends ServerEndpointConfig.Configurator {
     public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
         Boolean deflate = permessageDeflate;
         if (deflate == null) {
-            deflate = CDI.current().select(JobPulseConfig.class).get().permessageDeflate();
+            deflate = CDI.current().select(JobPulseConfig.class).get().websocket().permessageDeflate();
             permessageDeflate = deflate;
         }
         return deflate ? super.getNegotiatedExtensions(installed, requested) : List.of();

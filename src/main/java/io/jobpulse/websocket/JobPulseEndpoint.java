@@ -1,7 +1,7 @@
 package io.jobpulse.websocket;
 
 import io.jobpulse.config.JobPulseConfig;
-import io.jobpulse.config.Limits;
+import io.jobpulse.config.WebSocketSettings;
 import io.jobpulse.watch.WatchService;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
@@ -47,7 +47,7 @@ public class JobPulseEndpoint {
      * The ceiling of {@code jobpulse.ws.max-message-bytes}; the configured limit is set on each session and enforced
      * by the decoder (Undertow ignores both this and the session's limit for text).
      */
-    public static final int MAX_MESSAGE_BYTES = JobPulseConfig.MAX_WS_MESSAGE_BYTES;
+    public static final int MAX_MESSAGE_BYTES = WebSocketSettings.MAX_MESSAGE_BYTES_LIMIT;
 
     private static final Logger LOG = Logger.getLogger(JobPulseEndpoint.class.getName());
     private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
@@ -68,19 +68,19 @@ public class JobPulseEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        Limits limits = config.limits();
+        WebSocketSettings limits = config.websocket();
         // JobPulse closes idle connections itself (OpenSessions, 4000, the same everywhere), so the container's own
         // idle timer is off: Tyrus (Payara) closed a few fresh sessions at once "because of the idle timeout" with it
         session.setMaxIdleTimeout(0);
-        session.setMaxTextMessageBufferSize(limits.wsMaxMessageBytes());
+        session.setMaxTextMessageBufferSize(limits.maxMessageBytes());
         // Tomcat writes pings with a blocking write (off the fan-out, see SessionOutbox): bound it by the lag limit
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT,
-                Math.min(limits.wsMaxLag().toMillis(), MAX_PING_SEND_MILLIS));
+                Math.min(limits.maxLag().toMillis(), MAX_PING_SEND_MILLIS));
         SessionOutbox outbox = new SessionOutbox(session,
-                new SessionOutbox.Bounds(config.outboxMessages(), limits.wsOutboxBytes(), limits.wsSendWindow(),
-                        limits.wsMaxLag(), batchChars(session, limits)),
+                new SessionOutbox.Bounds(limits.outboxMessages(), limits.outboxBytes(), limits.sendWindow(),
+                        limits.maxLag(), batchChars(session, limits)),
                 metrics, executors.tasks());
-        connection = new Connection(outbox, watching, config.maxSubscriptions(), limits.wsMessagesPerSecond(),
+        connection = new Connection(outbox, watching, limits.maxSubscriptions(), limits.maxMessagesPerSecond(),
                 new Connection.Supervision(openSessions::claimClient, code -> openSessions.closeFor(session, code)));
         Object address = session.getUserProperties().get(CdiEndpointConfigurator.REMOTE_ADDRESS);
         if (address == null) {
@@ -92,9 +92,9 @@ public class JobPulseEndpoint {
     }
 
     /** Batches only where the client asked for {@code jobpulse.v2}, at most a quarter of the send window each. */
-    private static int batchChars(Session session, Limits limits) {
+    private static int batchChars(Session session, WebSocketSettings limits) {
         return SUBPROTOCOL_V2.equals(session.getNegotiatedSubprotocol())
-                ? (int) Math.min(MAX_BATCH_CHARS, limits.wsSendWindow() / 4) : 0;
+                ? (int) Math.min(MAX_BATCH_CHARS, limits.sendWindow() / 4) : 0;
     }
 
     @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)

@@ -1,7 +1,7 @@
 package io.jobpulse.websocket;
 
 import io.jobpulse.config.JobPulseConfig;
-import io.jobpulse.config.Limits;
+import io.jobpulse.config.WebSocketSettings;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.protocol.AppCloseCode;
@@ -54,11 +54,11 @@ public class OpenSessions {
     private ScheduledFuture<?> sweep;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object contextStarted) {
-        Limits limits = config.limits();
-        perAddress = new KeyedCounts(limits.wsMaxConnectionsPerAddress());
-        perClient = new KeyedCounts(limits.wsMaxConnectionsPerClient());
-        long period = Math.max(250, Math.min(config.idleTimeout().toMillis(),
-                Math.min(limits.wsSubscribeDeadline().toMillis(), limits.wsMaxLag().toMillis())) / 4);
+        WebSocketSettings limits = config.websocket();
+        perAddress = new KeyedCounts(limits.maxConnectionsPerAddress());
+        perClient = new KeyedCounts(limits.maxConnectionsPerClient());
+        long period = Math.max(250, Math.min(limits.idleTimeout().toMillis(),
+                Math.min(limits.subscribeDeadline().toMillis(), limits.maxLag().toMillis())) / 4);
         sweep = executors.scheduler().scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -68,7 +68,7 @@ public class OpenSessions {
      * session must be {@link #withdraw withdrawn}; one that does is counted until its session is removed.
      */
     Optional<HandshakeRefusal> admit(String address) {
-        int max = config.limits().wsMaxConnections();
+        int max = config.websocket().maxConnections();
         if (admitted.incrementAndGet() > max) {
             admitted.decrementAndGet();
             return Optional.of(HandshakeRefusal.nodeFull(max));
@@ -112,8 +112,8 @@ public class OpenSessions {
 
     private void sweep() {
         long now = System.nanoTime();
-        long idle = config.idleTimeout().toNanos();
-        long deadline = config.limits().wsSubscribeDeadline().toNanos();
+        long idle = config.websocket().idleTimeout().toNanos();
+        long deadline = config.websocket().subscribeDeadline().toNanos();
         connections.forEach((session, open) -> {
             Connection connection = open.connection();
             if (connection.idleNanos(now) > idle) {

@@ -2,7 +2,7 @@ package io.jobpulse.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jobpulse.config.Limits;
+import io.jobpulse.config.WebSocketSettings;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HostileMessagesIT extends UnderHostileInput {
 
-    private static final int LIMIT = Limits.defaults().wsMaxMessageBytes();
+    private static final int LIMIT = WebSocketSettings.defaults().maxMessageBytes();
     private static final String UNKNOWN_JOB = "AAAAAAAAAAAAAAAAAAAAAA";
 
     @ParameterizedTest(name = "[{index}] {0}")

@@ -3,7 +3,7 @@ package io.jobpulse.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jobpulse.config.Limits;
+import io.jobpulse.config.WebSocketSettings;
 import jakarta.json.JsonObject;
 import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.ExecutionException;
@@ -35,7 +35,7 @@ class WebSocketProtocolIT extends DeployedWar {
     @Test
     void messageOverTheSizeLimitClosesWith1009() throws Exception {
         // just over the limit: a client still writing a much larger message may find the connection closed under it
-        int over = Limits.defaults().wsMaxMessageBytes() + 100;
+        int over = WebSocketSettings.defaults().maxMessageBytes() + 100;
         try (WsClient client = WsClient.connect(ws)) {
             client.send("{\"type\":\"ping\",\"id\":\"" + "x".repeat(over) + "\"}");
             assertThat(client.awaitClose()).isEqualTo(1009);

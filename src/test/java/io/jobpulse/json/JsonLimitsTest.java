@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import io.jobpulse.config.Limits;
+import io.jobpulse.config.JsonSettings;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonLimitsTest {
 
-    private static final JsonLimits DEFAULTS = JsonLimits.of(Limits.defaults());
+    private static final JsonLimits DEFAULTS = JsonSettings.defaults();
 
     private static void passes(String text) {
         assertThatCode(() -> DEFAULTS.check(text)).doesNotThrowAnyException();

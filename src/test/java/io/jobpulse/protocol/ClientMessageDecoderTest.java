@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import io.jobpulse.config.Limits;
+import io.jobpulse.config.JsonSettings;
+import io.jobpulse.config.WebSocketSettings;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import jakarta.websocket.DecodeException;
@@ -223,7 +224,7 @@ class ClientMessageDecoderTest {
 
     @Test
     void aTenKilobyteJobIdGetsATruthfulReason() throws DecodeException {
-        ClientMessageDecoder roomy = new ClientMessageDecoder(limitsWithMessageBytes(64 * 1024));
+        ClientMessageDecoder roomy = new ClientMessageDecoder(64 * 1024, JsonSettings.defaults());
         String job = "j".repeat(10 * 1024);
 
         assertThat(roomy.decode("{\"type\":\"subscribe\",\"job\":\"" + job + "\",\"token\":\"t\"}"))
@@ -246,7 +247,7 @@ class ClientMessageDecoderTest {
 
     @Test
     void deepNestingIsRefusedBeforeTheParserSeesIt() {
-        ClientMessageDecoder roomy = new ClientMessageDecoder(limitsWithMessageBytes(64 * 1024));
+        ClientMessageDecoder roomy = new ClientMessageDecoder(64 * 1024, JsonSettings.defaults());
         String deep = "{\"type\":\"ping\",\"id\":" + "[".repeat(30_000) + "]".repeat(30_000) + "}";
 
         assertThatExceptionOfType(DecodeException.class).isThrownBy(() -> roomy.decode(deep))
@@ -257,26 +258,26 @@ class ClientMessageDecoderTest {
 
     @Test
     void messageOverTheDefaultSizeLimitIsTooBig() {
-        String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(Limits.defaults().wsMaxMessageBytes()) + "\"}";
+        String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(WebSocketSettings.defaults().maxMessageBytes()) + "\"}";
 
         assertThatExceptionOfType(MessageTooBigException.class).isThrownBy(() -> decode(text))
-                .withMessage("message over " + Limits.defaults().wsMaxMessageBytes() + " bytes");
+                .withMessage("message over " + WebSocketSettings.defaults().maxMessageBytes() + " bytes");
     }
 
     @Test
     void theSizeLimitComesFromTheLimits() throws DecodeException {
         String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(600) + "\"}";
-        ClientMessageDecoder small = new ClientMessageDecoder(limitsWithMessageBytes(256));
+        ClientMessageDecoder small = new ClientMessageDecoder(256, JsonSettings.defaults());
 
         assertThatExceptionOfType(MessageTooBigException.class).isThrownBy(() -> small.decode(text))
                 .withMessage("message over 256 bytes");
-        assertThat(new ClientMessageDecoder(limitsWithMessageBytes(1024)).decode(text))
+        assertThat(new ClientMessageDecoder(1024, JsonSettings.defaults()).decode(text))
                 .isInstanceOf(ClientMessage.Invalid.class);
     }
 
     @Test
     void withoutCdiInitFallsBackToTheDefaults() {
-        ClientMessageDecoder configured = new ClientMessageDecoder(limitsWithMessageBytes(256));
+        ClientMessageDecoder configured = new ClientMessageDecoder(256, JsonSettings.defaults());
         configured.init(null);
         String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(300) + "\"}";
 
@@ -293,14 +294,6 @@ class ClientMessageDecoderTest {
         assertThat(ClientMessageDecoder.overSizeLimit("\u20ac".repeat(limit / 3 + 1), limit)).isTrue();
         assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4), limit)).isFalse();
         assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4) + "x", limit)).isTrue();
-    }
-
-    private static Limits limitsWithMessageBytes(int bytes) {
-        Limits d = Limits.defaults();
-        return new Limits(bytes, d.wsMessagesPerSecond(), d.wsMaxConnections(), d.wsMaxConnectionsPerAddress(),
-                d.wsMaxConnectionsPerClient(), d.wsSubscribeDeadline(), d.wsOutboxBytes(), d.wsSendWindow(), d.wsMaxLag(),
-                d.submissionsPerMinute(), d.maxQueuedJobsPerClient(), d.jsonMaxDepth(), d.jsonMaxNumberLength(),
-                d.jsonMaxStringLength(), d.jobTimeout());
     }
 
     @Test

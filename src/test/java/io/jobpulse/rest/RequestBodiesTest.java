@@ -3,7 +3,7 @@ package io.jobpulse.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.jobpulse.config.Limits;
+import io.jobpulse.config.JsonSettings;
 import io.jobpulse.http.ApiProblem;
 import io.jobpulse.json.JsonLimits;
 import io.jobpulse.metrics.Counter;
@@ -22,7 +22,7 @@ class RequestBodiesTest {
 
     private final AtomicLong now = new AtomicLong();
     private final NodeMetrics metrics = new NodeMetrics();
-    private final RequestBodies bodies = new RequestBodies(1024, JsonLimits.of(Limits.defaults()), metrics, now::get);
+    private final RequestBodies bodies = new RequestBodies(1024, JsonSettings.defaults(), metrics, now::get);
 
     private static InputStream body(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));

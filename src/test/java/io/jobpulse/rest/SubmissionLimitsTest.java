@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import io.jobpulse.config.Limits;
 import io.jobpulse.http.ApiProblem;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
@@ -23,7 +22,7 @@ class SubmissionLimitsTest {
     private final AtomicLong now = new AtomicLong();
     private final FakeStore store = new FakeStore();
     private final NodeMetrics metrics = new NodeMetrics();
-    private final SubmissionLimits limits = new SubmissionLimits(limits(3, 5), store, metrics, now::get);
+    private final SubmissionLimits limits = new SubmissionLimits(3, 5, store, metrics, now::get);
 
     @Test
     void eachClientHasItsOwnRate() {
@@ -89,14 +88,6 @@ class SubmissionLimitsTest {
         store.keys.add("alice/order-1");
         assertThatCode(() -> limits.admit("alice", Optional.of("order-1"))).doesNotThrowAnyException();
         assertThatExceptionOfType(ApiProblem.class).isThrownBy(() -> limits.admit("alice", Optional.of("order-2")));
-    }
-
-    private static Limits limits(int perMinute, int queued) {
-        Limits d = Limits.defaults();
-        return new Limits(d.wsMaxMessageBytes(), d.wsMessagesPerSecond(), d.wsMaxConnections(),
-                d.wsMaxConnectionsPerAddress(), d.wsMaxConnectionsPerClient(), d.wsSubscribeDeadline(),
-                d.wsOutboxBytes(), d.wsSendWindow(), d.wsMaxLag(), perMinute, queued, d.jsonMaxDepth(), d.jsonMaxNumberLength(),
-                d.jsonMaxStringLength(), d.jobTimeout());
     }
 
     /** Answers the two questions the limits ask from maps; the real queries are tested in JdbcJobStoreTest. */
