@@ -72,6 +72,28 @@ class ArchitectureTest {
     }
 
     @Test
+    void hubKnowsNeitherTheStoreNorTokensNorWhoWritesEvents() {
+        noClasses().that().resideInAPackage("io.jobpulse.hub..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.store..", "io.jobpulse.security..",
+                        "io.jobpulse.watch..", "io.jobpulse.execution..", "java.sql..")
+                .because("the hub only fans committed events out; starting a watch (tokens, the store) is watch's job,"
+                        + " and events reach it through EventPublisher, so a cluster can feed it events of other nodes")
+                .check(production);
+    }
+
+    @Test
+    void executionReachesTheHubOnlyThroughEventPublisher() {
+        noClasses().that().resideInAPackage("io.jobpulse.execution..")
+                .should().dependOnClassesThat(resideInAPackage("io.jobpulse.hub..")
+                        .and(not(belongToAnyOf(io.jobpulse.hub.EventPublisher.class))))
+                .orShould().dependOnClassesThat().resideInAnyPackage("io.jobpulse.watch..", "io.jobpulse.websocket..",
+                        "io.jobpulse.fallback..", "io.jobpulse.rest..", "io.jobpulse.http..", "io.jobpulse.protocol..")
+                .because("events flow one way: a writer commits them and hands them to the one publisher interface;"
+                        + " nothing on the path calls back up")
+                .check(production);
+    }
+
+    @Test
     void httpPlumbingDependsOnNoEndpoint() {
         noClasses().that().resideInAPackage("io.jobpulse.http..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..",
