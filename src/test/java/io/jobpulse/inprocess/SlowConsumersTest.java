@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * every 1 KiB) fills or a send is under way, what follows waits in the outbox, where progress is coalesced with
  * {@code skipped}; v2 gets what waited in {@code batch} frames. The test client stops reading by taking no frames.
  * The 4008 closes (outbox over its bound, a ping unanswered past the lag bound) are asserted on the outbox itself,
- * in {@code websocket.SessionOutboxTest}: the JDK client keeps answering pings while it takes no frames, so it
- * cannot play a peer that stopped reading.
+ * in {@code websocket.SessionOutboxTest}: a JDK client that took no frames was not closed with 4008 here, so it
+ * cannot be trusted to play a peer that stopped reading (it seems to answer pings regardless).
  */
 class SlowConsumersTest {
 

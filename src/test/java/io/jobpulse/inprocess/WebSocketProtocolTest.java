@@ -147,6 +147,47 @@ class WebSocketProtocolTest {
     }
 
     @Test
+    void cancellingARunningJobEndsItCancelledForItsWatcherAndAQueuedOneTooAtOnce() throws Exception {
+        JsonObject job = rest.steps(1000, 100);
+        try (WsClient ws = WsClient.v1(server)) {
+            ws.subscribe(job);
+            assertSubscribed(ws.next(), job, false);
+            Await.until(() -> rest.job(job.getString("id")), j -> j.getString("state").equals("RUNNING"), "it runs");
+            cancel(job);
+            List<JsonObject> rest = ws.messagesUntil(job.getString("id"), "CANCELLED");
+            JsonObject end = rest.get(rest.size() - 1);
+            assertThat(end.getString("kind")).isEqualTo("state");
+            assertThat(end.getJsonObject("progress").getInt("done")).isLessThan(1000);
+            assertThat(ws.pollFrame(Duration.ofMillis(200))).as("nothing after the terminal event").isNull();
+        }
+    }
+
+    @Test
+    void subscribeUnsubscribeChurnLeavesNoSubscriptionBehind() throws Exception {
+        JsonObject job = rest.steps(1000, 100);
+        try (WsClient ws = WsClient.v1(server)) {
+            for (int i = 0; i < 20; i++) {
+                ws.subscribe(job);
+                ws.send("{\"type\":\"unsubscribe\",\"job\":\"" + job.getString("id") + "\"}");
+            }
+            ws.send("{\"type\":\"unsubscribe\",\"job\":\"" + job.getString("id") + "\"}");
+            assertError(firstOfType(ws, "error"), job.getString("id"), "not_subscribed");
+        } finally {
+            cancel(job);
+        }
+    }
+
+    @Test
+    void aLoneSurrogateInAnIdIsNotFoundLikeAnyOtherId() throws Exception {
+        try (WsClient ws = WsClient.v1(server)) {
+            ws.send("{\"type\":\"subscribe\",\"job\":\"\\ud800\",\"token\":\"t\"}");
+            JsonObject error = ws.next();
+            assertThat(error.getString("code")).isEqualTo("not_found");
+            assertThat(error.getString("job")).isEqualTo("\ufffd");
+        }
+    }
+
+    @Test
     void aClientAskingForNoSubprotocolIsServedVersion1() throws Exception {
         try (WsClient ws = WsClient.connect(server)) {
             assertThat(ws.subprotocol()).isEmpty();
