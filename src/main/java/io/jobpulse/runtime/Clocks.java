@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /**
  * The one clock JobPulse reads "now" from: UTC, in whole milliseconds (what the store keeps, so a job read back equals
- * the job written). Tests give the classes that take a {@link Clock} a fixed or hand-moved one instead.
+ * the job written). Tests give the classes that take a {@link Clock} a fixed or hand-moved one instead. Durations
+ * are measured with the {@link Ticker} produced here (monotonic), which tests replace the same way.
  */
 @ApplicationScoped
 public class Clocks {
@@ -18,5 +19,10 @@ public class Clocks {
     @Produces
     Clock clock() {
         return SYSTEM;
+    }
+
+    @Produces
+    Ticker ticker() {
+        return Ticker.SYSTEM;
     }
 }

@@ -9,6 +9,7 @@ import io.jobpulse.protocol.AppCloseCode;
 import io.jobpulse.protocol.ClientMessage;
 import io.jobpulse.protocol.ErrorCode;
 import io.jobpulse.protocol.ServerMessage;
+import io.jobpulse.runtime.Ticker;
 import io.jobpulse.store.StoreException;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ final class Connection implements Watcher {
     private final int maxSubscriptions;
     private final MessageRate rate;
     private final Supervision supervision;
+    private final Ticker ticker;
     private final long openedNanos;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private volatile long lastMessageNanos;
@@ -45,18 +47,19 @@ final class Connection implements Watcher {
     private boolean refusing;
 
     Connection(SessionOutbox outbox, WatchService watching, int maxSubscriptions, int messagesPerSecond,
-               Supervision supervision) {
+               Supervision supervision, Ticker ticker) {
         this.outbox = outbox;
+        this.ticker = ticker;
         this.watching = watching;
         this.maxSubscriptions = maxSubscriptions;
         this.supervision = supervision;
-        this.openedNanos = System.nanoTime();
+        this.openedNanos = ticker.nanoTime();
         this.lastMessageNanos = openedNanos;
         this.rate = new MessageRate(messagesPerSecond, maxSubscriptions + messagesPerSecond, openedNanos);
     }
 
     void handle(ClientMessage message) {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         lastMessageNanos = now;
         if (refusing) {
             return;

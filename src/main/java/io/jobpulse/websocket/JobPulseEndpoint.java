@@ -79,9 +79,10 @@ public class JobPulseEndpoint {
         SessionOutbox outbox = new SessionOutbox(session,
                 new SessionOutbox.Bounds(limits.outboxMessages(), limits.outboxBytes(), limits.sendWindow(),
                         limits.maxLag(), batchChars(session, limits)),
-                metrics, executors.tasks());
+                metrics, executors.tasks(), openSessions.ticker());
         connection = new Connection(outbox, watching, limits.maxSubscriptions(), limits.maxMessagesPerSecond(),
-                new Connection.Supervision(openSessions::claimClient, code -> openSessions.closeFor(session, code)));
+                new Connection.Supervision(openSessions::claimClient, code -> openSessions.closeFor(session, code)),
+                openSessions.ticker());
         Object address = session.getUserProperties().get(CdiEndpointConfigurator.REMOTE_ADDRESS);
         if (address == null) {
             // every supported container copies the handshake's user properties to the session (WebSocket 2.1)

@@ -6,6 +6,7 @@ import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.protocol.AppCloseCode;
 import io.jobpulse.runtime.ContainerExecutors;
+import io.jobpulse.runtime.Ticker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -42,6 +43,8 @@ public class OpenSessions {
     ContainerExecutors executors;
     @Inject
     NodeMetrics metrics;
+    @Inject
+    Ticker ticker;
 
     private record Open(Connection connection, String address) {
     }
@@ -106,12 +109,17 @@ public class OpenSessions {
         }
     }
 
+    /** The time the sweep and every connection's limits are measured in. */
+    Ticker ticker() {
+        return ticker;
+    }
+
     public int size() {
         return connections.size();
     }
 
     private void sweep() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         long idle = config.websocket().idleTimeout().toNanos();
         long deadline = config.websocket().subscribeDeadline().toNanos();
         connections.forEach((session, open) -> {

@@ -6,6 +6,7 @@ import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.protocol.AppCloseCode;
 import io.jobpulse.protocol.ServerMessage;
+import io.jobpulse.runtime.Ticker;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -43,6 +44,7 @@ final class SessionOutbox {
     private final NodeMetrics metrics;
     /** Runs closes and pings, which may block on a client that does not read. */
     private final Executor closer;
+    private final Ticker ticker;
     private final OutboxQueue queue = new OutboxQueue();
     private final SendWindow window;
     private long inFlightSince;
@@ -50,8 +52,9 @@ final class SessionOutbox {
     private boolean pingSending;
     private boolean closed;
 
-    SessionOutbox(Session session, Bounds bounds, NodeMetrics metrics, Executor closer) {
+    SessionOutbox(Session session, Bounds bounds, NodeMetrics metrics, Executor closer, Ticker ticker) {
         this.session = session;
+        this.ticker = ticker;
         this.bounds = bounds;
         this.metrics = metrics;
         this.closer = closer;
@@ -174,7 +177,7 @@ final class SessionOutbox {
                     if (closed) {
                         return;
                     }
-                    long now = System.nanoTime();
+                    long now = ticker.nanoTime();
                     if (!pingSending) {
                         ping = window.pingDue(now);
                         pingSending = ping >= 0;
@@ -261,7 +264,7 @@ final class SessionOutbox {
     private void failed(Throwable failure) {
         boolean stalled;
         synchronized (this) {
-            stalled = window.oldestUnansweredNanos(System.nanoTime()) > 0;
+            stalled = window.oldestUnansweredNanos(ticker.nanoTime()) > 0;
         }
         if (stalled) {
             lagging("a send failed while the client had not answered a ping (" + failure + ")");
