@@ -204,13 +204,19 @@ class JobLifecycleIT extends DeployedWar {
                 seen.add(client.next());
             }
         }
-        Thread.sleep(700); // the job goes on while nobody watches
         long lastSeen = seen.get(seen.size() - 1).getJsonNumber("seq").longValue();
+        // the job goes on while nobody watches: wait until the server has stored events the client has not seen
+        Await.until("events stored while the client is away", Duration.ofSeconds(30),
+                () -> alice.job(id).getInt("seq") >= lastSeen + 3);
+        long storedWhileAway = alice.job(id).getInt("seq");
         try (WsClient client = WsClient.connect(ws)) {
             client.subscribe(id, token, lastSeen);
             JsonObject subscribed = client.next();
             assertThat(subscribed.getBoolean("resumed")).isTrue();
-            seen.addAll(client.untilTerminal(id));
+            List<JsonObject> resumed = client.untilTerminal(id);
+            assertThat(seqs(resumed)).as("the resume replays what was stored while the client was away")
+                    .contains(storedWhileAway);
+            seen.addAll(resumed);
         }
         assertContiguous(seen, 1);
         assertThat(seen.get(seen.size() - 1).getString("state")).isEqualTo("SUCCEEDED");

@@ -128,7 +128,7 @@ class RestHostileInputIT extends DeployedWar {
             List<Future<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 answers.add(pool.submit(() -> {
-                    start.await(10, TimeUnit.SECONDS);
+                    assertThat(start.await(10, TimeUnit.SECONDS)).as("all twenty submitted together").isTrue();
                     return alice.post("api/jobs", QUICK, key);
                 }));
             }
