@@ -69,6 +69,7 @@ class SessionLimitsIT {
         return Json.parse(api.get("api/node").body()).getInt("webSocketConnections");
     }
 
+    @ContainerIndependent // counted by JobPulse per session / per API client
     @Test
     void aBurstPassesButAFloodIsClosedWith4029() throws Exception {
         long before = counter(alice, "ws-closed-rate");
@@ -124,6 +125,7 @@ class SessionLimitsIT {
         }
     }
 
+    @ContainerIndependent // counted by JobPulse per session / per API client
     @Test
     void anApiClientsJobsAreWatchedOverAtMostItsConnectionLimit() throws Exception {
         JsonObject alicesJob = longJob(alice);
