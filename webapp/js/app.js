@@ -18,6 +18,8 @@
 //     #detail-error-message), #event-log li[data-seq][data-kind]
 //   #key-dialog                   the API key dialog (#key-input)
 // Query parameter ?transport=websocket|sse|polling forces one transport (default: automatic fallback).
+// Query parameter ?upgradeInterval=<ms> (at least 1000) sets how soon a page resting on SSE or polling tries
+// WebSocket again (default: jobpulse.js's 60000); the browser tests use it so as not to wait a minute.
 
 import { listJobs, getJob, cancelJob, jobEvents, jobTypes, onKeyNeeded } from './api.js';
 import { askForKey } from './key-dialog.js';
@@ -30,8 +32,12 @@ import { showConnection, tickConnection, onRetryNow } from './connection.js';
 const F = window.JobPulseFormat;
 const $ = (id) => document.getElementById(id);
 const store = new JobStore();
+const query = new URLSearchParams(location.search);
+const upgradeInterval = Number.parseInt(query.get('upgradeInterval'), 10);
 const client = window.JobPulse.connect({
-    transport: new URLSearchParams(location.search).get('transport') || 'auto',
+    transport: query.get('transport') || 'auto',
+    // only when given and sane: an undefined or NaN here would override the default and retry at once
+    ...(upgradeInterval >= 1000 ? { upgradeInterval } : {}),
     onStatus: (status) => {
         showConnection(status);
         if (status.state !== 'live') {

@@ -94,7 +94,7 @@ final class Json {
         return v;
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // a JSON object parses to a Map<String, Object>; callers pass object text only
     static Map<String, Object> object(String text) {
         return (Map<String, Object>) parse(text);
     }

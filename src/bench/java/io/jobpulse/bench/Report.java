@@ -132,7 +132,7 @@ final class Report {
                 .append(machine.get("namespace")).append(". Open-file limit: ").append(machine.get("openFileLimit"))
                 .append(". Load average at the end: ").append(machine.get("loadAverageAtEnd")).append(".\n\n");
         md.append("Servers: ");
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings("unchecked") // "versions" is a JSON object that BenchMain wrote, so a Map<String, Object>
         Map<String, Object> versions = (Map<String, Object>) machine.get("versions");
         List<String> named = new ArrayList<>();
         versions.forEach((k, v) -> named.add("`" + k + "` " + v));

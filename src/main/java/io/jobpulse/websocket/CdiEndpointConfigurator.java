@@ -43,7 +43,7 @@ public class CdiEndpointConfigurator extends ServerEndpointConfig.Configurator {
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings("unchecked") // computeIfAbsent keys each Unmanaged<T> by its own Class<T>, so the cast holds
         Unmanaged<T> factory = (Unmanaged<T>) unmanaged.computeIfAbsent(endpointClass, Unmanaged::new);
         return factory.newInstance().produce().inject().postConstruct().get();
     }

@@ -49,7 +49,7 @@ class TimedRunTest {
     private final Handler logCapture = new Handler() {
         @Override
         public void publish(LogRecord record) {
-            if (record.getLevel() == Level.WARNING) {
+            if (Level.WARNING.equals(record.getLevel())) {
                 warnings.add(record);
             }
         }

@@ -61,11 +61,7 @@ class ConnectionLimitsIT {
                 socket.close();
             }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (connections() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(connections()).as("connections left open after the test").isZero();
+        Await.until("no connection left open after the test", Duration.ofSeconds(15), () -> connections() == 0);
     }
 
     private int connections() {
@@ -111,10 +107,7 @@ class ConnectionLimitsIT {
 
         first.send(Frames.close(1000, ""));
         first.awaitEnding();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (connections() > 1 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Await.until("the node counts the closed connection out", Duration.ofSeconds(10), () -> connections() <= 1);
         assertThat(handshake("127.0.0.1").status()).isEqualTo(101);
     }
 

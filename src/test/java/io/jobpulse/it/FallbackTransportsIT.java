@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The SSE and long-poll fallbacks: same messages, same tokens, same ordering as the WebSocket. */
+// runs once, on Tomcat 10.1: SSE/long-poll semantics are JobPulse's; BrowserIT drives both on every server
+@ContainerIndependent
 class FallbackTransportsIT extends DeployedWar {
 
     @Test

@@ -101,6 +101,7 @@ class HostileMessagesIT extends UnderHostileInput {
                 + "\",\"token\":\"t\"}", 1009);
     }
 
+    @ContainerIndependent // a decoded message JobPulse answers itself
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"{\"type\":\"subscribe\",\"job\":5,\"token\":\"t\"}",
         "{\"type\":\"subscribe\",\"job\":null,\"token\":\"t\"}", "{\"type\":\"subscribe\",\"job\":[\"x\"],\"token\":\"t\"}",
@@ -117,12 +118,14 @@ class HostileMessagesIT extends UnderHostileInput {
         expectErrorAndStillOpen("bad fields: " + text, text, "invalid_message");
     }
 
+    @ContainerIndependent // a decoded message JobPulse answers itself
     @Test
     void fieldsOverFiveHundredTwelveCharactersCountAsMissing() throws Exception {
         expectErrorAndStillOpen("subscribe with a 600-character job id",
                 "{\"type\":\"subscribe\",\"job\":\"" + "a".repeat(600) + "\",\"token\":\"t\"}", "invalid_message");
     }
 
+    @ContainerIndependent // a decoded message JobPulse answers itself
     @Test
     void anotherOwnersJobAForgedTokenAndAnUnknownJobAllLookTheSame() throws Exception {
         ApiClient bob = new ApiClient(base, ApiClient.BOB);
@@ -149,6 +152,7 @@ class HostileMessagesIT extends UnderHostileInput {
         }
     }
 
+    @ContainerIndependent // a decoded message JobPulse answers itself
     @ParameterizedTest(name = "job {0}")
     @ValueSource(strings = {"../jobs", "../../etc/passwd", "*", "%", "%2e%2e%2f", "job\\u0000x", " ",
         "AAAAAAAAAAAAAAAAAAAAAA/../x", "\\u202e"})
@@ -169,6 +173,7 @@ class HostileMessagesIT extends UnderHostileInput {
         }
     }
 
+    @ContainerIndependent // a decoded message JobPulse answers itself
     @Test
     void sinceInTheFutureAnswersASnapshot() throws Exception {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":2,\"intervalMs\":0}}");
@@ -188,6 +193,7 @@ class HostileMessagesIT extends UnderHostileInput {
         }
     }
 
+    @ContainerIndependent // a decoded message JobPulse answers itself
     @Test
     void subscribeFloodBeyondMaxSubscriptionsIsRefusedWithTooManySubscriptions() throws Exception {
         int max = 1000;
@@ -231,6 +237,7 @@ class HostileMessagesIT extends UnderHostileInput {
         }
     }
 
+    @ContainerIndependent // a decoded message JobPulse answers itself
     @Test
     void subscribeUnsubscribeChurnLeavesNoSubscriptionBehind() throws Exception {
         int rounds = 400;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Submit over REST, run as an EJB task, watch over WebSocket: the whole life of jobs, end to end. */
 class JobLifecycleIT extends DeployedWar {
 
+    @ContainerIndependent // job lifecycle order
     @Test
     void watcherSeesEveryEventInOrderFromQueuedToSucceeded() throws Exception {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":5,\"intervalMs\":200}}");
@@ -44,6 +45,7 @@ class JobLifecycleIT extends DeployedWar {
         assertThat(stored.getString("finishedAt")).isNotBlank();
     }
 
+    @ContainerIndependent // job lifecycle order
     @Test
     void jobThatFailsAtAStepEndsFailedWithTheErrorAfterItsLastProgress() throws Exception {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":5,\"intervalMs\":150,\"failAt\":3}}");
@@ -63,6 +65,7 @@ class JobLifecycleIT extends DeployedWar {
         assertThat(alice.job(id).getJsonObject("error").getString("kind")).isEqualTo("step_failed");
     }
 
+    @ContainerIndependent // job lifecycle order
     @Test
     void cancellingARunningJobReachesTheHandlerAndEndsCancelled() throws Exception {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":1000,\"intervalMs\":100}}");
@@ -94,6 +97,7 @@ class JobLifecycleIT extends DeployedWar {
         assertThat(alice.post("api/jobs/" + id + "/cancel", "").statusCode()).as("cancel is idempotent").isEqualTo(202);
     }
 
+    @ContainerIndependent // job lifecycle order
     @Test
     void queuedJobIsCancelledAtOnce() throws Exception {
         // fill every slot (max-running-jobs=4 in the test configuration) so the fifth job waits QUEUED
@@ -124,6 +128,7 @@ class JobLifecycleIT extends DeployedWar {
         }
     }
 
+    @ContainerIndependent // job lifecycle order
     @Test
     void twoWatchersOfOneJobSeeTheSameEvents() throws Exception {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":6,\"intervalMs\":100}}");
@@ -170,6 +175,7 @@ class JobLifecycleIT extends DeployedWar {
         }
     }
 
+    @ContainerIndependent // job lifecycle order
     @Test
     void lateWatcherOfAFinishedJobGetsASnapshotOfItsEnd() throws Exception {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":2,\"intervalMs\":10}}");
@@ -191,6 +197,7 @@ class JobLifecycleIT extends DeployedWar {
         }
     }
 
+    @ContainerIndependent // job lifecycle order
     @Test
     void resumeWithSinceAfterADisconnectMissesNothingAndRepeatsNothing() throws Exception {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":25,\"intervalMs\":100}}");
@@ -204,13 +211,19 @@ class JobLifecycleIT extends DeployedWar {
                 seen.add(client.next());
             }
         }
-        Thread.sleep(700); // the job goes on while nobody watches
         long lastSeen = seen.get(seen.size() - 1).getJsonNumber("seq").longValue();
+        // the job goes on while nobody watches: wait until the server has stored events the client has not seen
+        Await.until("events stored while the client is away", Duration.ofSeconds(30),
+                () -> alice.job(id).getInt("seq") >= lastSeen + 3);
+        long storedWhileAway = alice.job(id).getInt("seq");
         try (WsClient client = WsClient.connect(ws)) {
             client.subscribe(id, token, lastSeen);
             JsonObject subscribed = client.next();
             assertThat(subscribed.getBoolean("resumed")).isTrue();
-            seen.addAll(client.untilTerminal(id));
+            List<JsonObject> resumed = client.untilTerminal(id);
+            assertThat(seqs(resumed)).as("the resume replays what was stored while the client was away")
+                    .contains(storedWhileAway);
+            seen.addAll(resumed);
         }
         assertContiguous(seen, 1);
         assertThat(seen.get(seen.size() - 1).getString("state")).isEqualTo("SUCCEEDED");

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * submission is 429 with {@code Retry-After} and its own problem type; bob is not affected; a cancelled job frees
  * her place. Long jobs fill the node's running slots so that later ones stay QUEUED.
  */
+// runs once, on Tomcat 10.1: the queued-jobs limit is JobPulse's own bookkeeping
+@ContainerIndependent
 @ExtendWith(ArquillianExtension.class)
 class QueuedJobsLimitIT {
 

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The REST contract of docs/api.md: statuses, problem+json bodies, ownership, idempotency, paging. */
+// runs once, on Tomcat 10.1: REST semantics (status codes, idempotency, paging) are JobPulse's own
+@ContainerIndependent
 class RestApiIT extends DeployedWar {
 
     private static final String QUICK = "{\"type\":\"steps\",\"params\":{\"count\":1,\"intervalMs\":0}}";

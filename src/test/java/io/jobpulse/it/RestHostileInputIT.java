@@ -83,6 +83,7 @@ class RestHostileInputIT extends DeployedWar {
 
     // ---- credentials and ownership
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void withoutAValidKeyNothingIsServedAndNothingIsCreated() {
         String id = alice.submit(QUICK).getString("id");
@@ -96,6 +97,7 @@ class RestHostileInputIT extends DeployedWar {
         }
     }
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void anotherOwnersJobIsA404LikeAnUnknownOneAndBobCannotCancelIt() throws Exception {
         String alices = alice.submit(LONG).getString("id");
@@ -119,6 +121,7 @@ class RestHostileInputIT extends DeployedWar {
 
     // ---- idempotency
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void twentyConcurrentIdenticalSubmitsCreateExactlyOneJob() throws Exception {
         String key = UUID.randomUUID().toString();
@@ -128,7 +131,7 @@ class RestHostileInputIT extends DeployedWar {
             List<Future<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 answers.add(pool.submit(() -> {
-                    start.await(10, TimeUnit.SECONDS);
+                    assertThat(start.await(10, TimeUnit.SECONDS)).as("all twenty submitted together").isTrue();
                     return alice.post("api/jobs", QUICK, key);
                 }));
             }
@@ -145,6 +148,7 @@ class RestHostileInputIT extends DeployedWar {
         }
     }
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void theSameKeyWithAnotherBodyIs409() {
         String key = UUID.randomUUID().toString();
@@ -154,12 +158,14 @@ class RestHostileInputIT extends DeployedWar {
         assertThat(problem.getString("detail")).contains("Idempotency-Key");
     }
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @ParameterizedTest
     @ValueSource(strings = {" ", "has space", "x y z"})
     void aMalformedIdempotencyKeyIs400(String key) {
         assertProblem(alice.post("api/jobs", QUICK, key), 400, "Bad Request");
     }
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void anOverlongIdempotencyKeyIs400() {
         assertProblem(alice.post("api/jobs", QUICK, "k".repeat(201)), 400, "Bad Request");
@@ -229,6 +235,7 @@ class RestHostileInputIT extends DeployedWar {
         assertThat(response.body()).doesNotContain("root:");
     }
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void jsonWithACharsetParameterIsAccepted() {
         assertThat(send(ApiClient.ALICE, "POST", "api/jobs", "application/json; charset=utf-8", QUICK).statusCode())
@@ -237,6 +244,7 @@ class RestHostileInputIT extends DeployedWar {
 
     // ---- hostile JSON
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @ParameterizedTest
     @ValueSource(strings = {"{\"type\":", "{type:\"steps\"}", "{\"type\":\"steps\",}", "[]", "\"steps\"", "null",
             "{\"type\":\"steps\"}{\"type\":\"steps\"}", "{\"type\":\"steps\"} trailing", "{\"type\":\"steps\"}]"})
@@ -246,12 +254,14 @@ class RestHostileInputIT extends DeployedWar {
         assertThat(problem.getString("detail")).startsWith("The request body is not a valid JSON object");
     }
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void trailingGarbageIsNamed() {
         assertThat(assertProblem(alice.post("api/jobs", QUICK + QUICK), 400, "Bad Request").getString("detail"))
                 .contains("text after the JSON object");
     }
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void jsonThatBreaksALimitIs400NamingTheRule() {
         long refusedBefore = counter("rest-bodies-refused");
@@ -271,6 +281,7 @@ class RestHostileInputIT extends DeployedWar {
         assertThat(counter("rest-bodies-refused")).isGreaterThanOrEqualTo(refusedBefore + cases.size());
     }
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void aValidBodyAtTheDepthLimitIsAccepted() {
         String deep = "{\"a\":".repeat(30) + "1" + "}".repeat(30);
@@ -282,6 +293,7 @@ class RestHostileInputIT extends DeployedWar {
 
     // ---- query parameters
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @ParameterizedTest
     @ValueSource(strings = {"api/jobs?limit=-1", "api/jobs?limit=0", "api/jobs?limit=101", "api/jobs?limit=1000000000000",
             "api/jobs?limit=99999999999999999999999", "api/jobs?limit=abc", "api/jobs?limit=1e3", "api/jobs?state=%00",
@@ -290,11 +302,13 @@ class RestHostileInputIT extends DeployedWar {
         assertProblem(alice.get(path), 400, "Bad Request");
     }
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void aHugeCursorIs400() {
         assertProblem(alice.get("api/jobs?cursor=" + "QUFB".repeat(1000)), 400, "Bad Request");
     }
 
+    @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void outOfRangeEventParametersAre400() {
         String id = alice.submit(QUICK).getString("id");

@@ -43,17 +43,10 @@ class ServerConfigIT extends DeployedWar {
         String marker = "marker" + ThreadLocalRandom.current().nextLong(1_000_000_000L);
         assertThat(alice.get("api/jobs/" + marker + "/events?token=secret-" + marker).statusCode()).isEqualTo(404);
         Path logs = Path.of(home, "logs");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        List<String> lines = List.of();
-        while (System.nanoTime() < deadline) {
-            // the valve writes buffered: its background task flushes about every 10 s
-            lines = accessLogLines(logs, marker);
-            if (!lines.isEmpty()) {
-                break;
-            }
-            Thread.sleep(500);
-        }
-        assertThat(lines).as("the request is in the access log").isNotEmpty();
+        // the valve writes buffered: its background task flushes about every 10 s
+        Await.until("the request in the access log", Duration.ofSeconds(30), Duration.ofMillis(500),
+                () -> !accessLogLines(logs, marker).isEmpty());
+        List<String> lines = accessLogLines(logs, marker);
         assertThat(lines).as("without its query string").noneMatch(line -> line.contains("secret-" + marker));
     }
 

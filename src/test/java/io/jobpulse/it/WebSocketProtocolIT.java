@@ -54,6 +54,7 @@ class WebSocketProtocolIT extends DeployedWar {
         }
     }
 
+    @ContainerIndependent // answered by JobPulse on an open connection
     @Test
     void unknownJobForeignTokenAndBadIdAllAnswerNotFoundAndKeepTheConnection() throws Exception {
         JsonObject mine = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":1,\"intervalMs\":0}}");
@@ -72,6 +73,7 @@ class WebSocketProtocolIT extends DeployedWar {
         }
     }
 
+    @ContainerIndependent // answered by JobPulse on an open connection
     @Test
     void knownTypeWithBadFieldsIsAnErrorAndTheConnectionStaysOpen() throws Exception {
         try (WsClient client = WsClient.connect(ws)) {
@@ -86,6 +88,7 @@ class WebSocketProtocolIT extends DeployedWar {
         }
     }
 
+    @ContainerIndependent // answered by JobPulse on an open connection
     @Test
     void subscribingTwiceToOneJobIsAnError() throws Exception {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":200,\"intervalMs\":100}}");
