@@ -13,8 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The SSE and long-poll fallbacks: same messages, same tokens, same ordering as the WebSocket. */
-// runs once, on Tomcat 10.1: SSE/long-poll semantics are JobPulse's; BrowserIT drives both on every server
-@ContainerIndependent
+// runs on every server: SSE and the suspended long poll are the JAX-RS implementation's (Jersey on Payara and in the
+// Tomcat WAR, RESTEasy on WildFly); the in-process FallbackTransportsTest covers JobPulse's own rules once
 class FallbackTransportsIT extends DeployedWar {
 
     @Test

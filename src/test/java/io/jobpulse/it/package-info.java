@@ -5,10 +5,10 @@
  * <p><b>Which server runs which IT.</b> An IT runs on every server (Payara Micro, Tomcat 10.1, WildFly, and Tomcat 11
  * in {@code .ci/run}) unless it is marked {@link io.jobpulse.it.ContainerIndependent @ContainerIndependent}; a marked
  * class or method runs once, in the Tomcat 10.1 execution. Mark only behaviour that is JobPulse's own and cannot
- * differ between containers: REST semantics, job lifecycle order, limits JobPulse counts itself, the fallback
- * transports' semantics, answers to a message that was decoded. Leave unmarked (every server) anything a container
+ * differ between containers: REST semantics, job lifecycle order, limits JobPulse counts itself, answers to a message
+ * that was decoded. Leave unmarked (every server) anything a container
  * takes part in: handshakes, frames, buffers, executors and timers, server-config, restarts and shutdown, the
- * PostgreSQL datasource, the browser, hostile input at the container level, slow consumers. A new IT without the mark
+ * PostgreSQL datasource, the browser, SSE and long polling (the JAX-RS implementation's), hostile input at the container level, slow consumers. A new IT without the mark
  * runs everywhere, so forgetting it costs time, never coverage.
  */
 package io.jobpulse.it;
