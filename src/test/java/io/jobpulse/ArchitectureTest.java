@@ -37,8 +37,12 @@ class ArchitectureTest {
 
     @Test
     void domainImportsNoTransportJsonOrJdbc() {
-        noClasses().that().resideInAPackage("io.jobpulse.job..")
-                .should().dependOnClassesThat().resideInAnyPackage(
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.job..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
                         "jakarta.websocket..", "jakarta.ws.rs..", "jakarta.json..", "jakarta.servlet..", "java.sql..")
                 .because("the job domain is plain Java; transports and storage adapt to it")
                 .check(production);
@@ -47,35 +51,59 @@ class ArchitectureTest {
     @Test
     void packagesAreFreeOfCycles() {
         slices().matching("io.jobpulse.(*)..")
-                .should().beFreeOfCycles()
+                .should()
+                .beFreeOfCycles()
                 .because("each package can then be read, tested and changed from the bottom up")
                 .check(production);
     }
 
     @Test
     void protocolDependsOnNoTransportNorTheHub() {
-        noClasses().that().resideInAPackage("io.jobpulse.protocol..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..",
-                        "io.jobpulse.fallback..", "io.jobpulse.http..", "io.jobpulse.hub..", "io.jobpulse.execution..",
-                        "io.jobpulse.store..", "jakarta.ws.rs..", "jakarta.servlet..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.protocol..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.jobpulse.rest..",
+                        "io.jobpulse.websocket..",
+                        "io.jobpulse.fallback..",
+                        "io.jobpulse.http..",
+                        "io.jobpulse.hub..",
+                        "io.jobpulse.execution..",
+                        "io.jobpulse.store..",
+                        "jakarta.ws.rs..",
+                        "jakarta.servlet..")
                 .because("the wire format is written once, in protocol, and shared by every transport")
                 .check(production);
     }
 
     @Test
     void hubDoesNotDependOnEndpoints() {
-        noClasses().that().resideInAPackage("io.jobpulse.hub..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..",
-                        "io.jobpulse.fallback..", "io.jobpulse.http..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.hub..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.jobpulse.rest..", "io.jobpulse.websocket..", "io.jobpulse.fallback..", "io.jobpulse.http..")
                 .because("the hub fans events out to watchers, whatever transport they use")
                 .check(production);
     }
 
     @Test
     void hubKnowsNeitherTheStoreNorTokensNorWhoWritesEvents() {
-        noClasses().that().resideInAPackage("io.jobpulse.hub..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.store..", "io.jobpulse.security..",
-                        "io.jobpulse.watch..", "io.jobpulse.execution..", "java.sql..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.hub..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.jobpulse.store..",
+                        "io.jobpulse.security..",
+                        "io.jobpulse.watch..",
+                        "io.jobpulse.execution..",
+                        "java.sql..")
                 .because("the hub only fans committed events out; starting a watch (tokens, the store) is watch's job,"
                         + " and events reach it through EventPublisher, so a cluster can feed it events of other nodes")
                 .check(production);
@@ -83,11 +111,21 @@ class ArchitectureTest {
 
     @Test
     void executionReachesTheHubOnlyThroughEventPublisher() {
-        noClasses().that().resideInAPackage("io.jobpulse.execution..")
-                .should().dependOnClassesThat(resideInAPackage("io.jobpulse.hub..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.execution..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.jobpulse.hub..")
                         .and(not(belongToAnyOf(io.jobpulse.hub.EventPublisher.class))))
-                .orShould().dependOnClassesThat().resideInAnyPackage("io.jobpulse.watch..", "io.jobpulse.websocket..",
-                        "io.jobpulse.fallback..", "io.jobpulse.rest..", "io.jobpulse.http..", "io.jobpulse.protocol..")
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.jobpulse.watch..",
+                        "io.jobpulse.websocket..",
+                        "io.jobpulse.fallback..",
+                        "io.jobpulse.rest..",
+                        "io.jobpulse.http..",
+                        "io.jobpulse.protocol..")
                 .because("events flow one way: a writer commits them and hands them to the one publisher interface;"
                         + " nothing on the path calls back up")
                 .check(production);
@@ -95,35 +133,50 @@ class ArchitectureTest {
 
     @Test
     void httpPlumbingDependsOnNoEndpoint() {
-        noClasses().that().resideInAPackage("io.jobpulse.http..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..",
-                        "io.jobpulse.fallback..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..", "io.jobpulse.fallback..")
                 .because("rest and fallback both build on it")
                 .check(production);
     }
 
     @Test
     void webSocketDependsOnNoOtherTransport() {
-        noClasses().that().resideInAPackage("io.jobpulse.websocket..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.fallback..",
-                        "io.jobpulse.http..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.websocket..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.fallback..", "io.jobpulse.http..")
                 .because("the transports share protocol and hub, not each other")
                 .check(production);
     }
 
     @Test
     void fallbackDependsOnNoOtherTransport() {
-        noClasses().that().resideInAPackage("io.jobpulse.fallback..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.fallback..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.jobpulse.rest..", "io.jobpulse.websocket..")
                 .because("the transports share protocol, hub and http, not each other")
                 .check(production);
     }
 
     @Test
     void restDependsOnNoOtherTransportButCountsWebSocketSessions() {
-        noClasses().that().resideInAPackage("io.jobpulse.rest..")
-                .should().dependOnClassesThat().resideInAPackage("io.jobpulse.fallback..")
-                .orShould().dependOnClassesThat(resideInWebSocketBut(OpenSessions.class))
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.rest..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.jobpulse.fallback..")
+                .orShould()
+                .dependOnClassesThat(resideInWebSocketBut(OpenSessions.class))
                 .because("GET /api/node reads the WebSocket connection count from OpenSessions (rest/package-info);"
                         + " nothing else of a transport")
                 .check(production);

@@ -15,11 +15,10 @@ final class BenchJob {
     static final String REFERENCE_JOB = "BenchReferenceJob00000";
 
     /** Like JobPulse's {@code at}: ISO-8601 UTC, always with milliseconds. */
-    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter AT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private BenchJob() {
-    }
+    private BenchJob() {}
 
     static String referenceEvent(long seq, String kind, String state, long done, long total, Instant at) {
         return "{\"type\":\"event\",\"job\":\"" + REFERENCE_JOB + "\",\"seq\":" + seq + ",\"kind\":\"" + kind

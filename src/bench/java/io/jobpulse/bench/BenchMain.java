@@ -52,7 +52,8 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench."))
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("bench."))
                 .forEach(k -> props.put(k, System.getProperty(k)));
         BenchMain bench = new BenchMain(props);
         String inner = System.getenv(INNER);
@@ -66,13 +67,15 @@ public final class BenchMain {
         Files.createDirectories(logs);
         Files.deleteIfExists(out.resolve("results.jsonl"));
         installNodeWs();
-        List<String> self = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-cp", System.getProperty("java.class.path")));
+        List<String> self =
+                new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-cp", System.getProperty("java.class.path")));
         props.forEach((k, v) -> self.add("-D" + k + "=" + v));
         self.add(BenchMain.class.getName());
         long budget = (long) (Double.parseDouble(props.getOrDefault("bench.budget-minutes", "9.5")) * 60) + 60;
         List<String> command = new ArrayList<>(List.of("timeout", "-k", "10", Long.toString(budget)));
         String namespace;
-        if (run(List.of("unshare", "-n", "true"), 10) == 0 && run(List.of("unshare", "-n", "ip", "link", "set", "lo", "up"), 10) == 0) {
+        if (run(List.of("unshare", "-n", "true"), 10) == 0
+                && run(List.of("unshare", "-n", "ip", "link", "set", "lo", "up"), 10) == 0) {
             namespace = "netns";
             command.addAll(List.of("unshare", "-n", "--", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""));
         } else {
@@ -101,8 +104,17 @@ public final class BenchMain {
         }
         try {
             Files.createDirectories(dir);
-            int code = run(List.of("npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", dir.toString(),
-                    "ws@8"), 180);
+            int code = run(
+                    List.of(
+                            "npm",
+                            "install",
+                            "--no-audit",
+                            "--no-fund",
+                            "--no-save",
+                            "--prefix",
+                            dir.toString(),
+                            "ws@8"),
+                    180);
             if (code != 0) {
                 warn("SKIPPED the Node ws reference: npm install ws@8 failed (exit " + code + ")");
             }
@@ -134,8 +146,8 @@ public final class BenchMain {
         int reps = Integer.parseInt(props.getOrDefault("bench.reps", "3"));
         int steps = Integer.parseInt(props.getOrDefault("bench.steps", "5"));
         int maxN = ns.stream().mapToInt(Integer::intValue).max().orElse(1000);
-        log("network namespace: " + namespace + "; N " + ns + "; " + reps + " repetitions; " + steps + " steps per job; "
-                + "open-file limit " + fileLimit);
+        log("network namespace: " + namespace + "; N " + ns + "; " + reps + " repetitions; " + steps
+                + " steps per job; " + "open-file limit " + fileLimit);
 
         List<Target> targets = new ArrayList<>();
         try {
@@ -169,15 +181,19 @@ public final class BenchMain {
                     java.util.Collections.rotate(order, -(rep - 1 + ns.indexOf(n)));
                     for (Target t : order) {
                         if (remainingSeconds() < estimateSeconds(t, n, steps)) {
-                            warn("time budget nearly spent: stopping before " + t.name + " N=" + n + " repetition " + rep
-                                    + " (raise -Dbench.budget-minutes or lower -Dbench.n / -Dbench.reps)");
+                            warn("time budget nearly spent: stopping before " + t.name + " N=" + n + " repetition "
+                                    + rep + " (raise -Dbench.budget-minutes or lower -Dbench.n / -Dbench.reps)");
                             break measure;
                         }
                         Map<String, Object> r = measureOnce(t, n, rep, steps, targets, namespace);
                         r.put("rssFresh", measuredOnce.add(t.name));
                         results.add(r);
-                        Files.writeString(out.resolve("results.jsonl"), Json.write(r) + "\n", StandardCharsets.UTF_8,
-                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        Files.writeString(
+                                out.resolve("results.jsonl"),
+                                Json.write(r) + "\n",
+                                StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND);
                     }
                 }
             }
@@ -190,7 +206,8 @@ public final class BenchMain {
             Map<String, Object> machine = machine(namespace, started, fileLimit, targets);
             new Report(results, machine).write(out);
             log("wrote " + out.resolve("results.jsonl") + ", " + out.resolve("summary.md") + " and "
-                    + out.resolve("chart.svg") + " in " + Duration.between(started, Instant.now()).toSeconds() + " s");
+                    + out.resolve("chart.svg") + " in "
+                    + Duration.between(started, Instant.now()).toSeconds() + " s");
             return 0;
         } finally {
             stopAll();
@@ -213,30 +230,64 @@ public final class BenchMain {
             return;
         }
         int before = children.size();
-        Optional<Target> started = startServer(name, n, Map.of(
-                "jobpulse.max-running-jobs", Integer.toString(jobs + 1),
-                "jobpulse.progress-rate", Integer.toString(rate),
-                "jobpulse.rest.submissions-per-minute", "1000000",
-                "jobpulse.max-queued-jobs-per-client", Integer.toString(jobs * (reps + 1) + 10),
-                "jobpulse.data-dir", out.resolve("data-" + name + "-overload").toString()));
+        Optional<Target> started = startServer(
+                name,
+                n,
+                Map.of(
+                        "jobpulse.max-running-jobs", Integer.toString(jobs + 1),
+                        "jobpulse.progress-rate", Integer.toString(rate),
+                        "jobpulse.rest.submissions-per-minute", "1000000",
+                        "jobpulse.max-queued-jobs-per-client", Integer.toString(jobs * (reps + 1) + 10),
+                        "jobpulse.data-dir",
+                                out.resolve("data-" + name + "-overload").toString()));
         if (started.isEmpty()) {
             return;
         }
         Target t = started.get();
         try {
             for (int rep = 1; rep <= reps && remainingSeconds() > maxSeconds + 30; rep++) {
-                List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "5", Integer.toString(maxSeconds + 15),
-                        javaBin(), "-Xms256m", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                        LoadClient.class.getName(), "target=jobpulse", "mode=overload", "server=" + t.name,
-                        "port=" + t.port, "path=/jobpulse/ws", "n=" + n, "jobs=" + jobs, "rate=" + rate,
-                        "windowSeconds=" + window, "serverPid=" + t.pid,
-                        "benchPids=" + ProcessHandle.current().pid(), "apiKey=" + API_KEY,
-                        "sources=" + (1 + n / 8000), "inflight=256", "maxSeconds=" + maxSeconds, "rep=" + rep));
-                Map<String, Object> r = runClient(cmd, logs.resolve("client-" + t.name + "-overload-" + rep + ".log"),
-                        maxSeconds, t, n, rep, namespace);
+                List<String> cmd = new ArrayList<>(List.of(
+                        "timeout",
+                        "-k",
+                        "5",
+                        Integer.toString(maxSeconds + 15),
+                        javaBin(),
+                        "-Xms256m",
+                        "-Xmx1g",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LoadClient.class.getName(),
+                        "target=jobpulse",
+                        "mode=overload",
+                        "server=" + t.name,
+                        "port=" + t.port,
+                        "path=/jobpulse/ws",
+                        "n=" + n,
+                        "jobs=" + jobs,
+                        "rate=" + rate,
+                        "windowSeconds=" + window,
+                        "serverPid=" + t.pid,
+                        "benchPids=" + ProcessHandle.current().pid(),
+                        "apiKey=" + API_KEY,
+                        "sources=" + (1 + n / 8000),
+                        "inflight=256",
+                        "maxSeconds=" + maxSeconds,
+                        "rep=" + rep));
+                Map<String, Object> r = runClient(
+                        cmd,
+                        logs.resolve("client-" + t.name + "-overload-" + rep + ".log"),
+                        maxSeconds,
+                        t,
+                        n,
+                        rep,
+                        namespace);
                 results.add(r);
-                Files.writeString(out.resolve("results.jsonl"), Json.write(r) + "\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        out.resolve("results.jsonl"),
+                        Json.write(r) + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
             }
         } finally {
             List<Process> mine = new ArrayList<>(children.subList(before, children.size()));
@@ -257,12 +308,31 @@ public final class BenchMain {
                 bench.add(Long.toString(other.pid));
             }
         }
-        List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "5", Integer.toString(maxSeconds + 15), javaBin(),
-                "-Xms256m", "-Xmx1g", "-cp", System.getProperty("java.class.path"), LoadClient.class.getName(),
-                "target=" + (t.jobpulse ? "jobpulse" : "reference"), "server=" + t.name, "port=" + t.port,
-                "path=" + (t.jobpulse ? "/jobpulse/ws" : "/ws"), "n=" + n, "steps=" + steps, "intervalMs=" + interval,
-                "serverPid=" + t.pid, "benchPids=" + String.join(",", bench), "apiKey=" + API_KEY,
-                "sources=" + (1 + n / 8000), "inflight=256", "maxSeconds=" + maxSeconds, "rep=" + rep,
+        List<String> cmd = new ArrayList<>(List.of(
+                "timeout",
+                "-k",
+                "5",
+                Integer.toString(maxSeconds + 15),
+                javaBin(),
+                "-Xms256m",
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LoadClient.class.getName(),
+                "target=" + (t.jobpulse ? "jobpulse" : "reference"),
+                "server=" + t.name,
+                "port=" + t.port,
+                "path=" + (t.jobpulse ? "/jobpulse/ws" : "/ws"),
+                "n=" + n,
+                "steps=" + steps,
+                "intervalMs=" + interval,
+                "serverPid=" + t.pid,
+                "benchPids=" + String.join(",", bench),
+                "apiKey=" + API_KEY,
+                "sources=" + (1 + n / 8000),
+                "inflight=256",
+                "maxSeconds=" + maxSeconds,
+                "rep=" + rep,
                 "storm=" + storm));
         // jcmd attaches with SIGQUIT, which ends a Node process: JVMs only
         if (rep == 1 && !t.name.equals("node")) {
@@ -273,8 +343,8 @@ public final class BenchMain {
     }
 
     /** Runs one load client to its end (or kills it) and reads its one JSON line. */
-    private Map<String, Object> runClient(List<String> cmd, Path log, int maxSeconds, Target t, int n, int rep,
-            String namespace) throws Exception {
+    private Map<String, Object> runClient(
+            List<String> cmd, Path log, int maxSeconds, Target t, int n, int rep, String namespace) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         children.add(p);
@@ -293,8 +363,10 @@ public final class BenchMain {
             r.put("server", t.name);
             r.put("n", n);
             r.put("rep", rep);
-            r.putIfAbsent("error", "the load client ended without a result (exit " + (ended ? p.exitValue() : "timeout")
-                    + "), see " + log);
+            r.putIfAbsent(
+                    "error",
+                    "the load client ended without a result (exit " + (ended ? p.exitValue() : "timeout") + "), see "
+                            + log);
         }
         r.put("version", t.version);
         r.put("namespace", namespace);
@@ -316,9 +388,11 @@ public final class BenchMain {
     }
 
     private static String fmt(Object o) {
-        return o instanceof Number d ? (d.doubleValue() >= 100 || d.doubleValue() == Math.rint(d.doubleValue())
-                ? Long.toString(Math.round(d.doubleValue()))
-                : String.format(java.util.Locale.ROOT, "%.1f", d.doubleValue())) : String.valueOf(o);
+        return o instanceof Number d
+                ? (d.doubleValue() >= 100 || d.doubleValue() == Math.rint(d.doubleValue())
+                        ? Long.toString(Math.round(d.doubleValue()))
+                        : String.format(java.util.Locale.ROOT, "%.1f", d.doubleValue()))
+                : String.valueOf(o);
     }
 
     private double remainingSeconds() {
@@ -335,15 +409,24 @@ public final class BenchMain {
     // ---------------------------------------------------------------------------------------------------- targets
 
     /** One server under measurement: its name, port, the PID of its JVM (or node), whether it is JobPulse. */
-    private record Target(String name, int port, long pid, boolean jobpulse, String version) {
-    }
+    private record Target(String name, int port, long pid, boolean jobpulse, String version) {}
 
     private Optional<Target> startReference(String name) throws Exception {
         if (name.equals("raw")) {
-            Process p = start("raw", List.of(javaBin(), "-Xms64m", "-Xmx3g", "-cp", System.getProperty("java.class.path"),
-                    RawBroadcaster.class.getName(), "9001"), Map.of());
+            Process p = start(
+                    "raw",
+                    List.of(
+                            javaBin(),
+                            "-Xms64m",
+                            "-Xmx3g",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            RawBroadcaster.class.getName(),
+                            "9001"),
+                    Map.of());
             awaitHttp(p, 9001, "/ctl/stats", null, 30);
-            return Optional.of(new Target("raw", 9001, pidOf(p, "java"), false, "Java " + System.getProperty("java.version")));
+            return Optional.of(
+                    new Target("raw", 9001, pidOf(p, "java"), false, "Java " + System.getProperty("java.version")));
         }
         if (name.equals("node")) {
             Path modules = out.resolve("node/node_modules");
@@ -351,12 +434,19 @@ public final class BenchMain {
                 warn("SKIPPED the Node ws reference: npm ws is not installed in " + modules);
                 return Optional.empty();
             }
-            String script = Path.of(props.get("bench.basedir"), "src/bench/node/broadcaster.js").toString();
-            Process p = start("node", List.of("node", "--expose-gc", script, "9002"),
-                    Map.of("NODE_PATH", modules.toString()));
+            String script = Path.of(props.get("bench.basedir"), "src/bench/node/broadcaster.js")
+                    .toString();
+            Process p = start(
+                    "node", List.of("node", "--expose-gc", script, "9002"), Map.of("NODE_PATH", modules.toString()));
             awaitHttp(p, 9002, "/ctl/stats", null, 30);
-            String wsVersion = Json.object(Files.readString(modules.resolve("ws/package.json"))).get("version").toString();
-            return Optional.of(new Target("node", 9002, pidOf(p, "node"), false,
+            String wsVersion = Json.object(Files.readString(modules.resolve("ws/package.json")))
+                    .get("version")
+                    .toString();
+            return Optional.of(new Target(
+                    "node",
+                    9002,
+                    pidOf(p, "node"),
+                    false,
                     "Node " + capture(List.of("node", "--version")).trim() + ", ws " + wsVersion));
         }
         throw new IllegalArgumentException("unknown reference " + name + " (raw, node)");
@@ -375,7 +465,8 @@ public final class BenchMain {
         // LoadClient reads heap figures after GET /api/node?gc=true, a test hook the server refuses unless asked
         jobpulse.put("jobpulse.test-hooks", "true");
         jobpulse.putAll(overrides);
-        String settings = jobpulse.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue())
+        String settings = jobpulse.entrySet().stream()
+                .map(e -> "-D" + e.getKey() + "=" + e.getValue())
                 .collect(java.util.stream.Collectors.joining(" "));
         // e.g. -Dbench.server-opts=-XX:StartFlightRecording=filename=/tmp/x.jfr to profile (no spaces inside an option)
         String extra = props.getOrDefault("bench.server-opts", "").trim();
@@ -395,27 +486,55 @@ public final class BenchMain {
                 executable(home.resolve("bin"));
                 Path base = fresh(out.resolve("tomcat-base"));
                 copyTree(home.resolve("conf"), base.resolve("conf"));
-                Files.copy(config.resolve("server.xml"), base.resolve("conf/server.xml"), StandardCopyOption.REPLACE_EXISTING);
-                Files.copy(config.resolve("context.xml"), base.resolve("conf/context.xml"), StandardCopyOption.REPLACE_EXISTING);
-                Files.writeString(base.resolve("conf/catalina.properties"),
-                        "\ntomcat.http.port=" + port + "\ntomcat.shutdown.port=-1\n", StandardOpenOption.APPEND);
+                Files.copy(
+                        config.resolve("server.xml"),
+                        base.resolve("conf/server.xml"),
+                        StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        config.resolve("context.xml"),
+                        base.resolve("conf/context.xml"),
+                        StandardCopyOption.REPLACE_EXISTING);
+                Files.writeString(
+                        base.resolve("conf/catalina.properties"),
+                        "\ntomcat.http.port=" + port + "\ntomcat.shutdown.port=-1\n",
+                        StandardOpenOption.APPEND);
                 for (String d : List.of("bin", "logs", "temp", "work", "webapps")) {
                     Files.createDirectories(base.resolve(d));
                 }
                 Files.copy(config.resolve("setenv.sh"), base.resolve("bin/setenv.sh"));
                 Files.copy(Path.of(props.get("bench.tomcat-war")), base.resolve("webapps/jobpulse.war"));
-                p = start("tomcat", List.of(home.resolve("bin/catalina.sh").toString(), "run"), Map.of(
-                        "CATALINA_HOME", home.toString(), "CATALINA_BASE", base.toString(),
-                        "JAVA_HOME", System.getProperty("java.home"), "JOBPULSE_HEAP", heap, "JOBPULSE_OPTS", settings));
+                p = start(
+                        "tomcat",
+                        List.of(home.resolve("bin/catalina.sh").toString(), "run"),
+                        Map.of(
+                                "CATALINA_HOME",
+                                home.toString(),
+                                "CATALINA_BASE",
+                                base.toString(),
+                                "JAVA_HOME",
+                                System.getProperty("java.home"),
+                                "JOBPULSE_HEAP",
+                                heap,
+                                "JOBPULSE_OPTS",
+                                settings));
             }
             case "payara" -> {
                 port = 8082;
                 version = "Payara Micro " + props.get("bench.payara-version");
                 List<String> cmd = new ArrayList<>(List.of(javaBin(), heap));
                 cmd.addAll(Arrays.asList(settings.trim().split(" ")));
-                cmd.addAll(List.of("-jar", props.get("bench.payara-jar"), "--deploy", props.get("bench.war"),
-                        "--contextroot", "jobpulse", "--port", Integer.toString(port), "--nocluster",
-                        "--postbootcommandfile", config.resolve("post-boot-commands.asadmin").toString()));
+                cmd.addAll(List.of(
+                        "-jar",
+                        props.get("bench.payara-jar"),
+                        "--deploy",
+                        props.get("bench.war"),
+                        "--contextroot",
+                        "jobpulse",
+                        "--port",
+                        Integer.toString(port),
+                        "--nocluster",
+                        "--postbootcommandfile",
+                        config.resolve("post-boot-commands.asadmin").toString()));
                 p = start("payara", cmd, Map.of());
             }
             case "wildfly" -> {
@@ -426,8 +545,8 @@ public final class BenchMain {
                 Path base = fresh(out.resolve("wildfly-base"));
                 copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
                 Files.createDirectories(base.resolve("deployments"));
-                Map<String, String> env = Map.of("JBOSS_HOME", home.toString(), "JAVA_HOME", System.getProperty("java.home"),
-                        "NOPAUSE", "true");
+                Map<String, String> env = Map.of(
+                        "JBOSS_HOME", home.toString(), "JAVA_HOME", System.getProperty("java.home"), "NOPAUSE", "true");
                 String cli = home.resolve("bin/jboss-cli.sh").toString();
                 String baseDir = "-Djboss.server.base.dir=" + base;
                 if (run(List.of(cli, baseDir, "--file=" + config.resolve("jobpulse.cli")), env, 180) != 0) {
@@ -435,18 +554,26 @@ public final class BenchMain {
                 }
                 // the bench's one override: jobpulse.cli caps the listener at 10 000 connections
                 Path benchCli = out.resolve("wildfly-bench.cli");
-                Files.writeString(benchCli, "embed-server --std-out=discard --server-config=standalone.xml\n"
-                        + "/subsystem=undertow/server=default-server/http-listener=default:write-attribute(name=max-connections,value="
-                        + Math.max(10_000, maxN + 100) + ")\nstop-embedded-server\n");
+                Files.writeString(
+                        benchCli,
+                        "embed-server --std-out=discard --server-config=standalone.xml\n"
+                                + "/subsystem=undertow/server=default-server/http-listener=default:write-attribute(name=max-connections,value="
+                                + Math.max(10_000, maxN + 100) + ")\nstop-embedded-server\n");
                 if (run(List.of(cli, baseDir, "--file=" + benchCli), env, 120) != 0) {
                     throw new IllegalStateException("the bench's WildFly override failed, see " + logs);
                 }
                 Files.copy(Path.of(props.get("bench.war")), base.resolve("deployments/jobpulse.war"));
                 Map<String, String> runEnv = new LinkedHashMap<>(env);
-                runEnv.put("JAVA_OPTS", "-Xms64m " + heap + " -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=256m "
-                        + "-Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true");
-                List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(), baseDir,
-                        "-Djboss.socket.binding.port-offset=3", "-b", "127.0.0.1"));
+                runEnv.put(
+                        "JAVA_OPTS",
+                        "-Xms64m " + heap + " -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=256m "
+                                + "-Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true");
+                List<String> cmd = new ArrayList<>(List.of(
+                        home.resolve("bin/standalone.sh").toString(),
+                        baseDir,
+                        "-Djboss.socket.binding.port-offset=3",
+                        "-b",
+                        "127.0.0.1"));
                 cmd.addAll(Arrays.asList(settings.trim().split(" ")));
                 p = start("wildfly", cmd, runEnv);
             }
@@ -469,7 +596,8 @@ public final class BenchMain {
         long hardLimit = (long) Math.max(60, remainingSeconds() + 30);
         List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "10", Long.toString(hardLimit)));
         cmd.addAll(command);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -481,10 +609,12 @@ public final class BenchMain {
         return run(command, Map.of(), seconds);
     }
 
-    private int run(List<String> command, Map<String, String> env, int seconds) throws IOException, InterruptedException {
+    private int run(List<String> command, Map<String, String> env, int seconds)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         if (Files.isDirectory(logs)) {
-            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("commands.log").toFile()));
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(
+                    logs.resolve("commands.log").toFile()));
         } else {
             pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         }
@@ -528,8 +658,12 @@ public final class BenchMain {
     /** The PID of the real server process below a launcher ({@code timeout}, catalina.sh, standalone.sh). */
     private static long pidOf(Process p, String executable) {
         for (int i = 0; i < 100; i++) {
-            Optional<ProcessHandle> found = p.toHandle().descendants()
-                    .filter(h -> h.info().command().map(c -> c.endsWith("/" + executable)).orElse(false))
+            Optional<ProcessHandle> found = p.toHandle()
+                    .descendants()
+                    .filter(h -> h.info()
+                            .command()
+                            .map(c -> c.endsWith("/" + executable))
+                            .orElse(false))
                     .reduce((a, b) -> b);
             if (found.isPresent()) {
                 return found.get().pid();
@@ -552,7 +686,8 @@ public final class BenchMain {
 
     /** SIGTERM to the process and everything below it, then SIGKILL to whatever is left after 10 s; by PID. */
     private static void kill(Process p) {
-        List<ProcessHandle> tree = Stream.concat(p.toHandle().descendants(), Stream.of(p.toHandle())).toList();
+        List<ProcessHandle> tree = Stream.concat(p.toHandle().descendants(), Stream.of(p.toHandle()))
+                .toList();
         tree.forEach(ProcessHandle::destroy);
         long end = System.nanoTime() + 10_000_000_000L;
         for (ProcessHandle h : tree) {
@@ -579,7 +714,10 @@ public final class BenchMain {
     }
 
     private static List<String> list(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty() && !s.equals("none")).toList();
+        return Arrays.stream(csv.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty() && !s.equals("none"))
+                .toList();
     }
 
     private Map<String, Object> machine(String namespace, Instant started, long fileLimit, List<Target> targets)
@@ -603,7 +741,9 @@ public final class BenchMain {
 
     private static String cpuModel() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim())
+            return lines.filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
                     .orElse("?");
         } catch (IOException e) {
             return "?";
@@ -649,7 +789,8 @@ public final class BenchMain {
     /** The Maven unpack does not keep the zip's file modes. */
     private static void executable(Path bin) throws IOException {
         try (Stream<Path> files = Files.list(bin)) {
-            files.filter(f -> f.toString().endsWith(".sh")).forEach(f -> f.toFile().setExecutable(true));
+            files.filter(f -> f.toString().endsWith(".sh"))
+                    .forEach(f -> f.toFile().setExecutable(true));
         }
     }
 

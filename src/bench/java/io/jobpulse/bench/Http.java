@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 /** Plain HTTP/1.1 to a server on 127.0.0.1, for the REST and control calls (never on the measured path). */
 final class Http {
 
-    private Http() {
-    }
+    private Http() {}
 
     /** The body of a 2xx answer; any other status throws with the body in the message. */
     static String request(int port, String method, String target, String body, String apiKey) throws IOException {
-        HttpURLConnection h = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + target).toURL().openConnection();
+        HttpURLConnection h = (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + port + target).toURL().openConnection();
         h.setRequestMethod(method);
         h.setConnectTimeout(10_000);
         h.setReadTimeout(60_000);

@@ -9,8 +9,7 @@ import java.util.Map;
 /** Just enough JSON for the benchmark's own records and the REST answers it reads: no dependencies on the bench path. */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     static String write(Object value) {
         StringBuilder out = new StringBuilder();
@@ -49,7 +48,9 @@ final class Json {
             } else if (Math.abs(d) >= 1000) {
                 out.append(Math.round(d));
             } else {
-                out.append(new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros()
+                out.append(new java.math.BigDecimal(d)
+                        .round(new java.math.MathContext(4))
+                        .stripTrailingZeros()
                         .toPlainString());
             }
         } else if (value instanceof Number || value instanceof Boolean) {

@@ -48,6 +48,7 @@ public final class LoadClient {
 
     /** The local ports the client binds (in its own network namespace, the loopback addresses are all its own). */
     private static final int FIRST_PORT = 10_000;
+
     private static final int LAST_PORT = 60_999;
     private static final int CONNECTING = 0;
     private static final int HANDSHAKE = 1;
@@ -105,6 +106,7 @@ public final class LoadClient {
     private final InetSocketAddress[] sources;
     /** Per source address, the next local port to bind: see {@link #bindNextPort}. */
     private final int[] nextPort;
+
     private final String path;
     private final Selector selector;
     private final ByteBuffer read = ByteBuffer.allocate(256 * 1024);
@@ -118,6 +120,7 @@ public final class LoadClient {
     private volatile boolean stormPending;
     /** Overload mode: receipts are counted into {@link #staleness} while this is set. */
     private volatile boolean measuring;
+
     private final Staleness staleness = new Staleness();
     private volatile long batches;
     private boolean overload;
@@ -165,16 +168,18 @@ public final class LoadClient {
             args.put(a.substring(0, eq), a.substring(eq + 1));
         }
         int maxSeconds = Integer.parseInt(args.getOrDefault("maxSeconds", "240"));
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(maxSeconds * 1000L);
-                System.out.println("{\"error\":\"LoadClient gave up after " + maxSeconds + " s\"}");
-                System.out.flush();
-                Runtime.getRuntime().halt(3);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(maxSeconds * 1000L);
+                        System.out.println("{\"error\":\"LoadClient gave up after " + maxSeconds + " s\"}");
+                        System.out.flush();
+                        Runtime.getRuntime().halt(3);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
         LoadClient client = new LoadClient(args);
@@ -203,8 +208,10 @@ public final class LoadClient {
         String blocker = null;
         byte[] resume;
         if (jobpulse) {
-            blocker = submit("{\"type\":\"steps\",\"params\":{\"count\":10,\"intervalMs\":60000},\"name\":\"bench-blocker\"}")
-                    .get("id").toString();
+            blocker = submit(
+                            "{\"type\":\"steps\",\"params\":{\"count\":10,\"intervalMs\":60000},\"name\":\"bench-blocker\"}")
+                    .get("id")
+                    .toString();
             awaitRunning(blocker);
             Map<String, Object> job = submit("{\"type\":\"steps\",\"params\":{\"count\":" + steps + ",\"intervalMs\":"
                     + interval + "},\"name\":\"bench-" + n + "\"}");
@@ -214,8 +221,9 @@ public final class LoadClient {
             resume = masked(subscribe + ",\"since\":1}"); // the job is QUEUED: its one event so far is seq 1
             awaitNoConnections();
         } else {
-            subscribes = new byte[][] {masked("{\"type\":\"subscribe\",\"job\":\"" + BenchJob.REFERENCE_JOB
-                    + "\",\"token\":\"t\"}")};
+            subscribes = new byte[][] {
+                masked("{\"type\":\"subscribe\",\"job\":\"" + BenchJob.REFERENCE_JOB + "\",\"token\":\"t\"}")
+            };
             resume = subscribes[0];
         }
         Map<String, Object> before = serverStats(jobpulse);
@@ -232,8 +240,13 @@ public final class LoadClient {
         int held = ready;
         r.put("heapBeforeBytes", before.get("heapUsedBytes"));
         r.put("heapAfterBytes", after.get("heapUsedBytes"));
-        r.put("heapPerConnection", held == 0 ? null
-                : (((Number) after.get("heapUsedBytes")).doubleValue() - ((Number) before.get("heapUsedBytes")).doubleValue()) / held);
+        r.put(
+                "heapPerConnection",
+                held == 0
+                        ? null
+                        : (((Number) after.get("heapUsedBytes")).doubleValue()
+                                        - ((Number) before.get("heapUsedBytes")).doubleValue())
+                                / held);
         r.put("rssBeforeBytes", rss0);
         r.put("rssAfterBytes", rss1);
         r.put("rssPerConnection", held == 0 ? null : (rss1 - rss0) / (double) held);
@@ -267,8 +280,9 @@ public final class LoadClient {
         }
         Cpu e1 = Cpu.now(serverPid, args);
         r.put("eventsServerThreads", Proc.busiest(threadsIdle, Proc.threadCpu(serverPid), 6));
-        r.put("clientSelectorCpuSeconds", java.lang.management.ManagementFactory.getThreadMXBean()
-                .getThreadCpuTime(loop.getId()) / 1e9);
+        r.put(
+                "clientSelectorCpuSeconds",
+                java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(loop.getId()) / 1e9);
         stopLoop(loop);
 
         long total = deliveries - deliveries0;
@@ -320,10 +334,17 @@ public final class LoadClient {
      */
     private static void classHistogram(long pid, java.nio.file.Path file) {
         try {
-            Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
-            List<String> lines = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .limit(60).toList();
+            Process jcmd = new ProcessBuilder(
+                            java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(pid),
+                            "GC.class_histogram")
+                    .redirectErrorStream(true)
+                    .start();
+            List<String> lines = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .limit(60)
+                    .toList();
             jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
             java.nio.file.Files.write(file, lines);
         } catch (IOException e) {
@@ -631,7 +652,10 @@ public final class LoadClient {
             }
             String status = new String(b, 0, Math.min(h, 16), StandardCharsets.ISO_8859_1);
             if (!status.startsWith("HTTP/1.1 101")) {
-                fail(c, key, "http " + status.substring(Math.min(9, status.length())).trim());
+                fail(
+                        c,
+                        key,
+                        "http " + status.substring(Math.min(9, status.length())).trim());
                 return;
             }
             writeFully(c, c.subscribe);
@@ -1004,8 +1028,8 @@ public final class LoadClient {
         int count = 0;
         String cursor = null;
         do {
-            Map<String, Object> page = Json.object(get("/jobpulse/api/jobs?state=" + state + "&limit=100"
-                    + (cursor == null ? "" : "&cursor=" + cursor)));
+            Map<String, Object> page = Json.object(get(
+                    "/jobpulse/api/jobs?state=" + state + "&limit=100" + (cursor == null ? "" : "&cursor=" + cursor)));
             count += ((List<?>) page.get("jobs")).size();
             cursor = page.get("nextCursor") instanceof String next ? next : null;
         } while (cursor != null);
@@ -1052,13 +1076,23 @@ public final class LoadClient {
                 }
             }
             double[] m = Proc.machine();
-            return new Cpu(Proc.cpuSeconds(serverPid), Proc.cpuSeconds(ProcessHandle.current().pid()), bench, m[0],
-                    m[1], System.nanoTime());
+            return new Cpu(
+                    Proc.cpuSeconds(serverPid),
+                    Proc.cpuSeconds(ProcessHandle.current().pid()),
+                    bench,
+                    m[0],
+                    m[1],
+                    System.nanoTime());
         }
 
         Cpu minus(Cpu o) {
-            return new Cpu(server - o.server, client - o.client, bench - o.bench, machine - o.machine,
-                    steal - o.steal, nanos - o.nanos);
+            return new Cpu(
+                    server - o.server,
+                    client - o.client,
+                    bench - o.bench,
+                    machine - o.machine,
+                    steal - o.steal,
+                    nanos - o.nanos);
         }
 
         void into(Map<String, Object> r, String phase) {

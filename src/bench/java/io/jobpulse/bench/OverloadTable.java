@@ -39,9 +39,14 @@ final class OverloadTable {
             return "";
         }
         Map<String, Object> first = runs.get(0);
-        StringBuilder md = new StringBuilder("\n## Overload: ").append(first.get("jobs")).append(" jobs, each reporting ")
-                .append(first.get("ratePerJob")).append(" times a second, ").append(first.get("n"))
-                .append(" watchers (watcher i watches job i mod jobs), ").append(first.get("windowSeconds"))
+        StringBuilder md = new StringBuilder("\n## Overload: ")
+                .append(first.get("jobs"))
+                .append(" jobs, each reporting ")
+                .append(first.get("ratePerJob"))
+                .append(" times a second, ")
+                .append(first.get("n"))
+                .append(" watchers (watcher i watches job i mod jobs), ")
+                .append(first.get("windowSeconds"))
                 .append(" s measured\n\n");
         md.append("Age on receipt: receipt time minus the event's `at`, over every progress event received in the "
                 + "window. View age: at the end of the window, now minus the `at` of the newest progress each watcher "
@@ -59,10 +64,17 @@ final class OverloadTable {
         runs.forEach(r -> servers.add(r.get("server").toString()));
         for (String server : servers) {
             List<Map<String, Object>> mine = runs.stream()
-                    .filter(r -> r.get("server").equals(server) && !r.containsKey("error")).toList();
-            long failed = runs.stream().filter(r -> r.get("server").equals(server) && r.containsKey("error")).count();
-            md.append("| ").append(server).append(" | ").append(mine.size())
-                    .append(failed > 0 ? " (+" + failed + " failed)" : "").append(" |");
+                    .filter(r -> r.get("server").equals(server) && !r.containsKey("error"))
+                    .toList();
+            long failed = runs.stream()
+                    .filter(r -> r.get("server").equals(server) && r.containsKey("error"))
+                    .count();
+            md.append("| ")
+                    .append(server)
+                    .append(" | ")
+                    .append(mine.size())
+                    .append(failed > 0 ? " (+" + failed + " failed)" : "")
+                    .append(" |");
             for (String[] c : COLUMNS) {
                 List<Double> values = new ArrayList<>();
                 for (Map<String, Object> r : mine) {

@@ -15,8 +15,7 @@ final class Proc {
     /** USER_HZ: the unit of the tick counts in /proc/stat and /proc/PID/stat on every Linux architecture in use. */
     static final double TICKS_PER_SECOND = 100.0;
 
-    private Proc() {
-    }
+    private Proc() {}
 
     /** utime + stime of a process in seconds, or -1 if it is gone. */
     static double cpuSeconds(long pid) {
@@ -37,7 +36,8 @@ final class Proc {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("\\d+", "#");
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND, Double::sum);
                 } catch (IOException | RuntimeException e) {
@@ -55,8 +55,10 @@ final class Proc {
         Map<String, Double> delta = new HashMap<>();
         after.forEach((name, secs) -> delta.put(name, secs - before.getOrDefault(name, 0.0)));
         Map<String, Double> result = new LinkedHashMap<>();
-        delta.entrySet().stream().filter(e -> e.getValue() > 0)
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(top)
+        delta.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(top)
                 .forEach(e -> result.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
         return result;
     }
@@ -66,7 +68,8 @@ final class Proc {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+                    return Long.parseLong(
+                            line.substring(field.length() + 1).trim().split("\\s+")[0]);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -107,7 +110,8 @@ final class Proc {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    String soft =
+                            line.substring("Max open files".length()).trim().split("\\s+")[0];
                     return "unlimited".equals(soft) ? Long.MAX_VALUE : Long.parseLong(soft);
                 }
             }

@@ -32,8 +32,8 @@ import java.util.Map;
 public final class RawBroadcaster {
 
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC11B65";
-    private static final byte[] SUBSCRIBED = frame(0x1,
-            "{\"type\":\"subscribed\",\"job\":\"" + BenchJob.REFERENCE_JOB + "\",\"resumed\":false}");
+    private static final byte[] SUBSCRIBED =
+            frame(0x1, "{\"type\":\"subscribed\",\"job\":\"" + BenchJob.REFERENCE_JOB + "\",\"resumed\":false}");
 
     /** Per connection: as little as possible, so the heap per connection is the floor of a Java server. */
     private static final class Conn {
@@ -140,7 +140,7 @@ public final class RawBroadcaster {
         if (target.startsWith("/ctl/")) {
             String body = control(target);
             byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body)
+                            + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body)
                     .getBytes(StandardCharsets.UTF_8);
             key.cancel();
             c.ch.write(ByteBuffer.wrap(answer)); // a few hundred bytes into an empty socket buffer
@@ -232,8 +232,13 @@ public final class RawBroadcaster {
         String path = qm >= 0 ? target.substring(0, qm) : target;
         if (path.equals("/ctl/pub")) {
             long t0 = System.nanoTime();
-            String event = BenchJob.referenceEvent(Long.parseLong(q.get("seq")), q.get("kind"), q.get("state"),
-                    Long.parseLong(q.get("done")), Long.parseLong(q.get("total")), Instant.now());
+            String event = BenchJob.referenceEvent(
+                    Long.parseLong(q.get("seq")),
+                    q.get("kind"),
+                    q.get("state"),
+                    Long.parseLong(q.get("done")),
+                    Long.parseLong(q.get("total")),
+                    Instant.now());
             ByteBuffer frame = ByteBuffer.wrap(frame(0x1, event));
             int sent = 0;
             for (int i = 0; i < sockets.size(); i++) {

@@ -20,8 +20,7 @@ import java.util.TreeSet;
 final class Report {
 
     /** A reported figure: its key in results.jsonl, its column title, and whether smaller is better. */
-    private record Metric(String key, String title, String unit, boolean ratio) {
-    }
+    private record Metric(String key, String title, String unit, boolean ratio) {}
 
     private static final List<Metric> METRICS = List.of(
             new Metric("heapPerConnection", "heap / conn", "B", true),
@@ -47,7 +46,8 @@ final class Report {
 
     Report(List<Map<String, Object>> all, Map<String, Object> machine) {
         this.results = all.stream().filter(r -> !r.containsKey("mode")).toList();
-        this.overloads = all.stream().filter(r -> "overload".equals(r.get("mode"))).toList();
+        this.overloads =
+                all.stream().filter(r -> "overload".equals(r.get("mode"))).toList();
         this.machine = machine;
         List<String> order = new ArrayList<>(List.of("raw", "node"));
         results.forEach(r -> order.add(r.get("server").toString()));
@@ -67,8 +67,11 @@ final class Report {
     // ---------------------------------------------------------------------------------------------------- figures
 
     private List<Map<String, Object>> runs(String server, int n) {
-        return results.stream().filter(r -> r.get("server").equals(server) && ((Number) r.get("n")).intValue() == n
-                && !r.containsKey("error")).toList();
+        return results.stream()
+                .filter(r -> r.get("server").equals(server)
+                        && ((Number) r.get("n")).intValue() == n
+                        && !r.containsKey("error"))
+                .toList();
     }
 
     /**
@@ -101,12 +104,15 @@ final class Report {
         for (Map<String, Object> r : runs(server, n)) {
             Object rep = r.get("rep");
             Double mine = value(r, key);
-            runs("raw", n).stream().filter(raw -> raw.get("rep").equals(rep)).findFirst().ifPresent(raw -> {
-                Double ref = value(raw, key);
-                if (mine != null && ref != null && ref != 0) {
-                    v.add(mine / ref);
-                }
-            });
+            runs("raw", n).stream()
+                    .filter(raw -> raw.get("rep").equals(rep))
+                    .findFirst()
+                    .ifPresent(raw -> {
+                        Double ref = value(raw, key);
+                        if (mine != null && ref != null && ref != 0) {
+                            v.add(mine / ref);
+                        }
+                    });
         }
         return summarise(v);
     }
@@ -126,17 +132,34 @@ final class Report {
 
     private String markdown() {
         StringBuilder md = new StringBuilder("# JobPulse fan-out benchmark\n\n");
-        md.append("Machine: ").append(machine.get("cpu")).append(", ").append(machine.get("cores")).append(" cores, ")
-                .append(machine.get("memory")).append("; Linux ").append(machine.get("kernel")).append("; ")
-                .append(machine.get("java")).append(". Date: ").append(machine.get("date")).append(". Network namespace: ")
-                .append(machine.get("namespace")).append(". Open-file limit: ").append(machine.get("openFileLimit"))
-                .append(". Load average at the end: ").append(machine.get("loadAverageAtEnd")).append(".\n\n");
+        md.append("Machine: ")
+                .append(machine.get("cpu"))
+                .append(", ")
+                .append(machine.get("cores"))
+                .append(" cores, ")
+                .append(machine.get("memory"))
+                .append("; Linux ")
+                .append(machine.get("kernel"))
+                .append("; ")
+                .append(machine.get("java"))
+                .append(". Date: ")
+                .append(machine.get("date"))
+                .append(". Network namespace: ")
+                .append(machine.get("namespace"))
+                .append(". Open-file limit: ")
+                .append(machine.get("openFileLimit"))
+                .append(". Load average at the end: ")
+                .append(machine.get("loadAverageAtEnd"))
+                .append(".\n\n");
         md.append("Servers: ");
         @SuppressWarnings("unchecked") // "versions" is a JSON object that BenchMain wrote, so a Map<String, Object>
         Map<String, Object> versions = (Map<String, Object>) machine.get("versions");
         List<String> named = new ArrayList<>();
         versions.forEach((k, v) -> named.add("`" + k + "` " + v));
-        md.append(String.join(", ", named)).append("; ").append(machine.get("heap")).append(".\n\n");
+        md.append(String.join(", ", named))
+                .append("; ")
+                .append(machine.get("heap"))
+                .append(".\n\n");
         md.append("Each cell: median over the repetitions (min-max). Ratios: the figure divided by the raw-NIO "
                 + "reference's in the same repetition and N (for deliveries/s and connects/s higher is better, for "
                 + "everything else lower). Foreign CPU: machine busy time minus the server, the load client and the "
@@ -146,24 +169,41 @@ final class Report {
         for (int n : ns) {
             md.append("## N = ").append(n).append(" watchers of one job\n\n");
             md.append("| server | runs |");
-            METRICS.forEach(m -> md.append(' ').append(m.title).append(m.unit.isEmpty() ? "" : " (" + m.unit + ")").append(" |"));
+            METRICS.forEach(m -> md.append(' ')
+                    .append(m.title)
+                    .append(m.unit.isEmpty() ? "" : " (" + m.unit + ")")
+                    .append(" |"));
             md.append(" connected / failed / dropped |\n|---|---|");
             METRICS.forEach(m -> md.append("---|"));
             md.append("---|\n");
             for (String s : servers) {
                 List<Map<String, Object>> runs = runs(s, n);
-                long errors = results.stream().filter(r -> r.get("server").equals(s)
-                        && ((Number) r.get("n")).intValue() == n && r.containsKey("error")).count();
-                md.append("| ").append(s).append(" | ").append(runs.size()).append(errors > 0 ? " (+" + errors + " failed)" : "")
+                long errors = results.stream()
+                        .filter(r -> r.get("server").equals(s)
+                                && ((Number) r.get("n")).intValue() == n
+                                && r.containsKey("error"))
+                        .count();
+                md.append("| ")
+                        .append(s)
+                        .append(" | ")
+                        .append(runs.size())
+                        .append(errors > 0 ? " (+" + errors + " failed)" : "")
                         .append(" |");
                 for (Metric m : METRICS) {
                     md.append(' ').append(cell(stats(s, n, m.key))).append(" |");
                 }
-                md.append(' ').append(cell(stats(s, n, "connected"))).append(" / ").append(cell(stats(s, n, "failed")))
-                        .append(" / ").append(cell(stats(s, n, "dropped"))).append(" |\n");
+                md.append(' ')
+                        .append(cell(stats(s, n, "connected")))
+                        .append(" / ")
+                        .append(cell(stats(s, n, "failed")))
+                        .append(" / ")
+                        .append(cell(stats(s, n, "dropped")))
+                        .append(" |\n");
             }
             md.append("\nAs a ratio to raw:\n\n| server |");
-            METRICS.stream().filter(m -> m.ratio).forEach(m -> md.append(' ').append(m.title).append(" |"));
+            METRICS.stream()
+                    .filter(m -> m.ratio)
+                    .forEach(m -> md.append(' ').append(m.title).append(" |"));
             md.append("\n|---|");
             METRICS.stream().filter(m -> m.ratio).forEach(m -> md.append("---|"));
             md.append('\n');
@@ -172,8 +212,11 @@ final class Report {
                     continue;
                 }
                 md.append("| ").append(s).append(" |");
-                METRICS.stream().filter(m -> m.ratio).forEach(m -> md.append(' ').append(ratioCell(ratios(s, n, m.key)))
-                        .append(" |"));
+                METRICS.stream()
+                        .filter(m -> m.ratio)
+                        .forEach(m -> md.append(' ')
+                                .append(ratioCell(ratios(s, n, m.key)))
+                                .append(" |"));
                 md.append('\n');
             }
             md.append('\n');
@@ -217,14 +260,24 @@ final class Report {
         int rows = (CHART.size() + cols - 1) / cols;
         int legend = 28;
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "font-family=\"sans-serif\" font-size=\"11\">\n", pw * cols, ph * rows + legend));
+        s.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                        + "font-family=\"sans-serif\" font-size=\"11\">\n",
+                pw * cols,
+                ph * rows + legend));
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         List<String> list = new ArrayList<>(servers);
         for (int i = 0; i < list.size(); i++) {
             int x = 10 + i * 120;
-            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"9\" width=\"14\" height=\"4\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"15\">%s</text>\n", x, COLOURS[i % COLOURS.length], x + 18, list.get(i)));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%d\" y=\"9\" width=\"14\" height=\"4\" fill=\"%s\"/>"
+                            + "<text x=\"%d\" y=\"15\">%s</text>\n",
+                    x,
+                    COLOURS[i % COLOURS.length],
+                    x + 18,
+                    list.get(i)));
         }
         for (int p = 0; p < CHART.size(); p++) {
             panel(s, CHART.get(p), (p % cols) * pw, legend + (p / cols) * ph, pw, ph, list);
@@ -250,10 +303,20 @@ final class Report {
                 }
             }
         }
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"13\" font-weight=\"bold\">%s%s</text>\n",
-                left, oy + 15, esc(m.title), m.unit.isEmpty() ? "" : " (" + m.unit + ")"));
-        s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
-                left, top, right - left, bottom - top));
+        s.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" font-size=\"13\" font-weight=\"bold\">%s%s</text>\n",
+                left,
+                oy + 15,
+                esc(m.title),
+                m.unit.isEmpty() ? "" : " (" + m.unit + ")"));
+        s.append(String.format(
+                Locale.ROOT,
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
+                left,
+                top,
+                right - left,
+                bottom - top));
         if (hi <= 0) {
             return;
         }
@@ -271,8 +334,16 @@ final class Report {
                     break;
                 }
                 double y = bottom - (Math.log10(v) - lylo) / span * (bottom - top);
-                s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
-                        + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left, right, y, y, left - 4, y + 4,
+                s.append(String.format(
+                        Locale.ROOT,
+                        "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
+                                + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                        left,
+                        right,
+                        y,
+                        y,
+                        left - 4,
+                        y + 4,
                         tick(v)));
             }
         }
@@ -281,10 +352,16 @@ final class Report {
         double lx1 = Math.log10(xs.get(xs.size() - 1));
         Map<Integer, Double> xpos = new LinkedHashMap<>();
         for (int n : xs) {
-            double x = lx1 == lx0 ? (left + right) / 2.0 : left + 30 + (Math.log10(n) - lx0) / (lx1 - lx0) * (right - left - 60);
+            double x = lx1 == lx0
+                    ? (left + right) / 2.0
+                    : left + 30 + (Math.log10(n) - lx0) / (lx1 - lx0) * (right - left - 60);
             xpos.put(n, x);
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">N = %,d</text>\n", x,
-                    bottom + 15, n));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">N = %,d</text>\n",
+                    x,
+                    bottom + 15,
+                    n));
         }
         for (int i = 0; i < list.size(); i++) {
             String colour = COLOURS[i % COLOURS.length];
@@ -300,13 +377,28 @@ final class Report {
                 double y1 = bottom - (Math.log10(Math.max(st[1], ylo)) - lylo) / span * (bottom - top);
                 double y2 = bottom - (Math.log10(st[2]) - lylo) / span * (bottom - top);
                 line.append(line.isEmpty() ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
-                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
-                        + "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s N=%d: %s</title></circle>\n",
-                        x, x, y1, y2, colour, x, y, colour, list.get(i), n, esc(cell(st))));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
+                                + "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s N=%d: %s</title></circle>\n",
+                        x,
+                        x,
+                        y1,
+                        y2,
+                        colour,
+                        x,
+                        y,
+                        colour,
+                        list.get(i),
+                        n,
+                        esc(cell(st))));
             }
             if (!line.isEmpty()) {
-                s.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"/>\n",
-                        line, colour));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"/>\n",
+                        line,
+                        colour));
             }
         }
     }

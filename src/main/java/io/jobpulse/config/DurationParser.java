@@ -10,8 +10,7 @@ public final class DurationParser {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
-    private DurationParser() {
-    }
+    private DurationParser() {}
 
     public static Duration parse(String text) {
         String value = text.trim();
@@ -29,7 +28,8 @@ public final class DurationParser {
         try {
             return Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration: '" + value + "' (use e.g. 500ms, 60s, 15m, 24h or PT24H)", e);
+            throw new IllegalArgumentException(
+                    "not a duration: '" + value + "' (use e.g. 500ms, 60s, 15m, 24h or PT24H)", e);
         }
     }
 }

@@ -46,8 +46,10 @@ public final class JobTypeOverrides {
         String key = maxAttemptsKey(type);
         int attempts = reader.between(key, declared, 1, MAX_ATTEMPTS_LIMIT, "attempts");
         if (attempts > 1 && declared == 1) {
-            throw new InvalidSettingException(key, new IllegalArgumentException("job type " + type
-                    + " does not declare itself safe to re-run, so only 1 is allowed"));
+            throw new InvalidSettingException(
+                    key,
+                    new IllegalArgumentException(
+                            "job type " + type + " does not declare itself safe to re-run, so only 1 is allowed"));
         }
         return attempts;
     }

@@ -9,8 +9,7 @@ import io.jobpulse.json.JsonLimits;
  */
 public final class JsonSettings {
 
-    private JsonSettings() {
-    }
+    private JsonSettings() {}
 
     static JsonLimits read(SettingReader r) {
         return new JsonLimits(

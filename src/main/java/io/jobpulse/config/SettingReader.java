@@ -59,7 +59,8 @@ final class SettingReader {
     }
 
     double rate(String key, double fallback) {
-        return get(key, SettingReader::parsePositiveRate, "a positive number of updates per second").orElse(fallback);
+        return get(key, SettingReader::parsePositiveRate, "a positive number of updates per second")
+                .orElse(fallback);
     }
 
     Duration duration(String key, Duration fallback) {
@@ -123,6 +124,9 @@ final class SettingReader {
     }
 
     private static List<String> parseList(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(csv.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

@@ -22,8 +22,10 @@ public final class SettingsSource {
     private final Function<String, String> environment;
     private final Function<String, String> jndi;
 
-    public SettingsSource(Function<String, String> systemProperties, Function<String, String> environment,
-                          Function<String, String> jndi) {
+    public SettingsSource(
+            Function<String, String> systemProperties,
+            Function<String, String> environment,
+            Function<String, String> jndi) {
         this.systemProperties = systemProperties;
         this.environment = environment;
         this.jndi = jndi;

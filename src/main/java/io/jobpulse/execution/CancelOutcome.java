@@ -9,10 +9,8 @@ public sealed interface CancelOutcome {
     Job job();
 
     /** Cancelled now (it was QUEUED), asked to stop (it is RUNNING), or already CANCELLED: the job as it is now. */
-    record Accepted(Job job) implements CancelOutcome {
-    }
+    record Accepted(Job job) implements CancelOutcome {}
 
     /** The job had already SUCCEEDED or FAILED. */
-    record AlreadyFinished(Job job) implements CancelOutcome {
-    }
+    record AlreadyFinished(Job job) implements CancelOutcome {}
 }

@@ -33,8 +33,13 @@ public class ExecutorJobLauncher implements JobLauncher {
         if (pool == null) {
             int threads = config.jobs().maxRunningJobs();
             // twice the slots: the second half is the reserve for handlers stuck past their timeout
-            ThreadPoolExecutor executor = new ThreadPoolExecutor(2 * threads, 2 * threads, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), new NamedThreads("jobpulse-job"));
+            ThreadPoolExecutor executor = new ThreadPoolExecutor(
+                    2 * threads,
+                    2 * threads,
+                    60,
+                    TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(),
+                    new NamedThreads("jobpulse-job"));
             executor.allowCoreThreadTimeOut(true);
             pool = executor;
         }

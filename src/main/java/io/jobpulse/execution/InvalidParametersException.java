@@ -6,13 +6,15 @@ import java.util.List;
 public class InvalidParametersException extends Exception {
 
     /** One problem with one parameter. */
-    public record Violation(String parameter, String message) {
-    }
+    public record Violation(String parameter, String message) {}
 
     private final transient List<Violation> violations;
 
     public InvalidParametersException(List<Violation> violations) {
-        super(violations.stream().map(v -> v.parameter() + ": " + v.message()).reduce((a, b) -> a + "; " + b).orElse(""));
+        super(violations.stream()
+                .map(v -> v.parameter() + ": " + v.message())
+                .reduce((a, b) -> a + "; " + b)
+                .orElse(""));
         this.violations = List.copyOf(violations);
     }
 

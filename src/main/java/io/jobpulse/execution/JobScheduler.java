@@ -8,10 +8,10 @@ import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
 import io.jobpulse.metrics.NodeMetrics;
+import io.jobpulse.runtime.ContainerExecutors;
 import io.jobpulse.store.Change;
 import io.jobpulse.store.JdbcJobStore;
 import io.jobpulse.store.StoreException;
-import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -48,20 +48,28 @@ public class JobScheduler {
 
     @Inject
     JobPulseConfig config;
+
     @Inject
     JdbcJobStore store;
+
     @Inject
     EventPublisher publisher;
+
     @Inject
     Clock clock;
+
     @Inject
     JobTypeRegistry types;
+
     @Inject
     Instance<JobLauncher> ejbLauncher;
+
     @Inject
     ExecutorJobLauncher ownLauncher;
+
     @Inject
     ContainerExecutors executors;
+
     @Inject
     NodeMetrics metrics;
 
@@ -89,10 +97,10 @@ public class JobScheduler {
         LOG.info(() -> "JobPulse job limits: " + describe(limits));
         recoverOrphans(Optional.of(config.nodeId()));
         Duration period = config.jobs().lease().dividedBy(3);
-        housekeeping = timer.scheduleWithFixedDelay(this::housekeeping, period.toMillis(), period.toMillis(),
-                TimeUnit.MILLISECONDS);
-        LOG.info(() -> "JobPulse scheduler on node " + config.nodeId() + ": up to " + config.jobs().maxRunningJobs()
-                + " jobs at once, run as " + launcher.description());
+        housekeeping = timer.scheduleWithFixedDelay(
+                this::housekeeping, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info(() -> "JobPulse scheduler on node " + config.nodeId() + ": up to "
+                + config.jobs().maxRunningJobs() + " jobs at once, run as " + launcher.description());
         wake();
     }
 
@@ -122,7 +130,8 @@ public class JobScheduler {
             Optional<Change> claimed;
             try {
                 Instant now = now();
-                claimed = store.claimNext(config.nodeId(), now, now.plus(config.jobs().lease()));
+                claimed = store.claimNext(
+                        config.nodeId(), now, now.plus(config.jobs().lease()));
             } catch (RuntimeException e) {
                 slots.release();
                 LOG.log(Level.WARNING, e, () -> "Could not claim a queued job; will retry");
@@ -142,22 +151,37 @@ public class JobScheduler {
         JobParameters parameters;
         try {
             parameters = handler.orElseThrow(() -> new InvalidParametersException("type", "no handler"))
-                    .type().validate(job.params());
+                    .type()
+                    .validate(job.params());
         } catch (InvalidParametersException e) {
-            failNow(job.id(), new JobError("unknown_type", "job type " + job.type() + " is not deployed here: "
-                    + e.getMessage()));
+            failNow(
+                    job.id(),
+                    new JobError(
+                            "unknown_type", "job type " + job.type() + " is not deployed here: " + e.getMessage()));
             slots.release();
             return;
         }
         RunLimits runLimits = limitsOf(job.type());
-        RunningJob run = new RunningJob(job, handler.get(), parameters, runLimits, writer, timer,
-                config.jobs().progressRate(), clock);
+        RunningJob run = new RunningJob(
+                job,
+                handler.get(),
+                parameters,
+                runLimits,
+                writer,
+                timer,
+                config.jobs().progressRate(),
+                clock);
         running.put(job.id(), run);
-        TimedRun timed = new TimedRun(run, runLimits.timeout(), () -> {
-            running.remove(job.id(), run);
-            slots.release();
-            wake();
-        }, metrics, (task, delay) -> timer.schedule(task, TimeUnit.NANOSECONDS.convert(delay), TimeUnit.NANOSECONDS));
+        TimedRun timed = new TimedRun(
+                run,
+                runLimits.timeout(),
+                () -> {
+                    running.remove(job.id(), run);
+                    slots.release();
+                    wake();
+                },
+                metrics,
+                (task, delay) -> timer.schedule(task, TimeUnit.NANOSECONDS.convert(delay), TimeUnit.NANOSECONDS));
         try {
             timed.arm();
             launcher.launch(timed);
@@ -175,14 +199,18 @@ public class JobScheduler {
 
     private static String describe(Map<String, RunLimits> byType) {
         StringBuilder text = new StringBuilder();
-        new TreeMap<>(byType).forEach((type, l) -> text.append(text.isEmpty() ? "" : "; ").append(type).append(": ")
-                .append(l.describe()));
+        new TreeMap<>(byType)
+                .forEach((type, l) -> text.append(text.isEmpty() ? "" : "; ")
+                        .append(type)
+                        .append(": ")
+                        .append(l.describe()));
         return text.toString();
     }
 
     private void housekeeping() {
         try {
-            store.renewLeases(config.nodeId(), running.keySet(), now().plus(config.jobs().lease()));
+            store.renewLeases(
+                    config.nodeId(), running.keySet(), now().plus(config.jobs().lease()));
             recoverOrphans(Optional.empty());
             claimWhileFree();
         } catch (RuntimeException e) {
@@ -205,8 +233,14 @@ public class JobScheduler {
     private void recoverOrphan(JobId id, Optional<String> ownNode) {
         Optional<Change> change;
         try {
-            change = store.updateOrphan(id, ownNode, now(), job -> Optional.of(
-                    job.interrupt("the node running the job stopped", limitsOf(job.type()).maxAttempts(), now())));
+            change = store.updateOrphan(
+                    id,
+                    ownNode,
+                    now(),
+                    job -> Optional.of(job.interrupt(
+                            "the node running the job stopped",
+                            limitsOf(job.type()).maxAttempts(),
+                            now())));
         } catch (StoreException e) {
             LOG.log(Level.SEVERE, e, () -> "Could not recover job " + id + " left RUNNING by a stopped node");
             return;
@@ -214,16 +248,23 @@ public class JobScheduler {
         change.ifPresent(done -> {
             Job job = done.job();
             LOG.warning(() -> "Job " + id + " (" + job.type() + ") was left RUNNING by a stopped node; "
-                    + (job.state() == JobState.QUEUED ? "re-queued for attempt " + (job.attempt() + 1)
-                    : "recorded as " + job.state() + (job.error() == null ? "" : "/" + job.error().kind())));
+                    + (job.state() == JobState.QUEUED
+                            ? "re-queued for attempt " + (job.attempt() + 1)
+                            : "recorded as " + job.state()
+                                    + (job.error() == null
+                                            ? ""
+                                            : "/" + job.error().kind())));
             publish(done.event());
         });
     }
 
     private void failNow(JobId id, JobError error) {
         try {
-            publish(store.update(id, now(), job -> job.state().isTerminal() ? Optional.empty()
-                    : Optional.of(job.fail(error, now()))).flatMap(Change::event));
+            publish(store.update(
+                            id,
+                            now(),
+                            job -> job.state().isTerminal() ? Optional.empty() : Optional.of(job.fail(error, now())))
+                    .flatMap(Change::event));
         } catch (StoreException e) {
             LOG.log(Level.SEVERE, e, () -> "Could not record job " + id + " as failed");
         }

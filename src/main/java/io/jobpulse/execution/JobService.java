@@ -16,8 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -35,17 +35,21 @@ public class JobService {
 
     @Inject
     JdbcJobStore store;
+
     @Inject
     EventPublisher publisher;
+
     @Inject
     Clock clock;
+
     @Inject
     JobScheduler scheduler;
+
     @Inject
     JobTypeRegistry types;
 
-    public SubmitOutcome submit(String owner, String type, String name, Map<String, Object> params,
-                                Optional<String> idempotencyKey)
+    public SubmitOutcome submit(
+            String owner, String type, String name, Map<String, Object> params, Optional<String> idempotencyKey)
             throws UnknownJobTypeException, InvalidParametersException {
         JobHandler handler = types.handler(type).orElseThrow(() -> new UnknownJobTypeException(type));
         JobParameters validated = handler.type().validate(params);
@@ -93,8 +97,10 @@ public class JobService {
         if (now.state() == JobState.RUNNING) {
             scheduler.signalCancel(id);
         }
-        return Optional.of(now.state() == JobState.SUCCEEDED || now.state() == JobState.FAILED
-                ? new CancelOutcome.AlreadyFinished(now) : new CancelOutcome.Accepted(now));
+        return Optional.of(
+                now.state() == JobState.SUCCEEDED || now.state() == JobState.FAILED
+                        ? new CancelOutcome.AlreadyFinished(now)
+                        : new CancelOutcome.Accepted(now));
     }
 
     public List<JobHandler> jobTypes() {

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  *                    re-run from the start after such an interruption (no side effects that a second run would
  *                    repeat, or only idempotent ones).
  */
-public record JobType(String name, String description, List<ParameterSpec> parameters, Optional<Duration> timeout,
-                      int maxAttempts) {
+public record JobType(
+        String name, String description, List<ParameterSpec> parameters, Optional<Duration> timeout, int maxAttempts) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     private static final long DEFAULT_MAX_STRING = 1000;
@@ -39,8 +39,8 @@ public record JobType(String name, String description, List<ParameterSpec> param
             throw new IllegalArgumentException("a job type's timeout must be positive: " + timeout.get());
         }
         if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
-            throw new IllegalArgumentException("maxAttempts must be between 1 and " + MAX_ATTEMPTS_LIMIT + ": "
-                    + maxAttempts);
+            throw new IllegalArgumentException(
+                    "maxAttempts must be between 1 and " + MAX_ATTEMPTS_LIMIT + ": " + maxAttempts);
         }
         parameters = List.copyOf(parameters);
     }

@@ -28,8 +28,9 @@ public class JobTypeRegistry {
         for (JobHandler handler : handlers) {
             JobHandler earlier = byName.putIfAbsent(handler.type().name(), handler);
             if (earlier != null) {
-                throw new IllegalStateException("Two job handlers for type '" + handler.type().name() + "': "
-                        + earlier.getClass().getName() + " and " + handler.getClass().getName());
+                throw new IllegalStateException("Two job handlers for type '"
+                        + handler.type().name() + "': " + earlier.getClass().getName() + " and "
+                        + handler.getClass().getName());
             }
         }
         LOG.info(() -> "JobPulse job types: " + byName.keySet());

@@ -6,8 +6,14 @@ import java.util.Objects;
  * One parameter of a job type: name, JSON type, description, whether it is required, its default, and for
  * integers the inclusive range; strings are limited to {@code max} characters (default 1000).
  */
-public record ParameterSpec(String name, ParameterKind kind, String description, boolean required,
-                            Object defaultValue, Long min, Long max) {
+public record ParameterSpec(
+        String name,
+        ParameterKind kind,
+        String description,
+        boolean required,
+        Object defaultValue,
+        Long min,
+        Long max) {
 
     public ParameterSpec {
         Objects.requireNonNull(name, "name");

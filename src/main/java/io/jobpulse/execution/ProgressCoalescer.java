@@ -30,8 +30,8 @@ final class ProgressCoalescer {
     private boolean trailingScheduled;
     private boolean closed;
 
-    ProgressCoalescer(double ratePerSecond, ScheduledExecutorService timer, LongSupplier nanoTime,
-                      Consumer<Progress> out) {
+    ProgressCoalescer(
+            double ratePerSecond, ScheduledExecutorService timer, LongSupplier nanoTime, Consumer<Progress> out) {
         this.throttle = new ProgressThrottle(ratePerSecond);
         this.timer = timer;
         this.nanoTime = nanoTime;

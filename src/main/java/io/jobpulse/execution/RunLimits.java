@@ -24,7 +24,8 @@ public record RunLimits(Duration timeout, int maxAttempts) {
 
     /** The type's limits with the operator's overrides applied; an invalid override fails with the key named. */
     public static RunLimits of(JobType type, JobSettings jobs) {
-        return new RunLimits(jobs.types().timeout(type.name(), type.timeout()),
+        return new RunLimits(
+                jobs.types().timeout(type.name(), type.timeout()),
                 jobs.types().maxAttempts(type.name(), type.maxAttempts()));
     }
 

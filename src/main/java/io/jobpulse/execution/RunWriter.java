@@ -46,6 +46,7 @@ final class RunWriter {
 
     /** The most runs written in one transaction. */
     static final int MAX_BATCH = 500;
+
     private static final Logger LOG = Logger.getLogger(RunWriter.class.getName());
 
     private final JdbcJobStore store;
@@ -54,6 +55,7 @@ final class RunWriter {
     private final Clock clock;
     /** Guarded by {@code this}, like {@link #due}. */
     private final Map<RunId, Slot> slots = new HashMap<>();
+
     private final Queue<RunId> due = new ArrayDeque<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -121,7 +123,10 @@ final class RunWriter {
             } catch (RejectedExecutionException e) {
                 if (!inlineIfRefused) {
                     draining.set(false);
-                    LOG.log(Level.FINE, e, () -> "No thread to store progress (shutting down?); the runs' ends store it");
+                    LOG.log(
+                            Level.FINE,
+                            e,
+                            () -> "No thread to store progress (shutting down?); the runs' ends store it");
                     return;
                 }
                 drainHere(); // then look again: a run may have handed over something meanwhile
@@ -160,28 +165,35 @@ final class RunWriter {
             RunId run = slot.run;
             if (slot.progress != null) {
                 Progress next = slot.progress;
-                updates.add(new JobUpdate(run.job(), slot.progressAt, job -> run.owns(job) ? job.report(next)
-                        : Optional.empty()));
+                updates.add(new JobUpdate(
+                        run.job(), slot.progressAt, job -> run.owns(job) ? job.report(next) : Optional.empty()));
             }
             if (slot.end != null) {
                 End end = slot.end;
                 endsByUpdate.put(updates.size(), end);
-                updates.add(new JobUpdate(run.job(), end.at(), job -> run.owns(job) ? Optional.of(end.terminal()
-                        .apply(job)) : Optional.empty()));
+                updates.add(new JobUpdate(
+                        run.job(),
+                        end.at(),
+                        job -> run.owns(job) ? Optional.of(end.terminal().apply(job)) : Optional.empty()));
             }
         }
         List<Optional<Change>> changes;
         try {
             changes = store.updateAll(updates);
         } catch (RuntimeException e) {
-            LOG.log(endsByUpdate.isEmpty() ? Level.WARNING : Level.SEVERE, e, () -> "Progress and ends of "
-                    + batch.size() + " runs could not be stored; the jobs go on, and a job whose end was lost stays "
-                    + "RUNNING until its lease expires, then is re-queued or failed as interrupted");
+            LOG.log(
+                    endsByUpdate.isEmpty() ? Level.WARNING : Level.SEVERE,
+                    e,
+                    () -> "Progress and ends of "
+                            + batch.size()
+                            + " runs could not be stored; the jobs go on, and a job whose end was lost stays "
+                            + "RUNNING until its lease expires, then is re-queued or failed as interrupted");
             endsByUpdate.values().forEach(end -> end.recorded().complete(false));
             return;
         }
         publish(changes.stream().flatMap(c -> c.flatMap(Change::event).stream()).toList());
-        endsByUpdate.forEach((index, end) -> end.recorded().complete(changes.get(index).isPresent()));
+        endsByUpdate.forEach(
+                (index, end) -> end.recorded().complete(changes.get(index).isPresent()));
     }
 
     private void publish(List<JobEvent> events) {
@@ -207,6 +219,5 @@ final class RunWriter {
         }
     }
 
-    private record End(UnaryOperator<Job> terminal, Instant at, CompletableFuture<Boolean> recorded) {
-    }
+    private record End(UnaryOperator<Job> terminal, Instant at, CompletableFuture<Boolean> recorded) {}
 }

@@ -36,7 +36,12 @@ final class RunningJob implements JobContext {
     /** How long a run waits for its end to be stored before it gives its thread back anyway. */
     static final Duration END_WAIT = Duration.ofSeconds(30);
 
-    private enum Stop { NONE, CANCEL, SHUTDOWN, TIMEOUT }
+    private enum Stop {
+        NONE,
+        CANCEL,
+        SHUTDOWN,
+        TIMEOUT
+    }
 
     private final RunId run;
     private final JobHandler handler;
@@ -56,8 +61,15 @@ final class RunningJob implements JobContext {
     private Thread worker;
 
     /** A run of {@code claimed}, the job as its claim left it (RUNNING, with this run's attempt number). */
-    RunningJob(Job claimed, JobHandler handler, JobParameters parameters, RunLimits limits, RunWriter writer,
-               ScheduledExecutorService timer, double progressRate, Clock clock) {
+    RunningJob(
+            Job claimed,
+            JobHandler handler,
+            JobParameters parameters,
+            RunLimits limits,
+            RunWriter writer,
+            ScheduledExecutorService timer,
+            double progressRate,
+            Clock clock) {
         this.run = RunId.of(claimed);
         this.handler = handler;
         this.parameters = parameters;
@@ -110,7 +122,8 @@ final class RunningJob implements JobContext {
     public void result(Map<String, Object> value) {
         String text = JsonMaps.write(JsonMaps.toJson(value));
         if (text.length() > MAX_RESULT_CHARS) {
-            throw new IllegalArgumentException("job result too large: " + text.length() + " > " + MAX_RESULT_CHARS + " characters");
+            throw new IllegalArgumentException(
+                    "job result too large: " + text.length() + " > " + MAX_RESULT_CHARS + " characters");
         }
         this.result = Map.copyOf(value);
     }
@@ -142,8 +155,8 @@ final class RunningJob implements JobContext {
                 worker.interrupt();
             }
         }
-        return writeEnd(job -> job.fail(new JobError(JobError.TIMEOUT, "the job ran longer than its timeout of "
-                + limits.timeout()), now()));
+        return writeEnd(job -> job.fail(
+                new JobError(JobError.TIMEOUT, "the job ran longer than its timeout of " + limits.timeout()), now()));
     }
 
     /** Records the interruption without waiting for the handler any longer (it ignored the stop at shutdown). */
@@ -191,7 +204,8 @@ final class RunningJob implements JobContext {
             finish(job -> job.fail(new JobError(e.kind(), e.getMessage()), now()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            finish(job -> stop == Stop.SHUTDOWN ? interrupted(job)
+            finish(job -> stop == Stop.SHUTDOWN
+                    ? interrupted(job)
                     : job.fail(new JobError(JobError.INTERRUPTED, "the job thread was interrupted"), now()));
         } catch (Exception | LinkageError | AssertionError e) {
             LOG.log(Level.INFO, e, () -> "Job " + jobId() + " (" + typeName() + ") failed");
@@ -232,14 +246,18 @@ final class RunningJob implements JobContext {
         try {
             while (true) {
                 try {
-                    return reportRecorded(recorded.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                    return reportRecorded(
+                            recorded.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
         } catch (TimeoutException e) {
-            LOG.log(Level.WARNING, e, () -> "The end of job " + jobId() + " is still not stored after " + END_WAIT
-                    + "; it is written when the store answers");
+            LOG.log(
+                    Level.WARNING,
+                    e,
+                    () -> "The end of job " + jobId() + " is still not stored after " + END_WAIT
+                            + "; it is written when the store answers");
         } catch (ExecutionException e) {
             LOG.log(Level.SEVERE, e, () -> "The end of job " + jobId() + " could not be stored");
         } finally {

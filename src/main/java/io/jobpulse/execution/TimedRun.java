@@ -82,13 +82,18 @@ final class TimedRun implements Runnable {
             return;
         }
         run.handlerThread().ifPresent(thread -> {
-            Throwable where = new Throwable("stack of " + thread.getName() + ", where the handler of job " + run.jobId()
-                    + " still runs");
+            Throwable where = new Throwable(
+                    "stack of " + thread.getName() + ", where the handler of job " + run.jobId() + " still runs");
             where.setStackTrace(thread.getStackTrace());
-            LOG.log(Level.WARNING, where, () -> "The handler of job " + run.jobId() + " (" + run.typeName()
-                    + ") ignored its timeout and still runs " + STUCK_REPORT_AFTER.toSeconds() + " s later; thread "
-                    + thread.getName() + " stays busy until it returns. Make the handler call checkCancelled() or "
-                    + "context.sleep(), or let it react to interrupts");
+            LOG.log(
+                    Level.WARNING,
+                    where,
+                    () -> "The handler of job " + run.jobId() + " (" + run.typeName()
+                            + ") ignored its timeout and still runs " + STUCK_REPORT_AFTER.toSeconds()
+                            + " s later; thread "
+                            + thread.getName()
+                            + " stays busy until it returns. Make the handler call checkCancelled() or "
+                            + "context.sleep(), or let it react to interrupts");
         });
     }
 

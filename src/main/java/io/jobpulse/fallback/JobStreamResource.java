@@ -28,19 +28,25 @@ public class JobStreamResource {
 
     @Inject
     SseStreamer streamer;
+
     @Inject
     WatchService watching;
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void stream(@PathParam("id") String id, @QueryParam("token") String token,
-                       @QueryParam("since") String since, @HeaderParam("Last-Event-ID") String lastEventId,
-                       @Context SseEventSink sink, @Context Sse sse) {
+    public void stream(
+            @PathParam("id") String id,
+            @QueryParam("token") String token,
+            @QueryParam("since") String since,
+            @HeaderParam("Last-Event-ID") String lastEventId,
+            @Context SseEventSink sink,
+            @Context Sse sse) {
         if (token == null || watching.authorize(id, token).isEmpty()) {
             throw ApiProblem.notFound();
         }
         OptionalLong resumeFrom = lastEventId != null && !lastEventId.isBlank()
-                ? WatchRequest.since(lastEventId.trim()) : WatchRequest.since(since);
+                ? WatchRequest.since(lastEventId.trim())
+                : WatchRequest.since(since);
         streamer.stream(List.of(new WatchRequest(id, token, resumeFrom)), true, sink, sse);
     }
 }

@@ -2,11 +2,11 @@ package io.jobpulse.fallback;
 
 import io.jobpulse.http.LongPoller;
 import io.jobpulse.hub.Opening;
-import io.jobpulse.watch.WatchService;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobId;
 import io.jobpulse.protocol.ServerMessage;
 import io.jobpulse.protocol.ServerMessageEncoder;
+import io.jobpulse.watch.WatchService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -34,18 +34,24 @@ public class PollResource {
 
     @Inject
     WatchService watching;
+
     @Inject
     LongPoller poller;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public void poll(@QueryParam("watch") List<String> watch, @QueryParam("wait") String wait,
-                     @Suspended AsyncResponse async) {
+    public void poll(
+            @QueryParam("watch") List<String> watch, @QueryParam("wait") String wait, @Suspended AsyncResponse async) {
         List<WatchRequest> watches = WatchRequest.parseAll(watch);
         Map<JobId, Long> waitable = new LinkedHashMap<>();
         Optional<String> now = messages(watches, waitable);
-        poller.answer(async, LongPoller.waitParam(wait), waitable, now,
-                () -> messages(watches, new LinkedHashMap<>()), () -> ServerMessageEncoder.pollAnswer(List.of()));
+        poller.answer(
+                async,
+                LongPoller.waitParam(wait),
+                waitable,
+                now,
+                () -> messages(watches, new LinkedHashMap<>()),
+                () -> ServerMessageEncoder.pollAnswer(List.of()));
     }
 
     /** What there is to say about each watch now; {@code waitable} gets the jobs that may still change. */
@@ -65,7 +71,9 @@ public class PollResource {
                 continue;
             }
             Opening opening = watching.opening(now, w.since());
-            opening.messages().stream().filter(m -> !(m instanceof ServerMessage.Subscribed)).forEach(messages::add);
+            opening.messages().stream()
+                    .filter(m -> !(m instanceof ServerMessage.Subscribed))
+                    .forEach(messages::add);
         }
         return messages.isEmpty() ? Optional.empty() : Optional.of(ServerMessageEncoder.pollAnswer(messages));
     }

@@ -2,12 +2,12 @@ package io.jobpulse.fallback;
 
 import io.jobpulse.hub.Opening;
 import io.jobpulse.hub.Subscription;
-import io.jobpulse.watch.WatchService;
 import io.jobpulse.hub.Watcher;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.protocol.JobJson;
 import io.jobpulse.protocol.ServerMessage;
 import io.jobpulse.protocol.SseMessage;
+import io.jobpulse.watch.WatchService;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -15,8 +15,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 

@@ -2,8 +2,8 @@ package io.jobpulse.fallback;
 
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.hub.Subscription;
-import io.jobpulse.watch.WatchService;
 import io.jobpulse.protocol.ServerMessage;
+import io.jobpulse.watch.WatchService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.Sse;
@@ -17,18 +17,21 @@ public class SseStreamer {
 
     @Inject
     WatchService watching;
+
     @Inject
     SseStreams streams;
+
     @Inject
     JobPulseConfig config;
 
     /** Streams every watch; a watch that is refused gets an error message and the stream goes on for the others. */
     void stream(List<WatchRequest> watches, boolean singleJob, SseEventSink sink, Sse sse) {
-        SseConnection connection = new SseConnection(sink, sse, watching, singleJob, config.sse().outboxMessages());
+        SseConnection connection =
+                new SseConnection(sink, sse, watching, singleJob, config.sse().outboxMessages());
         streams.add(connection);
         for (WatchRequest watch : watches) {
-            Optional<Subscription> subscription = watching.watch(watch.job(), watch.token(), watch.since(),
-                    connection, connection::sendOpening);
+            Optional<Subscription> subscription =
+                    watching.watch(watch.job(), watch.token(), watch.since(), connection, connection::sendOpening);
             if (subscription.isPresent()) {
                 connection.holds(subscription.get());
             } else {

@@ -27,8 +27,8 @@ public class ApiProblem extends RuntimeException {
         this(status, ABOUT_BLANK, title, detail, extra, Optional.empty());
     }
 
-    public ApiProblem(int status, String type, String title, String detail, JsonObject extra,
-                      Optional<Duration> retryAfter) {
+    public ApiProblem(
+            int status, String type, String title, String detail, JsonObject extra, Optional<Duration> retryAfter) {
         super(detail, null, false, false);
         this.details = new ProblemDetails(type, title, status, detail, extra);
         this.retryAfter = retryAfter;

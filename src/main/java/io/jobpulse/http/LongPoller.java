@@ -2,9 +2,9 @@ package io.jobpulse.http;
 
 import io.jobpulse.config.DurationParser;
 import io.jobpulse.hub.ChangeWait;
-import io.jobpulse.watch.WatchService;
 import io.jobpulse.job.JobId;
 import io.jobpulse.runtime.ContainerExecutors;
+import io.jobpulse.watch.WatchService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -29,6 +29,7 @@ public class LongPoller {
 
     @Inject
     WatchService watching;
+
     @Inject
     ContainerExecutors executors;
 
@@ -37,14 +38,22 @@ public class LongPoller {
      * {@code attempt} finds when the first event after {@code after} arrives, or with {@code empty} when
      * {@code wait} ends.
      */
-    public void answer(AsyncResponse async, Duration wait, Map<JobId, Long> after, Optional<String> now,
-                       Supplier<Optional<String>> attempt, Supplier<String> empty) {
+    public void answer(
+            AsyncResponse async,
+            Duration wait,
+            Map<JobId, Long> after,
+            Optional<String> now,
+            Supplier<Optional<String>> attempt,
+            Supplier<String> empty) {
         if (now.isPresent() || wait.isZero() || after.isEmpty()) {
             async.resume(json(now.orElseGet(empty)));
             return;
         }
-        ChangeWait change = watching.awaitChange(after,
-                () -> executors.tasks().execute(() -> async.resume(json(attempt.get().orElseGet(empty)))));
+        ChangeWait change = watching.awaitChange(
+                after,
+                () -> executors
+                        .tasks()
+                        .execute(() -> async.resume(json(attempt.get().orElseGet(empty)))));
         async.register((CompletionCallback) failure -> change.cancel());
         async.setTimeoutHandler(timedOut -> {
             change.cancel();
@@ -66,7 +75,8 @@ public class LongPoller {
         }
         Duration wait;
         try {
-            wait = text.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(text))
+            wait = text.chars().allMatch(Character::isDigit)
+                    ? Duration.ofSeconds(Long.parseLong(text))
                     : DurationParser.parse(text);
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("wait must be a duration such as 25s.");

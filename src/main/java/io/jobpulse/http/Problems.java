@@ -7,8 +7,7 @@ import java.time.Duration;
 /** Builds problem+json responses: the body {@link ProblemDetails} writes, and the headers some statuses need. */
 public final class Problems {
 
-    private Problems() {
-    }
+    private Problems() {}
 
     static Response response(int status, String title, String detail) {
         return response(new ApiProblem(status, title, detail));

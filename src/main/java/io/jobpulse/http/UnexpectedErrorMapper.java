@@ -21,12 +21,16 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable failure) {
         if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
             Response.StatusType status = web.getResponse().getStatusInfo();
-            return Problems.response(status.getStatusCode(), status.getReasonPhrase(),
+            return Problems.response(
+                    status.getStatusCode(),
+                    status.getReasonPhrase(),
                     "The request cannot be served: " + status.getReasonPhrase() + ".");
         }
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.WARNING, failure, () -> "Unexpected error in the JobPulse API, incident " + incident);
-        return Problems.response(500, "Internal Server Error",
+        return Problems.response(
+                500,
+                "Internal Server Error",
                 "Something went wrong on the server; incident " + incident + " has been logged.");
     }
 }

@@ -23,7 +23,8 @@ public final class ChangeWait implements Watcher {
         this.onChange = onChange;
     }
 
-    public static ChangeWait register(ProgressHub hub, EventHistory history, Map<JobId, Long> after, Runnable onChange) {
+    public static ChangeWait register(
+            ProgressHub hub, EventHistory history, Map<JobId, Long> after, Runnable onChange) {
         ChangeWait wait = new ChangeWait(hub, onChange);
         after.forEach((job, seq) -> {
             Subscription subscription = hub.subscribe(job, wait, history);

@@ -22,6 +22,7 @@ final class FanOut {
 
     /** Below this many items per chunk the hand-over to another thread costs more than it saves. */
     static final int MIN_CHUNK = 1024;
+
     private static final Logger LOG = Logger.getLogger(FanOut.class.getName());
     private static final long WAIT_SECONDS = 30;
 

@@ -12,12 +12,12 @@ final class JobWatchers {
 
     private static final Subscription[] NONE = new Subscription[0];
 
-    private record Snapshot(long version, Subscription[] array) {
-    }
+    private record Snapshot(long version, Subscription[] array) {}
 
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     /** Counted up after every change, so a snapshot taken before it is never used after it. */
     private final AtomicLong version = new AtomicLong();
+
     private volatile Snapshot snapshot = new Snapshot(0, NONE);
 
     void add(Subscription subscription) {

@@ -31,11 +31,15 @@ public record Opening(Job job, boolean resumed, List<JobEvent> replay) {
     }
 
     long startSeq() {
-        return resumed ? (replay.isEmpty() ? job.seq() : replay.get(replay.size() - 1).seq()) : job.seq();
+        return resumed
+                ? (replay.isEmpty() ? job.seq() : replay.get(replay.size() - 1).seq())
+                : job.seq();
     }
 
     boolean startsTerminal() {
-        return resumed ? !replay.isEmpty() && replay.get(replay.size() - 1).isTerminal() || (replay.isEmpty()
-                && job.state().isTerminal()) : job.state().isTerminal();
+        return resumed
+                ? !replay.isEmpty() && replay.get(replay.size() - 1).isTerminal()
+                        || (replay.isEmpty() && job.state().isTerminal())
+                : job.state().isTerminal();
     }
 }

@@ -100,8 +100,7 @@ public class ProgressHub implements EventPublisher {
         return byId;
     }
 
-    private record Encoded(JobEvent event, String text) {
-    }
+    private record Encoded(JobEvent event, String text) {}
 
     private record Delivery(Subscription subscription, List<Encoded> events) {
         void run() {

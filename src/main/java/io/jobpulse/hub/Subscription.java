@@ -30,10 +30,10 @@ public final class Subscription {
     private boolean delivering = true;
     /** Written by the delivering thread only. */
     private volatile long lastSeq = -1;
+
     private volatile boolean ended;
 
-    private record Offered(JobEvent event, String text) {
-    }
+    private record Offered(JobEvent event, String text) {}
 
     /** {@code onEnd} runs once when the subscription ends (the hub forgets it there). */
     public Subscription(JobId job, Watcher watcher, EventHistory history, Consumer<Subscription> onEnd) {
@@ -62,7 +62,7 @@ public final class Subscription {
 
     /** {@link #start(Opening, Consumer)} from a known {@code seq}: nothing is sent first. */
     public void startAfter(long seq) {
-        start(seq, false, w -> { });
+        start(seq, false, w -> {});
     }
 
     void start(long startSeq, boolean startTerminal, Consumer<Watcher> opening) {

@@ -50,16 +50,45 @@ public record Job(
     }
 
     /** A new job, QUEUED, with its first event. */
-    public static Job submit(JobId id, String type, String name, String owner, Map<String, Object> params, Instant now) {
-        return new Job(id, type, name, owner, JobState.QUEUED, 1, Progress.none(), params, null, null, now, null, null,
-                false, 0);
+    public static Job submit(
+            JobId id, String type, String name, String owner, Map<String, Object> params, Instant now) {
+        return new Job(
+                id,
+                type,
+                name,
+                owner,
+                JobState.QUEUED,
+                1,
+                Progress.none(),
+                params,
+                null,
+                null,
+                now,
+                null,
+                null,
+                false,
+                0);
     }
 
     /** Starts a run: RUNNING, and the next attempt. */
     public Job start(Instant now) {
         Job running = moveTo(JobState.RUNNING, progress, null, null, now, null);
-        return new Job(id, type, name, owner, running.state, running.seq, running.progress, params, null, null,
-                createdAt, running.startedAt, null, cancelRequested, attempt + 1);
+        return new Job(
+                id,
+                type,
+                name,
+                owner,
+                running.state,
+                running.seq,
+                running.progress,
+                params,
+                null,
+                null,
+                createdAt,
+                running.startedAt,
+                null,
+                cancelRequested,
+                attempt + 1);
     }
 
     /** New progress while running; empty when nothing changed, so nothing is stored or pushed. */
@@ -70,8 +99,22 @@ public record Job(
         if (progress.sameAs(next)) {
             return Optional.empty();
         }
-        return Optional.of(new Job(id, type, name, owner, state, seq + 1, next, params, result, error, createdAt,
-                startedAt, finishedAt, cancelRequested, attempt));
+        return Optional.of(new Job(
+                id,
+                type,
+                name,
+                owner,
+                state,
+                seq + 1,
+                next,
+                params,
+                result,
+                error,
+                createdAt,
+                startedAt,
+                finishedAt,
+                cancelRequested,
+                attempt));
     }
 
     public Job succeed(Map<String, Object> jobResult, Instant now) {
@@ -101,24 +144,59 @@ public record Job(
         if (attempt >= maxAttempts) {
             return fail(new JobError(JobError.INTERRUPTED, why), now);
         }
-        Progress requeued = new Progress(0, progress.total(), "re-queued after interruption (" + why + "), attempt "
-                + (attempt + 1) + " of " + maxAttempts);
+        Progress requeued = new Progress(
+                0,
+                progress.total(),
+                "re-queued after interruption (" + why + "), attempt " + (attempt + 1) + " of " + maxAttempts);
         return moveTo(JobState.QUEUED, requeued, null, null, null, null);
     }
 
     /** Marks a running job as asked to stop; not an event of its own (the state change that follows is). */
     public Job requestCancel() {
-        return new Job(id, type, name, owner, state, seq, progress, params, result, error, createdAt, startedAt,
-                finishedAt, true, attempt);
+        return new Job(
+                id,
+                type,
+                name,
+                owner,
+                state,
+                seq,
+                progress,
+                params,
+                result,
+                error,
+                createdAt,
+                startedAt,
+                finishedAt,
+                true,
+                attempt);
     }
 
-    private Job moveTo(JobState target, Progress nextProgress, Map<String, Object> nextResult, JobError nextError,
-                       Instant started, Instant finished) {
+    private Job moveTo(
+            JobState target,
+            Progress nextProgress,
+            Map<String, Object> nextResult,
+            JobError nextError,
+            Instant started,
+            Instant finished) {
         if (!state.canMoveTo(target)) {
             throw new IllegalJobStateChangeException(state, target);
         }
-        return new Job(id, type, name, owner, target, seq + 1, nextProgress, params, nextResult, nextError, createdAt,
-                started != null ? started : startedAt, finished, cancelRequested, attempt);
+        return new Job(
+                id,
+                type,
+                name,
+                owner,
+                target,
+                seq + 1,
+                nextProgress,
+                params,
+                nextResult,
+                nextError,
+                createdAt,
+                started != null ? started : startedAt,
+                finished,
+                cancelRequested,
+                attempt);
     }
 
     /** The event that records this version of the job. */

@@ -24,6 +24,8 @@ public record JobError(String kind, String message) {
     /** The error recorded for a handler that threw: the exception's own message, or its type when it has none. */
     public static JobError fromException(Throwable failure) {
         String text = failure.getMessage();
-        return new JobError(HANDLER_ERROR, text == null || text.isBlank() ? failure.getClass().getSimpleName() : text);
+        return new JobError(
+                HANDLER_ERROR,
+                text == null || text.isBlank() ? failure.getClass().getSimpleName() : text);
     }
 }

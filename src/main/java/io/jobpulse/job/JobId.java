@@ -27,7 +27,9 @@ public record JobId(String value) {
 
     /** Parses untrusted input without throwing; anything that is not a well-formed id is empty. */
     public static Optional<JobId> parse(String candidate) {
-        if (candidate == null || candidate.length() != 22 || !FORMAT.matcher(candidate).matches()) {
+        if (candidate == null
+                || candidate.length() != 22
+                || !FORMAT.matcher(candidate).matches()) {
             return Optional.empty();
         }
         return Optional.of(new JobId(candidate));

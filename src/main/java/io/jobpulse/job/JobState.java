@@ -5,7 +5,11 @@ package io.jobpulse.job;
  * node may go back from RUNNING to QUEUED when its type is safe to re-run.
  */
 public enum JobState {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
 
     /** The one transition table of the job state machine. */
     public boolean canMoveTo(JobState target) {

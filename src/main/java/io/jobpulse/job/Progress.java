@@ -37,12 +37,16 @@ public record Progress(long done, long total, String message) {
         if (total == 0) {
             return OptionalInt.empty();
         }
-        return OptionalInt.of(done <= Long.MAX_VALUE / 100 ? (int) (done * 100 / total)
-                : BigInteger.valueOf(done).multiply(HUNDRED).divide(BigInteger.valueOf(total)).intValue());
+        return OptionalInt.of(
+                done <= Long.MAX_VALUE / 100
+                        ? (int) (done * 100 / total)
+                        : BigInteger.valueOf(done)
+                                .multiply(HUNDRED)
+                                .divide(BigInteger.valueOf(total))
+                                .intValue());
     }
 
     public boolean sameAs(Progress other) {
-        return other != null && done == other.done && total == other.total
-                && Objects.equals(message, other.message);
+        return other != null && done == other.done && total == other.total && Objects.equals(message, other.message);
     }
 }

@@ -3,8 +3,7 @@ package io.jobpulse.job;
 /** Bounding user-visible text. */
 final class Texts {
 
-    private Texts() {
-    }
+    private Texts() {}
 
     /** At most {@code max} chars, never ending in the first half of a surrogate pair. */
     static String truncate(String text, int max) {

@@ -22,10 +22,14 @@ public class DigestJob implements JobHandler {
 
     static final int CHUNK = 1 << 20;
 
-    private static final JobType TYPE = new JobType("sha256-digest",
-            "Generates a reproducible pseudo-random data set and computes its SHA-256 digest (CPU and memory bandwidth).",
-            List.of(ParameterSpec.requiredInteger("sizeMb", "Megabytes (MiB) of data to generate and hash", 1, 100_000),
-                    ParameterSpec.integer("seed", "Seed of the generated data", 42, Long.MIN_VALUE, Long.MAX_VALUE)))
+    private static final JobType TYPE = new JobType(
+                    "sha256-digest",
+                    "Generates a reproducible pseudo-random data set and computes its SHA-256 digest (CPU and memory bandwidth).",
+                    List.of(
+                            ParameterSpec.requiredInteger(
+                                    "sizeMb", "Megabytes (MiB) of data to generate and hash", 1, 100_000),
+                            ParameterSpec.integer(
+                                    "seed", "Seed of the generated data", 42, Long.MIN_VALUE, Long.MAX_VALUE)))
             .retrySafe(3);
 
     @Override
@@ -46,7 +50,8 @@ public class DigestJob implements JobHandler {
             sha256.update(chunk);
             context.progress(mb, sizeMb, mb + " of " + sizeMb + " MiB hashed");
         }
-        context.result(Map.of("sizeMb", sizeMb, "seed", seed, "sha256", HexFormat.of().formatHex(sha256.digest())));
+        context.result(
+                Map.of("sizeMb", sizeMb, "seed", seed, "sha256", HexFormat.of().formatHex(sha256.digest())));
     }
 
     static void fill(SplittableRandom random, byte[] chunk) {

@@ -19,9 +19,11 @@ public class PrimeCountJob implements JobHandler {
 
     static final int SEGMENT = 1 << 20;
 
-    private static final JobType TYPE = new JobType("prime-count",
-            "Counts the prime numbers below a limit with a segmented sieve (CPU-bound).",
-            List.of(ParameterSpec.requiredInteger("limit", "Count primes below this number", 2, 10_000_000_000L)))
+    private static final JobType TYPE = new JobType(
+                    "prime-count",
+                    "Counts the prime numbers below a limit with a segmented sieve (CPU-bound).",
+                    List.of(ParameterSpec.requiredInteger(
+                            "limit", "Count primes below this number", 2, 10_000_000_000L)))
             .retrySafe(3);
 
     @Override
@@ -79,6 +81,8 @@ public class PrimeCountJob implements JobHandler {
                 }
             }
         }
-        return java.util.stream.IntStream.rangeClosed(2, upTo).filter(i -> !composite.get(i)).toArray();
+        return java.util.stream.IntStream.rangeClosed(2, upTo)
+                .filter(i -> !composite.get(i))
+                .toArray();
     }
 }

@@ -19,11 +19,14 @@ import java.util.Map;
 @ApplicationScoped
 public class StepsJob implements JobHandler {
 
-    private static final JobType TYPE = new JobType("steps",
-            "Counts through a number of steps at a fixed pace; optionally fails at one step. For demos and tests.",
-            List.of(ParameterSpec.requiredInteger("count", "How many steps", 1, 100_000),
-                    ParameterSpec.integer("intervalMs", "Milliseconds to wait before each step", 100, 0, 60_000),
-                    ParameterSpec.optionalInteger("failAt", "The step at which the job fails", 1, 100_000)))
+    private static final JobType TYPE = new JobType(
+                    "steps",
+                    "Counts through a number of steps at a fixed pace; optionally fails at one step. For demos and tests.",
+                    List.of(
+                            ParameterSpec.requiredInteger("count", "How many steps", 1, 100_000),
+                            ParameterSpec.integer(
+                                    "intervalMs", "Milliseconds to wait before each step", 100, 0, 60_000),
+                            ParameterSpec.optionalInteger("failAt", "The step at which the job fails", 1, 100_000)))
             .retrySafe(3);
 
     @Override

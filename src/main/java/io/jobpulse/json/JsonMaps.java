@@ -29,8 +29,7 @@ public final class JsonMaps {
     private static final JsonParserFactory PARSERS = Jsonp.PROVIDER.createParserFactory(Map.of());
     private static final JsonWriterFactory WRITERS = Jsonp.PROVIDER.createWriterFactory(Map.of());
 
-    private JsonMaps() {
-    }
+    private JsonMaps() {}
 
     /**
      * Exactly one JSON object, nothing before or after it; anything else is a {@link MalformedJsonException}.
@@ -77,7 +76,8 @@ public final class JsonMaps {
         StringBuilder fixed = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+            boolean paired = Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
                     && Character.isLowSurrogate(text.charAt(i + 1));
             if (paired) {
                 if (fixed != null) {
@@ -146,7 +146,10 @@ public final class JsonMaps {
             return json;
         } else if (value instanceof String s) {
             return Jsonp.PROVIDER.createValue(s);
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+        } else if (value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte) {
             return Jsonp.PROVIDER.createValue(((Number) value).longValue());
         } else if (value instanceof BigDecimal d) {
             return Jsonp.PROVIDER.createValue(d);
@@ -163,7 +166,8 @@ public final class JsonMaps {
             items.forEach(v -> b.add(toJsonValue(v)));
             return b.build();
         }
-        throw new IllegalArgumentException("not a JSON-like value: " + value.getClass().getName());
+        throw new IllegalArgumentException(
+                "not a JSON-like value: " + value.getClass().getName());
     }
 
     public static JsonArray toJsonArray(List<?> values) {

@@ -16,6 +16,7 @@ final class JsonPrescan {
     private final JsonLimits limits;
     /** The open containers, innermost last; an array's entry has no key set. */
     private final List<Container> open = new ArrayList<>();
+
     private int pos;
 
     JsonPrescan(CharSequence text, JsonLimits limits) {
@@ -40,8 +41,8 @@ final class JsonPrescan {
 
     private void enter(boolean object) {
         if (open.size() == limits.maxDepth()) {
-            throw new JsonLimitException(JsonRule.MAX_DEPTH,
-                    "JSON nested deeper than " + limits.maxDepth() + " levels");
+            throw new JsonLimitException(
+                    JsonRule.MAX_DEPTH, "JSON nested deeper than " + limits.maxDepth() + " levels");
         }
         open.add(new Container(object ? new HashSet<>() : null));
         pos++;
@@ -82,7 +83,8 @@ final class JsonPrescan {
             char decoded = c == '\\' ? escape() : c;
             pos += c == '\\' ? 0 : 1;
             if (++chars > limits.maxStringLength()) {
-                throw new JsonLimitException(JsonRule.MAX_STRING_LENGTH,
+                throw new JsonLimitException(
+                        JsonRule.MAX_STRING_LENGTH,
                         "JSON string or key longer than " + limits.maxStringLength() + " characters");
             }
             if (key != null) {
@@ -132,12 +134,14 @@ final class JsonPrescan {
             }
             pos++;
             if (pos - start > limits.maxNumberLength()) {
-                throw new JsonLimitException(JsonRule.MAX_NUMBER_LENGTH,
+                throw new JsonLimitException(
+                        JsonRule.MAX_NUMBER_LENGTH,
                         "JSON number longer than " + limits.maxNumberLength() + " characters");
             }
         }
         if (exponentAt >= 0 && exponentMagnitude(exponentAt + 1, pos) >= JsonLimits.MAX_EXPONENT_EXCLUSIVE) {
-            throw new JsonLimitException(JsonRule.MAX_EXPONENT,
+            throw new JsonLimitException(
+                    JsonRule.MAX_EXPONENT,
                     "JSON number with an exponent of " + JsonLimits.MAX_EXPONENT_EXCLUSIVE + " or more");
         }
     }
@@ -157,7 +161,9 @@ final class JsonPrescan {
     }
 
     private static int hexDigit(char c) {
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        return c >= '0' && c <= '9'
+                ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     private static boolean isNumberChar(char c) {

@@ -36,7 +36,8 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
     private static final String JOB_REASON = "job must be a string of at most " + MAX_FIELD_LENGTH + " characters";
     private static final String TOKEN_REASON = "token must be a string of at most " + MAX_FIELD_LENGTH + " characters";
 
-    private static final int DEFAULT_MAX_MESSAGE_BYTES = WebSocketSettings.defaults().maxMessageBytes();
+    private static final int DEFAULT_MAX_MESSAGE_BYTES =
+            WebSocketSettings.defaults().maxMessageBytes();
     private static final JsonLimits DEFAULT_JSON_LIMITS = JsonSettings.defaults();
 
     private volatile int maxMessageBytes;
@@ -101,17 +102,19 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
             case "subscribe" -> subscribe(message);
             case "unsubscribe" -> {
                 String job = string(message, "job");
-                yield job == null ? invalid("unsubscribe", message, JOB_REASON)
-                        : new ClientMessage.Unsubscribe(job);
+                yield job == null ? invalid("unsubscribe", message, JOB_REASON) : new ClientMessage.Unsubscribe(job);
             }
             case "ping" -> {
                 JsonValue id = message.getOrDefault("id", JsonValue.NULL);
                 yield id instanceof JsonString s && s.getString().length() > MAX_FIELD_LENGTH
-                        || id.getValueType() == JsonValue.ValueType.OBJECT || id.getValueType() == JsonValue.ValueType.ARRAY
+                                || id.getValueType() == JsonValue.ValueType.OBJECT
+                                || id.getValueType() == JsonValue.ValueType.ARRAY
                         ? invalid("ping", message, "id must be a short string, a number, a boolean or null")
                         : new ClientMessage.Ping(id);
             }
-            default -> throw new DecodeException("", "unknown message type for a client: " + abbreviated(typeName.getString()));
+            default ->
+                throw new DecodeException(
+                        "", "unknown message type for a client: " + abbreviated(typeName.getString()));
         };
     }
 
@@ -128,7 +131,9 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
         if (since == null || since == JsonValue.NULL) {
             return new ClientMessage.Subscribe(job, token, OptionalLong.empty());
         }
-        if (!(since instanceof JsonNumber n) || !n.isIntegral() || n.bigDecimalValue().precision() > 18
+        if (!(since instanceof JsonNumber n)
+                || !n.isIntegral()
+                || n.bigDecimalValue().precision() > 18
                 || n.longValue() < 0) {
             return invalid("subscribe", message, "since must be a non-negative integer");
         }
@@ -155,7 +160,8 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
     private static String string(JsonObject message, String field) {
         return message.get(field) instanceof JsonString s && s.getString().length() <= MAX_FIELD_LENGTH
-                ? s.getString() : null;
+                ? s.getString()
+                : null;
     }
 
     private static String abbreviated(String s) {

@@ -22,12 +22,12 @@ import java.util.Map;
  */
 public final class JobJson {
 
-    private JobJson() {
-    }
+    private JobJson() {}
 
     /** The job view: every field is always present, with {@code null} for what has not happened. */
     public static JsonObject view(Job job) {
-        return Jsonp.PROVIDER.createObjectBuilder()
+        return Jsonp.PROVIDER
+                .createObjectBuilder()
                 .add("id", job.id().value())
                 .add("type", job.type())
                 .add("name", job.name())
@@ -46,7 +46,8 @@ public final class JobJson {
 
     /** The event message: {@code result} only on SUCCEEDED, {@code error} only on FAILED. */
     public static JsonObject event(JobEvent event) {
-        JsonObjectBuilder b = Jsonp.PROVIDER.createObjectBuilder()
+        JsonObjectBuilder b = Jsonp.PROVIDER
+                .createObjectBuilder()
                 .add("type", "event")
                 .add("job", event.jobId().value())
                 .add("seq", event.seq())
@@ -76,7 +77,8 @@ public final class JobJson {
     public static String eventLog(JobId job, long seq, List<JobEvent> events) {
         JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
         events.forEach(e -> items.add(event(e)));
-        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder()
+        return JsonMaps.write(Jsonp.PROVIDER
+                .createObjectBuilder()
                 .add("job", job.value())
                 .add("seq", seq)
                 .add("events", items)
@@ -84,13 +86,15 @@ public final class JobJson {
     }
 
     public static JsonObject progress(Progress p) {
-        JsonObjectBuilder b = Jsonp.PROVIDER.createObjectBuilder().add("done", p.done()).add("total", p.total());
+        JsonObjectBuilder b =
+                Jsonp.PROVIDER.createObjectBuilder().add("done", p.done()).add("total", p.total());
         p.percent().ifPresentOrElse(pc -> b.add("percent", pc), () -> b.addNull("percent"));
         return b.add("message", p.message()).build();
     }
 
     private static JsonValue error(JobError error) {
-        return error == null ? JsonValue.NULL
+        return error == null
+                ? JsonValue.NULL
                 : JsonMaps.toJson(Map.of("kind", error.kind(), "message", error.message()));
     }
 

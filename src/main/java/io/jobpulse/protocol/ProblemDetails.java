@@ -31,7 +31,8 @@ public record ProblemDetails(String type, String title, int status, String detai
     }
 
     public String json() {
-        JsonObjectBuilder body = Jsonp.PROVIDER.createObjectBuilder()
+        JsonObjectBuilder body = Jsonp.PROVIDER
+                .createObjectBuilder()
                 .add("type", type)
                 .add("title", title)
                 .add("status", status)

@@ -12,8 +12,7 @@ import java.util.Optional;
 public sealed interface ServerMessage {
 
     /** {@code {"type":"subscribed","job":ID,"resumed":bool}} */
-    record Subscribed(String job, boolean resumed) implements ServerMessage {
-    }
+    record Subscribed(String job, boolean resumed) implements ServerMessage {}
 
     /** {@code {"type":"snapshot","job":JOB_VIEW}} */
     record Snapshot(JsonObject job) implements ServerMessage {
@@ -66,8 +65,7 @@ public sealed interface ServerMessage {
     }
 
     /** {@code {"type":"pong","id":X}} */
-    record Pong(JsonValue id) implements ServerMessage {
-    }
+    record Pong(JsonValue id) implements ServerMessage {}
 
     /** {@code {"type":"error","job":ID?,"code":C,"message":M}}; codes are listed in {@link ErrorCode}. */
     record Error(String job, ErrorCode code, String message) implements ServerMessage {

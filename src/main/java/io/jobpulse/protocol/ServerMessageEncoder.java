@@ -27,7 +27,9 @@ public class ServerMessageEncoder implements Encoder.Text<ServerMessage> {
     /** The JSON text of one message. */
     public static String text(ServerMessage message) {
         if (message instanceof ServerMessage.Event event) {
-            return event.skipped().map(range -> withSkipped(event.text(), range)).orElse(event.text());
+            return event.skipped()
+                    .map(range -> withSkipped(event.text(), range))
+                    .orElse(event.text());
         }
         if (message instanceof ServerMessage.Batch batch) {
             return list(BATCH_START, batch.messages());
@@ -46,7 +48,8 @@ public class ServerMessageEncoder implements Encoder.Text<ServerMessage> {
             }
             b.add("code", e.code().wire()).add("message", e.message());
         } else {
-            throw new IllegalArgumentException("unknown server message " + message.getClass().getName());
+            throw new IllegalArgumentException(
+                    "unknown server message " + message.getClass().getName());
         }
         return JsonMaps.write(b.build());
     }
@@ -75,8 +78,11 @@ public class ServerMessageEncoder implements Encoder.Text<ServerMessage> {
         }
         return new StringBuilder(eventText.length() + 40)
                 .append(eventText, 0, eventText.length() - 1)
-                .append(",\"skipped\":{\"from\":").append(range.from())
-                .append(",\"to\":").append(range.to()).append("}}")
+                .append(",\"skipped\":{\"from\":")
+                .append(range.from())
+                .append(",\"to\":")
+                .append(range.to())
+                .append("}}")
                 .toString();
     }
 }

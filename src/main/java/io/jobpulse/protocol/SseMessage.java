@@ -30,13 +30,15 @@ public record SseMessage(Optional<String> id, String data) {
 
     /** The job as it is now, with the id of its {@code seq}. */
     public static SseMessage snapshot(Job job, Ids ids) {
-        return new SseMessage(Optional.of(ids.of(job.id().value(), job.seq())),
+        return new SseMessage(
+                Optional.of(ids.of(job.id().value(), job.seq())),
                 ServerMessageEncoder.text(ServerMessage.Snapshot.of(job)));
     }
 
     /** An event as encoded once for every watcher, with the id of its {@code seq}. */
     public static SseMessage event(JobEvent event, String text, Ids ids) {
-        return new SseMessage(Optional.of(ids.of(event.jobId().value(), event.seq())),
+        return new SseMessage(
+                Optional.of(ids.of(event.jobId().value(), event.seq())),
                 ServerMessageEncoder.text(new ServerMessage.Event(text)));
     }
 }

@@ -18,6 +18,7 @@ public class ApiClientAuthenticator {
 
     @Inject
     ApiKeys keys;
+
     @Inject
     JobPulseConfig config;
 
@@ -30,7 +31,8 @@ public class ApiClientAuthenticator {
             throw new ApiProblem(401, "Unauthorized", "Send an API key: Authorization: Bearer <key>.");
         }
         Optional<String> client = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? keys.clientFor(authorization.substring(7).trim()) : Optional.empty();
+                ? keys.clientFor(authorization.substring(7).trim())
+                : Optional.empty();
         return client.orElseThrow(() -> new ApiProblem(401, "Unauthorized", "The API key is not valid."));
     }
 }

@@ -33,7 +33,8 @@ public class ApiKeyFilter implements ContainerRequestFilter {
             request.abortWith(Problems.response(problem));
             return;
         }
-        boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
+        boolean secure = request.getSecurityContext() != null
+                && request.getSecurityContext().isSecure();
         request.setSecurityContext(new ClientSecurityContext(name, secure));
     }
 

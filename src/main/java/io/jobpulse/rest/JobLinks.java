@@ -9,8 +9,7 @@ import java.net.URI;
 /** Absolute links of a job, built from the request's own base URI (never a configured host). */
 final class JobLinks {
 
-    private JobLinks() {
-    }
+    private JobLinks() {}
 
     static URI self(UriInfo uri, JobId id) {
         return uri.getBaseUriBuilder().path("jobs").path(id.value()).build();
@@ -20,8 +19,10 @@ final class JobLinks {
         URI self = self(uri, id);
         URI base = uri.getBaseUri();
         String scheme = "https".equalsIgnoreCase(base.getScheme()) ? "wss" : "ws";
-        URI watch = URI.create(scheme + "://" + base.getRawAuthority() + base.getRawPath().replaceAll("api/?$", "") + "ws");
-        return Jsonp.PROVIDER.createObjectBuilder()
+        URI watch = URI.create(
+                scheme + "://" + base.getRawAuthority() + base.getRawPath().replaceAll("api/?$", "") + "ws");
+        return Jsonp.PROVIDER
+                .createObjectBuilder()
                 .add("self", self.toString())
                 .add("events", self + "/events")
                 .add("cancel", self + "/cancel")

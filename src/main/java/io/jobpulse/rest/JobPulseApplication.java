@@ -5,5 +5,4 @@ import jakarta.ws.rs.core.Application;
 
 /** The REST API's root: {@code /jobpulse/api}. */
 @ApplicationPath("api")
-public class JobPulseApplication extends Application {
-}
+public class JobPulseApplication extends Application {}

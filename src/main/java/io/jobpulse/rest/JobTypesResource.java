@@ -30,24 +30,28 @@ public class JobTypesResource {
         for (JobHandler handler : jobs.jobTypes()) {
             JsonArrayBuilder params = Jsonp.PROVIDER.createArrayBuilder();
             for (ParameterSpec p : handler.type().parameters()) {
-                JsonObjectBuilder param = Jsonp.PROVIDER.createObjectBuilder()
+                JsonObjectBuilder param = Jsonp.PROVIDER
+                        .createObjectBuilder()
                         .add("name", p.name())
                         .add("type", p.kind().name().toLowerCase(Locale.ROOT))
                         .add("description", p.description())
                         .add("required", p.required())
                         .add("default", JsonMaps.toJsonValue(p.defaultValue()));
                 switch (p.kind()) {
-                    case INTEGER -> param.add("min", JsonMaps.toJsonValue(p.min())).add("max", JsonMaps.toJsonValue(p.max()));
+                    case INTEGER ->
+                        param.add("min", JsonMaps.toJsonValue(p.min())).add("max", JsonMaps.toJsonValue(p.max()));
                     case STRING -> param.add("maxLength", JsonMaps.toJsonValue(p.max()));
-                    case BOOLEAN -> { }
+                    case BOOLEAN -> {}
                 }
                 params.add(param);
             }
-            types.add(Jsonp.PROVIDER.createObjectBuilder()
+            types.add(Jsonp.PROVIDER
+                    .createObjectBuilder()
                     .add("name", handler.type().name())
                     .add("description", handler.type().description())
                     .add("parameters", params));
         }
-        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder().add("types", types).build());
+        return JsonMaps.write(
+                Jsonp.PROVIDER.createObjectBuilder().add("types", types).build());
     }
 }

@@ -6,7 +6,6 @@ import io.jobpulse.execution.JobService;
 import io.jobpulse.execution.UnknownJobTypeException;
 import io.jobpulse.http.ApiProblem;
 import io.jobpulse.http.LongPoller;
-import io.jobpulse.watch.WatchService;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
@@ -18,6 +17,7 @@ import io.jobpulse.security.WatchTokens;
 import io.jobpulse.store.IdempotencyKey;
 import io.jobpulse.store.JobPage;
 import io.jobpulse.store.SubmitOutcome;
+import io.jobpulse.watch.WatchService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -62,32 +62,40 @@ public class JobsResource {
 
     @Inject
     JobService jobs;
+
     @Inject
     WatchTokens tokens;
+
     @Inject
     WatchService watching;
+
     @Inject
     ApiClientAuthenticator authenticator;
+
     @Inject
     LongPoller poller;
+
     @Inject
     RequestBodies bodies;
+
     @Inject
     SubmissionLimits submissionLimits;
+
     @Context
     SecurityContext security;
+
     @Context
     UriInfo uri;
 
     @Authenticated
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response submit(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey,
-                           @Context HttpHeaders headers) {
+    public Response submit(
+            InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpHeaders headers) {
         Optional<String> key = Optional.ofNullable(idempotencyKey).map(JobsResource::checkedKey);
         submissionLimits.admit(client(), key);
-        JsonObject request = bodies.jsonObject(body,
-                Optional.of((long) headers.getLength()).filter(length -> length >= 0));
+        JsonObject request =
+                bodies.jsonObject(body, Optional.of((long) headers.getLength()).filter(length -> length >= 0));
         String type = requiredString(request, "type", 100);
         String name = optionalString(request, "name", MAX_NAME);
         JsonValue params = request.getOrDefault("params", JsonValue.EMPTY_JSON_OBJECT);
@@ -96,7 +104,8 @@ public class JobsResource {
         }
         for (String field : request.keySet()) {
             if (!List.of("type", "name", "params").contains(field)) {
-                throw ApiProblem.unprocessable("Unknown field '" + abbreviate(field) + "'; allowed: type, name, params.");
+                throw ApiProblem.unprocessable(
+                        "Unknown field '" + abbreviate(field) + "'; allowed: type, name, params.");
             }
         }
         SubmitOutcome outcome;
@@ -106,14 +115,22 @@ public class JobsResource {
             throw ApiProblem.unprocessable(e.getMessage() + "; see GET /api/job-types.");
         } catch (InvalidParametersException e) {
             JsonArrayBuilder violations = Jsonp.PROVIDER.createArrayBuilder();
-            e.violations().forEach(v -> violations.add(Jsonp.PROVIDER.createObjectBuilder()
-                    .add("parameter", abbreviate(v.parameter())).add("message", v.message())));
-            throw new ApiProblem(422, "Unprocessable Content", "Invalid parameters: " + abbreviate(e.getMessage()),
-                    Jsonp.PROVIDER.createObjectBuilder().add("violations", violations).build());
+            e.violations()
+                    .forEach(v -> violations.add(Jsonp.PROVIDER
+                            .createObjectBuilder()
+                            .add("parameter", abbreviate(v.parameter()))
+                            .add("message", v.message())));
+            throw new ApiProblem(
+                    422,
+                    "Unprocessable Content",
+                    "Invalid parameters: " + abbreviate(e.getMessage()),
+                    Jsonp.PROVIDER
+                            .createObjectBuilder()
+                            .add("violations", violations)
+                            .build());
         }
         if (outcome instanceof SubmitOutcome.KeyConflict) {
-            throw new ApiProblem(409, "Conflict",
-                    "This Idempotency-Key was used before with a different request.");
+            throw new ApiProblem(409, "Conflict", "This Idempotency-Key was used before with a different request.");
         }
         Job job = outcome.job();
         return Response.accepted(ownerView(job).toString())
@@ -131,17 +148,23 @@ public class JobsResource {
 
     @Authenticated
     @GET
-    public String list(@QueryParam("state") String state, @QueryParam("limit") String limit,
-                       @QueryParam("cursor") String cursor) {
-        Optional<JobState> stateFilter = Optional.ofNullable(state).filter(s -> !s.isEmpty()).map(JobsResource::state);
+    public String list(
+            @QueryParam("state") String state, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        Optional<JobState> stateFilter =
+                Optional.ofNullable(state).filter(s -> !s.isEmpty()).map(JobsResource::state);
         int pageSize = limit == null ? DEFAULT_LIMIT : intParam("limit", limit, 1, MAX_LIMIT);
-        JobPage page = jobs.list(client(), stateFilter, pageSize, Optional.ofNullable(cursor).map(JobsResource::decodeCursor));
+        JobPage page = jobs.list(
+                client(), stateFilter, pageSize, Optional.ofNullable(cursor).map(JobsResource::decodeCursor));
         JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
         page.jobs().forEach(job -> items.add(ownerView(job)));
-        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder()
+        return JsonMaps.write(Jsonp.PROVIDER
+                .createObjectBuilder()
                 .add("jobs", items)
-                .add("nextCursor", page.nextCursor().map(c -> (JsonValue) Jsonp.PROVIDER.createValue(encodeCursor(c)))
-                        .orElse(JsonValue.NULL))
+                .add(
+                        "nextCursor",
+                        page.nextCursor()
+                                .map(c -> (JsonValue) Jsonp.PROVIDER.createValue(encodeCursor(c)))
+                                .orElse(JsonValue.NULL))
                 .build());
     }
 
@@ -152,10 +175,15 @@ public class JobsResource {
         JobId jobId = JobId.parse(id).orElseThrow(ApiProblem::notFound);
         CancelOutcome outcome = jobs.cancel(client(), jobId).orElseThrow(ApiProblem::notFound);
         if (outcome instanceof CancelOutcome.AlreadyFinished finished) {
-            throw new ApiProblem(409, "Conflict", "The job has already ended: " + finished.job().state() + ".");
+            throw new ApiProblem(
+                    409,
+                    "Conflict",
+                    "The job has already ended: " + finished.job().state() + ".");
         }
         Job job = ((CancelOutcome.Accepted) outcome).job();
-        return Response.accepted(ownerView(job).toString()).type(MediaType.APPLICATION_JSON).build();
+        return Response.accepted(ownerView(job).toString())
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 
     /**
@@ -165,15 +193,23 @@ public class JobsResource {
      */
     @GET
     @Path("{id}/events")
-    public void events(@PathParam("id") String id, @QueryParam("since") String since,
-                       @QueryParam("limit") String limit, @QueryParam("wait") String wait,
-                       @QueryParam("token") String token, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                       @Suspended AsyncResponse async) {
-        Job job = token != null ? watching.authorize(id, token).orElseThrow(ApiProblem::notFound)
-                : JobId.parse(id).flatMap(jobId -> jobs.find(authenticator.authenticate(authorization), jobId))
+    public void events(
+            @PathParam("id") String id,
+            @QueryParam("since") String since,
+            @QueryParam("limit") String limit,
+            @QueryParam("wait") String wait,
+            @QueryParam("token") String token,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Suspended AsyncResponse async) {
+        Job job = token != null
+                ? watching.authorize(id, token).orElseThrow(ApiProblem::notFound)
+                : JobId.parse(id)
+                        .flatMap(jobId -> jobs.find(authenticator.authenticate(authorization), jobId))
                         .orElseThrow(ApiProblem::notFound);
         long after = since == null ? 0 : longParam("since", since);
-        int max = limit == null ? JobService.MAX_EVENTS_PER_READ : intParam("limit", limit, 1, JobService.MAX_EVENTS_PER_READ);
+        int max = limit == null
+                ? JobService.MAX_EVENTS_PER_READ
+                : intParam("limit", limit, 1, JobService.MAX_EVENTS_PER_READ);
         Duration hold = LongPoller.waitParam(wait);
         Supplier<Optional<String>> attempt = () -> {
             List<JobEvent> events = jobs.eventsAfter(job.id(), after, max);
@@ -188,7 +224,8 @@ public class JobsResource {
     }
 
     private JsonObject ownerView(Job job) {
-        return Jsonp.PROVIDER.createObjectBuilder(JobJson.view(job))
+        return Jsonp.PROVIDER
+                .createObjectBuilder(JobJson.view(job))
                 .add("owner", job.owner())
                 .add("watchToken", tokens.issue(job.id()))
                 .add("links", JobLinks.of(uri, job.id()))
@@ -233,7 +270,9 @@ public class JobsResource {
     }
 
     private static String checkedKey(String key) {
-        if (key.isEmpty() || key.length() > IdempotencyKey.MAX_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        if (key.isEmpty()
+                || key.length() > IdempotencyKey.MAX_LENGTH
+                || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw ApiProblem.badRequest("Idempotency-Key must be 1.." + IdempotencyKey.MAX_LENGTH
                     + " printable ASCII characters without spaces.");
         }
@@ -288,5 +327,4 @@ public class JobsResource {
         String safe = text.replaceAll("[^\\x20-\\x7e]", "?");
         return safe.length() > 64 ? safe.substring(0, 64) + "..." : safe;
     }
-
 }

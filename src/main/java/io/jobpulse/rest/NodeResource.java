@@ -1,7 +1,7 @@
 package io.jobpulse.rest;
 
-import io.jobpulse.http.ApiProblem;
 import io.jobpulse.config.JobPulseConfig;
+import io.jobpulse.http.ApiProblem;
 import io.jobpulse.json.JsonMaps;
 import io.jobpulse.json.Jsonp;
 import io.jobpulse.metrics.Counter;
@@ -35,8 +35,10 @@ public class NodeResource {
 
     @Inject
     JobPulseConfig config;
+
     @Inject
     NodeMetrics metrics;
+
     @Inject
     OpenSessions sessions;
 
@@ -44,7 +46,8 @@ public class NodeResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String node(@QueryParam("gc") boolean gc) {
         if (gc && !config.testHooks()) {
-            throw new ApiProblem(403, "Forbidden", "gc=true is a test hook; this node runs with jobpulse.test-hooks off.");
+            throw new ApiProblem(
+                    403, "Forbidden", "gc=true is a test hook; this node runs with jobpulse.test-hooks off.");
         }
         boolean collected = gc && collectGarbage();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
@@ -52,7 +55,8 @@ public class NodeResource {
         for (Counter c : Counter.values()) {
             counters.add(c.key(), metrics.get(c));
         }
-        return JsonMaps.write(Jsonp.PROVIDER.createObjectBuilder()
+        return JsonMaps.write(Jsonp.PROVIDER
+                .createObjectBuilder()
                 .add("node", config.nodeId())
                 .add("heapUsedBytes", heap.getUsed())
                 .add("heapMaxBytes", heap.getMax())

@@ -68,9 +68,16 @@ public class RequestBodies {
         try {
             jsonLimits.check(text);
         } catch (JsonLimitException e) {
-            throw refused(new ApiProblem(400, JSON_LIMIT_TYPE, "JSON Limit Exceeded",
+            throw refused(new ApiProblem(
+                    400,
+                    JSON_LIMIT_TYPE,
+                    "JSON Limit Exceeded",
                     "The request body breaks a JSON limit: " + e.getMessage() + ".",
-                    Jsonp.PROVIDER.createObjectBuilder().add("rule", e.rule().key()).build(), Optional.empty()));
+                    Jsonp.PROVIDER
+                            .createObjectBuilder()
+                            .add("rule", e.rule().key())
+                            .build(),
+                    Optional.empty()));
         }
         try {
             return JsonMaps.parseObject(text);
@@ -94,9 +101,12 @@ public class RequestBodies {
                 }
                 out.write(buffer, 0, n);
                 if (deadline.passed(out.size())) {
-                    throw refused(new ApiProblem(408, "Request Timeout", "The request body arrived too slowly: allow "
-                            + BodyReadDeadline.GRACE.toSeconds() + " s plus 1 s per "
-                            + BodyReadDeadline.MIN_BYTES_PER_SECOND + " bytes."));
+                    throw refused(new ApiProblem(
+                            408,
+                            "Request Timeout",
+                            "The request body arrived too slowly: allow "
+                                    + BodyReadDeadline.GRACE.toSeconds() + " s plus 1 s per "
+                                    + BodyReadDeadline.MIN_BYTES_PER_SECOND + " bytes."));
                 }
             }
         } catch (IOException e) {
@@ -117,10 +127,12 @@ public class RequestBodies {
 
     private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw ApiProblem.badRequest("The request body is not valid UTF-8.");
         }

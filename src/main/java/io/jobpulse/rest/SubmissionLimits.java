@@ -41,12 +41,20 @@ public class SubmissionLimits {
 
     @Inject
     SubmissionLimits(JobPulseConfig config, JdbcJobStore store, NodeMetrics metrics) {
-        this(config.rest().submissionsPerMinute(), config.jobs().maxQueuedJobsPerClient(), store, metrics,
+        this(
+                config.rest().submissionsPerMinute(),
+                config.jobs().maxQueuedJobsPerClient(),
+                store,
+                metrics,
                 System::nanoTime);
     }
 
-    SubmissionLimits(int submissionsPerMinute, int maxQueuedJobsPerClient, JdbcJobStore store, NodeMetrics metrics,
-                     LongSupplier nanoTime) {
+    SubmissionLimits(
+            int submissionsPerMinute,
+            int maxQueuedJobsPerClient,
+            JdbcJobStore store,
+            NodeMetrics metrics,
+            LongSupplier nanoTime) {
         this.submissionsPerMinute = submissionsPerMinute;
         this.maxQueuedJobsPerClient = maxQueuedJobsPerClient;
         this.store = store;
@@ -56,16 +64,22 @@ public class SubmissionLimits {
 
     /** Throws a 429 {@link ApiProblem} when {@code client} may not submit now. */
     public void admit(String client, Optional<String> idempotencyKey) {
-        Duration wait = buckets.computeIfAbsent(client,
-                c -> new TokenBucket(submissionsPerMinute, Duration.ofMinutes(1), nanoTime)).tryTake();
+        Duration wait = buckets.computeIfAbsent(
+                        client, c -> new TokenBucket(submissionsPerMinute, Duration.ofMinutes(1), nanoTime))
+                .tryTake();
         if (!wait.isZero() && !isRepeat(client, idempotencyKey)) {
             metrics.increment(Counter.REST_SUBMISSIONS_REFUSED);
-            throw ApiProblem.tooManyRequests(RATE_TYPE, "Too Many Submissions",
-                    "At most " + submissionsPerMinute + " submissions per minute per API client.", wait);
+            throw ApiProblem.tooManyRequests(
+                    RATE_TYPE,
+                    "Too Many Submissions",
+                    "At most " + submissionsPerMinute + " submissions per minute per API client.",
+                    wait);
         }
         if (store.countQueued(client) >= maxQueuedJobsPerClient && !isRepeat(client, idempotencyKey)) {
             metrics.increment(Counter.REST_SUBMISSIONS_REFUSED);
-            throw ApiProblem.tooManyRequests(QUEUE_TYPE, "Too Many Queued Jobs",
+            throw ApiProblem.tooManyRequests(
+                    QUEUE_TYPE,
+                    "Too Many Queued Jobs",
                     "At most " + maxQueuedJobsPerClient + " jobs per API client may wait in the queue.",
                     QUEUE_RETRY_AFTER);
         }

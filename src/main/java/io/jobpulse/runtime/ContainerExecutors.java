@@ -42,8 +42,8 @@ public class ContainerExecutors {
             timer.setRemoveOnCancelPolicy(true);
             scheduler = timer;
             tasks = Executors.newFixedThreadPool(2, new NamedThreads("jobpulse-task"));
-            fanOut = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
-                    new NamedThreads("jobpulse-fanout"));
+            fanOut = Executors.newFixedThreadPool(
+                    Math.max(1, Runtime.getRuntime().availableProcessors() - 1), new NamedThreads("jobpulse-fanout"));
             own = true;
             LOG.info("JobPulse timers: no managed executors in this container; using JobPulse's own small pools");
         }

@@ -10,8 +10,7 @@ import java.util.Optional;
 /** The API clients from {@code jobpulse.api-keys} ({@code client:secret,client:secret}) and their lookup by secret. */
 public final class ApiKeys {
 
-    private record Entry(String client, byte[] secretHash) {
-    }
+    private record Entry(String client, byte[] secretHash) {}
 
     private final List<Entry> entries;
 
@@ -34,7 +33,8 @@ public final class ApiKeys {
             }
             String client = item.substring(0, colon).trim();
             if (!client.matches("[A-Za-z0-9._@-]{1,64}")) {
-                throw new IllegalArgumentException("entry " + (i + 1) + " of jobpulse.api-keys has an invalid client name");
+                throw new IllegalArgumentException(
+                        "entry " + (i + 1) + " of jobpulse.api-keys has an invalid client name");
             }
             entries.add(new Entry(client, hash(item.substring(colon + 1).trim())));
         }

@@ -31,8 +31,9 @@ public final class OriginPolicy {
         if (allowed.contains(normalised)) {
             return true;
         }
-        return hostHeader != null && authorityOf(normalised).equals(
-                withoutDefaultPort(normalised, hostHeader.trim().toLowerCase(Locale.ROOT)));
+        return hostHeader != null
+                && authorityOf(normalised)
+                        .equals(withoutDefaultPort(normalised, hostHeader.trim().toLowerCase(Locale.ROOT)));
     }
 
     /** {@code scheme://host[:port]} in lower case without a default port, or "" when it is not such an origin. */
@@ -41,14 +42,18 @@ public final class OriginPolicy {
             URI uri = new URI(origin.trim());
             String scheme = uri.getScheme();
             String host = uri.getHost();
-            if (scheme == null || host == null || uri.getRawUserInfo() != null
+            if (scheme == null
+                    || host == null
+                    || uri.getRawUserInfo() != null
                     || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
                 return "";
             }
             scheme = scheme.toLowerCase(Locale.ROOT);
             int port = uri.getPort();
-            boolean defaultPort = port == -1 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+            boolean defaultPort =
+                    port == -1 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
             return scheme + "://" + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
         } catch (URISyntaxException e) {
             return "";
@@ -61,7 +66,8 @@ public final class OriginPolicy {
 
     /** The Host header without the port that is the default of the origin's scheme. */
     private static String withoutDefaultPort(String normalisedOrigin, String host) {
-        String defaultPort = normalisedOrigin.startsWith("https://") ? ":443"
+        String defaultPort = normalisedOrigin.startsWith("https://")
+                ? ":443"
                 : normalisedOrigin.startsWith("http://") ? ":80" : null;
         if (defaultPort != null && host.endsWith(defaultPort)) {
             return host.substring(0, host.length() - defaultPort.length());

@@ -19,8 +19,10 @@ public class SecurityProducer {
     private static final Logger LOG = Logger.getLogger(SecurityProducer.class.getName());
 
     /** Creates the keys and the token signer at deployment, so their start-up messages appear at once. */
-    void atStart(@Observes @Initialized(ApplicationScoped.class) Object contextStarted, ApiKeys keys, WatchTokens tokens) {
-        LOG.fine(() -> "security ready: " + keys.size() + " API client(s), tokens " + tokens.getClass().getSimpleName());
+    void atStart(
+            @Observes @Initialized(ApplicationScoped.class) Object contextStarted, ApiKeys keys, WatchTokens tokens) {
+        LOG.fine(() -> "security ready: " + keys.size() + " API client(s), tokens "
+                + tokens.getClass().getSimpleName());
     }
 
     @Produces
@@ -52,7 +54,8 @@ public class SecurityProducer {
         if (config.tokenSecret().isPresent()) {
             secret = config.tokenSecret().get().getBytes(StandardCharsets.UTF_8);
             if (secret.length < 16) {
-                throw new InvalidSettingException("jobpulse.token-secret",
+                throw new InvalidSettingException(
+                        "jobpulse.token-secret",
                         new IllegalArgumentException("must be at least 16 bytes (32 random characters recommended)"));
             }
         } else {

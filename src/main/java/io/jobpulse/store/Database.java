@@ -5,9 +5,9 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.IOException;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -42,7 +42,8 @@ public class Database {
         } else {
             embeddedPool = openEmbedded(config.dataDir());
             dataSource = embeddedPool;
-            LOG.info(() -> "JobPulse store: embedded H2 database in " + config.dataDir().toAbsolutePath());
+            LOG.info(() -> "JobPulse store: embedded H2 database in "
+                    + config.dataDir().toAbsolutePath());
         }
         migrate(dataSource);
     }
@@ -68,8 +69,8 @@ public class Database {
                 .load();
         int applied = flyway.migrate().migrationsExecuted;
         var current = flyway.info().current();
-        LOG.info(() -> "JobPulse schema at version " + (current == null ? "none" : current.getVersion())
-                + " (" + applied + " migration(s) applied now)");
+        LOG.info(() -> "JobPulse schema at version " + (current == null ? "none" : current.getVersion()) + " ("
+                + applied + " migration(s) applied now)");
     }
 
     static JdbcConnectionPool openEmbedded(Path dataDir) {
@@ -79,7 +80,8 @@ public class Database {
             throw new IllegalStateException("Cannot create jobpulse.data-dir " + dataDir.toAbsolutePath(), e);
         }
         // WRITE_DELAY=0: a commit reaches the file before it returns, so a killed JVM loses no committed job
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jobpulse") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jobpulse")
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "jobpulse", "");
         pool.setMaxConnections(EMBEDDED_POOL_SIZE);
         return pool;
@@ -89,7 +91,8 @@ public class Database {
         try {
             return (DataSource) new InitialContext().lookup(name);
         } catch (NamingException | ClassCastException e) {
-            throw new IllegalStateException("jobpulse.datasource names " + name + ", which is not a DataSource in JNDI", e);
+            throw new IllegalStateException(
+                    "jobpulse.datasource names " + name + ", which is not a DataSource in JNDI", e);
         }
     }
 }

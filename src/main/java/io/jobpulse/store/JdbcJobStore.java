@@ -114,8 +114,8 @@ public class JdbcJobStore {
     /** How many of the owner's jobs are QUEUED (the per-client queue limit). */
     public int countQueued(String owner) {
         return inTransaction("count queued jobs", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM jp_job WHERE state = 'QUEUED' AND owner = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT COUNT(*) FROM jp_job WHERE state = 'QUEUED' AND owner = ?")) {
                 ps.setString(1, owner);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -128,8 +128,8 @@ public class JdbcJobStore {
     /** Whether the owner has already used this Idempotency-Key, with whatever request. */
     public boolean hasIdempotencyKey(String owner, String key) {
         return inTransaction("read an idempotency key", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM jp_idempotency_key WHERE owner = ? AND idem_key = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT 1 FROM jp_idempotency_key WHERE owner = ? AND idem_key = ?")) {
                 ps.setString(1, owner);
                 ps.setString(2, key);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -197,7 +197,8 @@ public class JdbcJobStore {
                 } catch (IllegalJobStateChangeException e) {
                     next = Optional.empty();
                 }
-                changes.add(next.isEmpty() ? Optional.empty() : Optional.of(write(c, current.get(), next.get(), u.at())));
+                changes.add(
+                        next.isEmpty() ? Optional.empty() : Optional.of(write(c, current.get(), next.get(), u.at())));
             }
             return changes;
         });
@@ -208,8 +209,8 @@ public class JdbcJobStore {
      * orphaned when its row is locked (RUNNING, and its lease expired before {@code now} or, when {@code node} is
      * given, claimed by that node), so a job another node re-queued or claimed in the meantime is left alone.
      */
-    public Optional<Change> updateOrphan(JobId id, Optional<String> node, Instant now,
-                                         Function<Job, Optional<Job>> change) {
+    public Optional<Change> updateOrphan(
+            JobId id, Optional<String> node, Instant now, Function<Job, Optional<Job>> change) {
         return inTransaction("recover an orphaned job", c -> {
             Optional<Job> current;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?"
@@ -239,8 +240,8 @@ public class JdbcJobStore {
                 Optional<Job> job = selectJob(c, candidate, true);
                 if (job.isPresent() && job.get().state() == JobState.QUEUED) {
                     Change change = write(c, job.get(), job.get().start(now), now);
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "UPDATE jp_job SET owner_node = ?, lease_expires_at = ? WHERE id = ?")) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("UPDATE jp_job SET owner_node = ?, lease_expires_at = ? WHERE id = ?")) {
                         ps.setString(1, node);
                         JobRows.setInstant(ps, 2, leaseUntil);
                         ps.setString(3, candidate.value());
@@ -342,8 +343,8 @@ public class JdbcJobStore {
     }
 
     private static Optional<Job> selectJob(Connection c, JobId id, boolean lock) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?"
-                + (lock ? " FOR UPDATE" : ""))) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
             ps.setString(1, id.value());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(JobRows.job(rs)) : Optional.empty();
@@ -351,7 +352,8 @@ public class JdbcJobStore {
         }
     }
 
-    private static Optional<SubmitOutcome> findByKey(Connection c, String owner, IdempotencyKey key) throws SQLException {
+    private static Optional<SubmitOutcome> findByKey(Connection c, String owner, IdempotencyKey key)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT request_hash, job_id FROM jp_idempotency_key WHERE owner = ? AND idem_key = ?")) {
             ps.setString(1, owner);

@@ -26,8 +26,7 @@ final class JobRows {
     static final String EVENT_COLUMNS = "job_id, seq, kind, state, progress_done, progress_total, progress_message, "
             + "result, error_kind, error_message, occurred_at";
 
-    private JobRows() {
-    }
+    private JobRows() {}
 
     static Job job(ResultSet rs) throws SQLException {
         return new Job(
@@ -37,7 +36,8 @@ final class JobRows {
                 rs.getString("owner"),
                 JobState.valueOf(rs.getString("state")),
                 rs.getLong("seq"),
-                new Progress(rs.getLong("progress_done"), rs.getLong("progress_total"), rs.getString("progress_message")),
+                new Progress(
+                        rs.getLong("progress_done"), rs.getLong("progress_total"), rs.getString("progress_message")),
                 JsonMaps.toMap(JsonMaps.parseObject(rs.getString("params"))),
                 map(rs.getString("result")),
                 error(rs),
@@ -54,7 +54,8 @@ final class JobRows {
                 rs.getLong("seq"),
                 EventKind.valueOf(rs.getString("kind")),
                 JobState.valueOf(rs.getString("state")),
-                new Progress(rs.getLong("progress_done"), rs.getLong("progress_total"), rs.getString("progress_message")),
+                new Progress(
+                        rs.getLong("progress_done"), rs.getLong("progress_total"), rs.getString("progress_message")),
                 instant(rs, "occurred_at"),
                 map(rs.getString("result")),
                 error(rs));

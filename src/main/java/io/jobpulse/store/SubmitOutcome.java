@@ -7,14 +7,11 @@ public sealed interface SubmitOutcome {
 
     Job job();
 
-    record Created(Job job) implements SubmitOutcome {
-    }
+    record Created(Job job) implements SubmitOutcome {}
 
     /** The same Idempotency-Key and the same request as before: the earlier job. */
-    record Replayed(Job job) implements SubmitOutcome {
-    }
+    record Replayed(Job job) implements SubmitOutcome {}
 
     /** The same Idempotency-Key with a different request; {@code job} is the one the key belongs to. */
-    record KeyConflict(Job job) implements SubmitOutcome {
-    }
+    record KeyConflict(Job job) implements SubmitOutcome {}
 }

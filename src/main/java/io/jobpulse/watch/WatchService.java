@@ -31,8 +31,10 @@ public class WatchService {
 
     @Inject
     JdbcJobStore store;
+
     @Inject
     ProgressHub hub;
+
     @Inject
     WatchTokens tokens;
 
@@ -40,8 +42,8 @@ public class WatchService {
      * Empty when the id is malformed, the job unknown, or the token does not grant it (deliberately the same).
      * {@code sendOpening} runs before any live event reaches the watcher.
      */
-    public Optional<Subscription> watch(String jobText, String token, OptionalLong since, Watcher watcher,
-                                        Consumer<Opening> sendOpening) {
+    public Optional<Subscription> watch(
+            String jobText, String token, OptionalLong since, Watcher watcher, Consumer<Opening> sendOpening) {
         Optional<JobId> id = JobId.parse(jobText).filter(j -> tokens.grants(token, j));
         if (id.isEmpty()) {
             return Optional.empty();

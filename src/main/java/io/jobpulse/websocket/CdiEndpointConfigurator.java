@@ -29,7 +29,9 @@ public class CdiEndpointConfigurator extends ServerEndpointConfig.Configurator {
             // header maps are case-insensitive on some containers only
             address = request.getHeaders().entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(HandshakeFilter.REMOTE_ADDRESS))
-                    .map(Map.Entry::getValue).findFirst().orElse(null);
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(null);
         }
         if (address != null && !address.isEmpty()) {
             sec.getUserProperties().put(REMOTE_ADDRESS, address.get(0));
@@ -59,7 +61,8 @@ public class CdiEndpointConfigurator extends ServerEndpointConfig.Configurator {
     public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
         Boolean deflate = permessageDeflate;
         if (deflate == null) {
-            deflate = CDI.current().select(JobPulseConfig.class).get().websocket().permessageDeflate();
+            deflate =
+                    CDI.current().select(JobPulseConfig.class).get().websocket().permessageDeflate();
             permessageDeflate = deflate;
         }
         return deflate ? super.getNegotiatedExtensions(installed, requested) : List.of();

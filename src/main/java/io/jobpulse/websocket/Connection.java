@@ -2,7 +2,6 @@ package io.jobpulse.websocket;
 
 import io.jobpulse.hub.Opening;
 import io.jobpulse.hub.Subscription;
-import io.jobpulse.watch.WatchService;
 import io.jobpulse.hub.Watcher;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.protocol.AppCloseCode;
@@ -11,6 +10,7 @@ import io.jobpulse.protocol.ErrorCode;
 import io.jobpulse.protocol.ServerMessage;
 import io.jobpulse.runtime.Ticker;
 import io.jobpulse.store.StoreException;
+import io.jobpulse.watch.WatchService;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +30,7 @@ final class Connection implements Watcher {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
 
     /** What a connection asks of the node: a slot for its API client, and closing its session. */
-    record Supervision(Predicate<String> claimClient, Consumer<AppCloseCode> close) {
-    }
+    record Supervision(Predicate<String> claimClient, Consumer<AppCloseCode> close) {}
 
     private final SessionOutbox outbox;
     private final WatchService watching;
@@ -46,8 +45,13 @@ final class Connection implements Watcher {
     private volatile String client;
     private boolean refusing;
 
-    Connection(SessionOutbox outbox, WatchService watching, int maxSubscriptions, int messagesPerSecond,
-               Supervision supervision, Ticker ticker) {
+    Connection(
+            SessionOutbox outbox,
+            WatchService watching,
+            int maxSubscriptions,
+            int messagesPerSecond,
+            Supervision supervision,
+            Ticker ticker) {
         this.outbox = outbox;
         this.ticker = ticker;
         this.watching = watching;
@@ -86,7 +90,10 @@ final class Connection implements Watcher {
             return;
         }
         if (subscriptions.size() >= maxSubscriptions) {
-            error(s.job(), ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + maxSubscriptions + " subscriptions per connection");
+            error(
+                    s.job(),
+                    ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                    "at most " + maxSubscriptions + " subscriptions per connection");
             return;
         }
         Optional<Subscription> started;

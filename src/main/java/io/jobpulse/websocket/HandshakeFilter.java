@@ -37,8 +37,10 @@ public class HandshakeFilter extends HttpFilter {
 
     @Inject
     OriginPolicy policy;
+
     @Inject
     OpenSessions sessions;
+
     @Inject
     NodeMetrics metrics;
 
@@ -49,7 +51,11 @@ public class HandshakeFilter extends HttpFilter {
         if (!policy.permits(origin, request.getHeader("Host"))) {
             LOG.info(() -> "Refused WebSocket handshake from origin " + abbreviate(origin)
                     + " (not the page's own origin nor in jobpulse.allowed-origins)");
-            problem(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden", "This origin may not open a JobPulse WebSocket.");
+            problem(
+                    response,
+                    HttpServletResponse.SC_FORBIDDEN,
+                    "Forbidden",
+                    "This origin may not open a JobPulse WebSocket.");
             return;
         }
         String address = request.getRemoteAddr();
@@ -73,7 +79,8 @@ public class HandshakeFilter extends HttpFilter {
         }
     }
 
-    private static void problem(HttpServletResponse response, int status, String title, String detail) throws IOException {
+    private static void problem(HttpServletResponse response, int status, String title, String detail)
+            throws IOException {
         byte[] body = ProblemDetails.of(status, title, detail).json().getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType(ProblemDetails.MEDIA_TYPE);
@@ -102,7 +109,8 @@ public class HandshakeFilter extends HttpFilter {
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return REMOTE_ADDRESS.equalsIgnoreCase(name) ? Collections.enumeration(List.of(address))
+            return REMOTE_ADDRESS.equalsIgnoreCase(name)
+                    ? Collections.enumeration(List.of(address))
                     : super.getHeaders(name);
         }
 

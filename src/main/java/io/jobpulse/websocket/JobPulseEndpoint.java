@@ -2,7 +2,6 @@ package io.jobpulse.websocket;
 
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.config.WebSocketSettings;
-import io.jobpulse.watch.WatchService;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.protocol.ClientMessage;
@@ -10,6 +9,7 @@ import io.jobpulse.protocol.ClientMessageDecoder;
 import io.jobpulse.protocol.MessageTooBigException;
 import io.jobpulse.protocol.ServerMessageEncoder;
 import io.jobpulse.runtime.ContainerExecutors;
+import io.jobpulse.watch.WatchService;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  * connection, any number of job subscriptions. The container selects the first of the client's subprotocols that the
  * endpoint lists. One instance per connection; shared state lives in application-scoped beans. See docs/protocol.md.
  */
-@ServerEndpoint(value = "/ws",
+@ServerEndpoint(
+        value = "/ws",
         subprotocols = {JobPulseEndpoint.SUBPROTOCOL_V2, JobPulseEndpoint.SUBPROTOCOL},
         encoders = ServerMessageEncoder.class,
         decoders = ClientMessageDecoder.class,
@@ -55,12 +56,16 @@ public class JobPulseEndpoint {
 
     @Inject
     JobPulseConfig config;
+
     @Inject
     WatchService watching;
+
     @Inject
     OpenSessions openSessions;
+
     @Inject
     NodeMetrics metrics;
+
     @Inject
     ContainerExecutors executors;
 
@@ -74,13 +79,24 @@ public class JobPulseEndpoint {
         session.setMaxIdleTimeout(0);
         session.setMaxTextMessageBufferSize(limits.maxMessageBytes());
         // Tomcat writes pings with a blocking write (off the fan-out, see SessionOutbox): bound it by the lag limit
-        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT,
-                Math.min(limits.maxLag().toMillis(), MAX_PING_SEND_MILLIS));
-        SessionOutbox outbox = new SessionOutbox(session,
-                new SessionOutbox.Bounds(limits.outboxMessages(), limits.outboxBytes(), limits.sendWindow(),
-                        limits.maxLag(), batchChars(session, limits)),
-                metrics, executors.tasks(), openSessions.ticker());
-        connection = new Connection(outbox, watching, limits.maxSubscriptions(), limits.maxMessagesPerSecond(),
+        session.getUserProperties()
+                .put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(limits.maxLag().toMillis(), MAX_PING_SEND_MILLIS));
+        SessionOutbox outbox = new SessionOutbox(
+                session,
+                new SessionOutbox.Bounds(
+                        limits.outboxMessages(),
+                        limits.outboxBytes(),
+                        limits.sendWindow(),
+                        limits.maxLag(),
+                        batchChars(session, limits)),
+                metrics,
+                executors.tasks(),
+                openSessions.ticker());
+        connection = new Connection(
+                outbox,
+                watching,
+                limits.maxSubscriptions(),
+                limits.maxMessagesPerSecond(),
                 new Connection.Supervision(openSessions::claimClient, code -> openSessions.closeFor(session, code)),
                 openSessions.ticker());
         Object address = session.getUserProperties().get(CdiEndpointConfigurator.REMOTE_ADDRESS);
@@ -95,7 +111,8 @@ public class JobPulseEndpoint {
     /** Batches only where the client asked for {@code jobpulse.v2}, at most a quarter of the send window each. */
     private static int batchChars(Session session, WebSocketSettings limits) {
         return SUBPROTOCOL_V2.equals(session.getNegotiatedSubprotocol())
-                ? (int) Math.min(MAX_BATCH_CHARS, limits.sendWindow() / 4) : 0;
+                ? (int) Math.min(MAX_BATCH_CHARS, limits.sendWindow() / 4)
+                : 0;
     }
 
     @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)

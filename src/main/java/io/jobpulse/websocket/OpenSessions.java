@@ -39,19 +39,22 @@ public class OpenSessions {
 
     @Inject
     JobPulseConfig config;
+
     @Inject
     ContainerExecutors executors;
+
     @Inject
     NodeMetrics metrics;
+
     @Inject
     Ticker ticker;
 
-    private record Open(Connection connection, String address) {
-    }
+    private record Open(Connection connection, String address) {}
 
     private final Map<Session, Open> connections = new ConcurrentHashMap<>();
     /** Connections open or admitted at the handshake and about to open. */
     private final AtomicInteger admitted = new AtomicInteger();
+
     private KeyedCounts perAddress;
     private KeyedCounts perClient;
     private ScheduledFuture<?> sweep;
@@ -60,8 +63,14 @@ public class OpenSessions {
         WebSocketSettings limits = config.websocket();
         perAddress = new KeyedCounts(limits.maxConnectionsPerAddress());
         perClient = new KeyedCounts(limits.maxConnectionsPerClient());
-        long period = Math.max(250, Math.min(limits.idleTimeout().toMillis(),
-                Math.min(limits.subscribeDeadline().toMillis(), limits.maxLag().toMillis())) / 4);
+        long period = Math.max(
+                250,
+                Math.min(
+                                limits.idleTimeout().toMillis(),
+                                Math.min(
+                                        limits.subscribeDeadline().toMillis(),
+                                        limits.maxLag().toMillis()))
+                        / 4);
         sweep = executors.scheduler().scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 

@@ -24,6 +24,7 @@ final class OutboxQueue {
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     /** The last waiting entry of each job that has one. */
     private final Map<String, Entry> lastOfJob = new HashMap<>();
+
     private long bytes;
     private long coalesced;
 
@@ -47,10 +48,14 @@ final class OutboxQueue {
     /** What a message counts for in the byte bound and the send window: its length when encoded, else an estimate. */
     static int chars(ServerMessage message) {
         if (message instanceof ServerMessage.Event e) {
-            return e.skipped().isEmpty() ? e.text().length() : ServerMessageEncoder.text(e).length();
+            return e.skipped().isEmpty()
+                    ? e.text().length()
+                    : ServerMessageEncoder.text(e).length();
         }
         if (message instanceof ServerMessage.Batch b) {
-            return b.messages().stream().mapToInt(OutboxQueue::chars).sum() + b.messages().size() + BATCH_FRAME_CHARS;
+            return b.messages().stream().mapToInt(OutboxQueue::chars).sum()
+                    + b.messages().size()
+                    + BATCH_FRAME_CHARS;
         }
         return UNENCODED_BYTES;
     }

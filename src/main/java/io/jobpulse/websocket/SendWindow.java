@@ -11,8 +11,7 @@ import java.util.ArrayDeque;
  */
 final class SendWindow {
 
-    private record Ping(long id, long sentBytes, long atNanos) {
-    }
+    private record Ping(long id, long sentBytes, long atNanos) {}
 
     private final long window;
     private final ArrayDeque<Ping> unanswered = new ArrayDeque<>();

@@ -36,14 +36,14 @@ final class SessionOutbox {
      * The hard bounds of one outbox, its send window ({@link SendWindow}), and how many characters of waiting
      * messages may go out together as one {@code batch} frame (0: one message per frame, as {@code jobpulse.v1}).
      */
-    record Bounds(int messages, long bytes, long window, Duration lag, int batchChars) {
-    }
+    record Bounds(int messages, long bytes, long window, Duration lag, int batchChars) {}
 
     private final Session session;
     private final Bounds bounds;
     private final NodeMetrics metrics;
     /** Runs closes and pings, which may block on a client that does not read. */
     private final Executor closer;
+
     private final Ticker ticker;
     private final OutboxQueue queue = new OutboxQueue();
     private final SendWindow window;
@@ -122,8 +122,11 @@ final class SessionOutbox {
             if (closed || Math.max(send, ping) <= bounds.lag().toNanos()) {
                 return;
             }
-            reason = (send >= ping ? "one send unfinished for " + Duration.ofNanos(send).toMillis()
-                    : "a ping unanswered for " + Duration.ofNanos(ping).toMillis()) + " ms (limit "
+            reason = (send >= ping
+                            ? "one send unfinished for "
+                                    + Duration.ofNanos(send).toMillis()
+                            : "a ping unanswered for " + Duration.ofNanos(ping).toMillis())
+                    + " ms (limit "
                     + bounds.lag().toMillis() + " ms), " + window.unconfirmedBytes() + " bytes unconfirmed, "
                     + queue.size() + " messages / " + queue.bytes() + " bytes waiting";
         }
@@ -154,8 +157,8 @@ final class SessionOutbox {
         metrics.increment(Counter.WS_CLOSED_LAGGING);
         LOG.warning(() -> "Closing WebSocket session " + session.getId() + " with " + AppCloseCode.LAGGING.code()
                 + ": the client does not keep up: " + figures + "; " + coalesced + " progress events coalesced before");
-        closeLater(new CloseReason(CloseReason.CloseCodes.getCloseCode(AppCloseCode.LAGGING.code()),
-                AppCloseCode.LAGGING.reason()));
+        closeLater(new CloseReason(
+                CloseReason.CloseCodes.getCloseCode(AppCloseCode.LAGGING.code()), AppCloseCode.LAGGING.reason()));
     }
 
     /** Stops sending; whatever is queued is dropped. */
@@ -225,7 +228,8 @@ final class SessionOutbox {
     private void sendPingLater(long id) {
         Runnable ping = () -> {
             try {
-                session.getAsyncRemote().sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, id));
+                session.getAsyncRemote()
+                        .sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, id));
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, e, () -> "Ping to WebSocket session " + session.getId() + " failed");
                 lagging("a ping could not be written (" + e + ")");
@@ -278,7 +282,9 @@ final class SessionOutbox {
         }
         if (wasOpen && session.isOpen()) {
             // the client going away mid-send (reset, broken pipe) is routine; anything else is worth a look
-            LOG.log(failure instanceof IOException ? Level.FINE : Level.WARNING, failure,
+            LOG.log(
+                    failure instanceof IOException ? Level.FINE : Level.WARNING,
+                    failure,
                     () -> "Send to WebSocket session " + session.getId() + " failed");
             closeLater(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
         }

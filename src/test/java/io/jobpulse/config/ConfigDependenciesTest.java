@@ -17,14 +17,18 @@ import org.junit.jupiter.api.Test;
 class ConfigDependenciesTest {
 
     private static JavaClasses production() {
-        return new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests())
+        return new ClassFileImporter()
+                .withImportOption(new ImportOption.DoNotIncludeTests())
                 .importPackages("io.jobpulse");
     }
 
     @Test
     void configDependsOnNoOtherJobPulsePackageButJson() {
-        noClasses().that().resideInAPackage("io.jobpulse.config..")
-                .should().dependOnClassesThat(resideInAPackage("io.jobpulse..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.config..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.jobpulse..")
                         .and(resideOutsideOfPackages("io.jobpulse.config..", "io.jobpulse.json..")))
                 .because("every package depends on config; per-type settings are resolved from a type's name and"
                         + " declarations, not from execution.JobType")
@@ -33,9 +37,12 @@ class ConfigDependenciesTest {
 
     @Test
     void jsonDependsOnNoOtherJobPulsePackage() {
-        noClasses().that().resideInAPackage("io.jobpulse.json..")
-                .should().dependOnClassesThat(resideInAPackage("io.jobpulse..")
-                        .and(resideOutsideOfPackages("io.jobpulse.json..")))
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.json..")
+                .should()
+                .dependOnClassesThat(
+                        resideInAPackage("io.jobpulse..").and(resideOutsideOfPackages("io.jobpulse.json..")))
                 .because("config depends on json for JsonLimits")
                 .check(production());
     }

@@ -34,9 +34,11 @@ class DurationParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "abc", "10", "1.5h", "-5s", "5 minutes", "5x", "s", "PT", "24H!", "1234567890123s"})
+    @ValueSource(
+            strings = {"", " ", "abc", "10", "1.5h", "-5s", "5 minutes", "5x", "s", "PT", "24H!", "1234567890123s"})
     void rejectsGarbage(String text) {
-        assertThatIllegalArgumentException().isThrownBy(() -> DurationParser.parse(text))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DurationParser.parse(text))
                 .withMessageContaining("not a duration");
     }
 }

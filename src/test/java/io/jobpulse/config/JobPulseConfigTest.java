@@ -42,11 +42,26 @@ class JobPulseConfigTest {
         assertThat(config.dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".jobpulse"));
         assertThat(config.nodeId()).isNotBlank();
         assertThat(config.testHooks()).isFalse();
-        assertThat(config.jobs()).usingRecursiveComparison().ignoringFields("types").isEqualTo(new JobSettings(
-                4, 10.0, Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofHours(1), 1000, null));
-        assertThat(config.websocket()).isEqualTo(new WebSocketSettings(Duration.ofSeconds(60), 1000, false, 5000,
-                1024 * 1024, 64 * 1024, Duration.ofSeconds(30), 2048, 20, Duration.ofSeconds(30), 50_000, 20_000,
-                20_000));
+        assertThat(config.jobs())
+                .usingRecursiveComparison()
+                .ignoringFields("types")
+                .isEqualTo(new JobSettings(
+                        4, 10.0, Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofHours(1), 1000, null));
+        assertThat(config.websocket())
+                .isEqualTo(new WebSocketSettings(
+                        Duration.ofSeconds(60),
+                        1000,
+                        false,
+                        5000,
+                        1024 * 1024,
+                        64 * 1024,
+                        Duration.ofSeconds(30),
+                        2048,
+                        20,
+                        Duration.ofSeconds(30),
+                        50_000,
+                        20_000,
+                        20_000));
         assertThat(config.sse()).isEqualTo(new SseSettings(5000));
         assertThat(config.rest()).isEqualTo(new RestSettings(1024 * 1024, 600));
         assertThat(config.json()).isEqualTo(new JsonLimits(32, 64, 64 * 1024));
@@ -65,12 +80,22 @@ class JobPulseConfigTest {
         return Stream.of(
                 home("jobpulse.dev", "true", JobPulseConfig::dev, true),
                 home("jobpulse.api-keys", "a:x,b:y", JobPulseConfig::apiKeys, "a:x,b:y"),
-                home("jobpulse.token-secret", "0123456789abcdef", JobPulseConfig::tokenSecret,
+                home(
+                        "jobpulse.token-secret",
+                        "0123456789abcdef",
+                        JobPulseConfig::tokenSecret,
                         Optional.of("0123456789abcdef")),
                 home("jobpulse.token-ttl", "15m", JobPulseConfig::tokenTtl, Duration.ofMinutes(15)),
-                home("jobpulse.allowed-origins", "https://a.example.com, https://b.example.com",
-                        JobPulseConfig::allowedOrigins, List.of("https://a.example.com", "https://b.example.com")),
-                home("jobpulse.datasource", "jdbc/jobpulse", JobPulseConfig::dataSourceName, Optional.of("jdbc/jobpulse")),
+                home(
+                        "jobpulse.allowed-origins",
+                        "https://a.example.com, https://b.example.com",
+                        JobPulseConfig::allowedOrigins,
+                        List.of("https://a.example.com", "https://b.example.com")),
+                home(
+                        "jobpulse.datasource",
+                        "jdbc/jobpulse",
+                        JobPulseConfig::dataSourceName,
+                        Optional.of("jdbc/jobpulse")),
                 home("jobpulse.data-dir", "/var/lib/jobpulse", JobPulseConfig::dataDir, Path.of("/var/lib/jobpulse")),
                 home("jobpulse.node-id", "node-7", JobPulseConfig::nodeId, "node-7"),
                 home("jobpulse.test-hooks", "true", JobPulseConfig::testHooks, true),
@@ -82,17 +107,37 @@ class JobPulseConfigTest {
                 home("jobpulse.max-queued-jobs-per-client", "7", c -> c.jobs().maxQueuedJobsPerClient(), 7),
                 home("jobpulse.ws.idle-timeout", "5m", c -> c.websocket().idleTimeout(), Duration.ofMinutes(5)),
                 home("jobpulse.ws.max-subscriptions", "10", c -> c.websocket().maxSubscriptions(), 10),
-                home("jobpulse.ws.permessage-deflate", "true", c -> c.websocket().permessageDeflate(), true),
+                home(
+                        "jobpulse.ws.permessage-deflate",
+                        "true",
+                        c -> c.websocket().permessageDeflate(),
+                        true),
                 home("jobpulse.ws.outbox-messages", "50", c -> c.websocket().outboxMessages(), 50),
                 home("jobpulse.ws.outbox-bytes", "65536", c -> c.websocket().outboxBytes(), 65536),
                 home("jobpulse.ws.send-window", "16384", c -> c.websocket().sendWindow(), 16384),
                 home("jobpulse.ws.max-lag", "5s", c -> c.websocket().maxLag(), Duration.ofSeconds(5)),
                 home("jobpulse.ws.max-message-bytes", "4096", c -> c.websocket().maxMessageBytes(), 4096),
-                home("jobpulse.ws.max-messages-per-second", "5", c -> c.websocket().maxMessagesPerSecond(), 5),
-                home("jobpulse.ws.subscribe-deadline", "2s", c -> c.websocket().subscribeDeadline(), Duration.ofSeconds(2)),
+                home(
+                        "jobpulse.ws.max-messages-per-second",
+                        "5",
+                        c -> c.websocket().maxMessagesPerSecond(),
+                        5),
+                home(
+                        "jobpulse.ws.subscribe-deadline",
+                        "2s",
+                        c -> c.websocket().subscribeDeadline(),
+                        Duration.ofSeconds(2)),
                 home("jobpulse.ws.max-connections", "100", c -> c.websocket().maxConnections(), 100),
-                home("jobpulse.ws.max-connections-per-address", "10", c -> c.websocket().maxConnectionsPerAddress(), 10),
-                home("jobpulse.ws.max-connections-per-client", "20", c -> c.websocket().maxConnectionsPerClient(), 20),
+                home(
+                        "jobpulse.ws.max-connections-per-address",
+                        "10",
+                        c -> c.websocket().maxConnectionsPerAddress(),
+                        10),
+                home(
+                        "jobpulse.ws.max-connections-per-client",
+                        "20",
+                        c -> c.websocket().maxConnectionsPerClient(),
+                        20),
                 home("jobpulse.sse.outbox-messages", "40", c -> c.sse().outboxMessages(), 40),
                 home("jobpulse.rest.max-body-bytes", "2048", c -> c.rest().maxBodyBytes(), 2048),
                 home("jobpulse.rest.submissions-per-minute", "60", c -> c.rest().submissionsPerMinute(), 60),
@@ -101,14 +146,15 @@ class JobPulseConfigTest {
                 home("jobpulse.json.max-string-length", "1000", c -> c.json().maxStringLength(), 1000));
     }
 
-    private static Arguments home(String key, String value, Function<JobPulseConfig, Object> accessor, Object expected) {
+    private static Arguments home(
+            String key, String value, Function<JobPulseConfig, Object> accessor, Object expected) {
         return Arguments.of(key, value, accessor, expected);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyKeyAndItsHome")
-    void everyKeyIsReadIntoTheGroupItsPrefixNames(String key, String value, Function<JobPulseConfig, Object> accessor,
-                                                  Object expected) {
+    void everyKeyIsReadIntoTheGroupItsPrefixNames(
+            String key, String value, Function<JobPulseConfig, Object> accessor, Object expected) {
         assertThat(accessor.apply(configFrom(Map.of()))).as("default").isNotEqualTo(expected);
         assertThat(accessor.apply(configWith(key, value))).isEqualTo(expected);
     }
@@ -129,16 +175,27 @@ class JobPulseConfigTest {
 
     @Test
     void sseStreamsAreBoundedByTheWebSocketOutboxUnlessTheirOwnKeyIsSet() {
-        assertThat(configWith("jobpulse.ws.outbox-messages", "50").sse().outboxMessages()).isEqualTo(50);
+        assertThat(configWith("jobpulse.ws.outbox-messages", "50").sse().outboxMessages())
+                .isEqualTo(50);
         assertThat(configFrom(Map.of("jobpulse.ws.outbox-messages", "50", "jobpulse.sse.outbox-messages", "70"))
-                .sse().outboxMessages()).isEqualTo(70);
-        assertThat(configWith("jobpulse.sse.outbox-messages", "70").websocket().outboxMessages()).isEqualTo(5000);
+                        .sse()
+                        .outboxMessages())
+                .isEqualTo(70);
+        assertThat(configWith("jobpulse.sse.outbox-messages", "70").websocket().outboxMessages())
+                .isEqualTo(5000);
     }
 
     @Test
     void settingsAreReadFromTheEnvironmentToo() {
-        Map<String, String> env = Map.of("JOBPULSE_MAX_RUNNING_JOBS", "8", "JOBPULSE_WS_IDLE_TIMEOUT", "2m",
-                "JOBPULSE_SSE_OUTBOX_MESSAGES", "9", "JOBPULSE_TEST_HOOKS", "true");
+        Map<String, String> env = Map.of(
+                "JOBPULSE_MAX_RUNNING_JOBS",
+                "8",
+                "JOBPULSE_WS_IDLE_TIMEOUT",
+                "2m",
+                "JOBPULSE_SSE_OUTBOX_MESSAGES",
+                "9",
+                "JOBPULSE_TEST_HOOKS",
+                "true");
 
         JobPulseConfig config = JobPulseConfig.from(new SettingsSource(name -> null, env::get, name -> null));
 
@@ -150,12 +207,14 @@ class JobPulseConfigTest {
 
     @Test
     void blankSettingKeepsTheDefault() {
-        assertThat(configWith("jobpulse.max-running-jobs", "  ").jobs().maxRunningJobs()).isEqualTo(4);
+        assertThat(configWith("jobpulse.max-running-jobs", "  ").jobs().maxRunningJobs())
+                .isEqualTo(4);
     }
 
     @Test
     void allowedOriginsSkipEmptyEntries() {
-        assertThat(configWith("jobpulse.allowed-origins", " ,https://a.example.com,, ").allowedOrigins())
+        assertThat(configWith("jobpulse.allowed-origins", " ,https://a.example.com,, ")
+                        .allowedOrigins())
                 .containsExactly("https://a.example.com");
     }
 
@@ -174,59 +233,70 @@ class JobPulseConfigTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
-            "jobpulse.max-running-jobs,     0",
-            "jobpulse.max-running-jobs,     -1",
-            "jobpulse.max-running-jobs,     four",
-            "jobpulse.max-running-jobs,     2147483648",
-            "jobpulse.max-running-jobs,     1.5",
-            "jobpulse.progress-rate,        0",
-            "jobpulse.progress-rate,        -0.5",
-            "jobpulse.progress-rate,        fast",
-            "jobpulse.progress-rate,        NaN",
-            "jobpulse.progress-rate,        Infinity",
-            "jobpulse.token-ttl,            forever",
-            "jobpulse.token-ttl,            24",
-            "jobpulse.lease,                soon",
-            "jobpulse.shutdown-grace,       10 seconds",
-            "jobpulse.job-timeout,          forever",
-            "jobpulse.max-queued-jobs-per-client, 0",
-            "jobpulse.dev,                  yes",
-            "jobpulse.test-hooks,           1",
-            "jobpulse.test-hooks,           on",
-            "jobpulse.ws.idle-timeout,      1 minute",
-            "jobpulse.ws.max-subscriptions, 0",
-            "jobpulse.ws.permessage-deflate, maybe",
-            "jobpulse.ws.outbox-messages,   x",
-            "jobpulse.ws.outbox-messages,   -5",
-            "jobpulse.ws.outbox-bytes,      0",
-            "jobpulse.ws.max-connections,   0",
-            "jobpulse.ws.max-connections-per-address, none",
-            "jobpulse.ws.max-connections-per-client, -1",
-            "jobpulse.ws.max-messages-per-second, 0",
-            "jobpulse.ws.subscribe-deadline, 0s",
-            "jobpulse.ws.max-lag,           -PT1S",
-            "jobpulse.ws.send-window,       1024",
-            "jobpulse.ws.max-message-bytes, 255",
-            "jobpulse.ws.max-message-bytes, 65537",
-            "jobpulse.ws.max-message-bytes, 8k",
-            "jobpulse.sse.outbox-messages,  0",
-            "jobpulse.rest.max-body-bytes,  0",
-            "jobpulse.rest.max-body-bytes,  1MiB",
-            "jobpulse.rest.submissions-per-minute, many",
-            "jobpulse.json.max-depth,       -1",
-            "jobpulse.json.max-number-length, 0",
-            "jobpulse.json.max-string-length, long"})
+        "jobpulse.max-running-jobs,     0",
+        "jobpulse.max-running-jobs,     -1",
+        "jobpulse.max-running-jobs,     four",
+        "jobpulse.max-running-jobs,     2147483648",
+        "jobpulse.max-running-jobs,     1.5",
+        "jobpulse.progress-rate,        0",
+        "jobpulse.progress-rate,        -0.5",
+        "jobpulse.progress-rate,        fast",
+        "jobpulse.progress-rate,        NaN",
+        "jobpulse.progress-rate,        Infinity",
+        "jobpulse.token-ttl,            forever",
+        "jobpulse.token-ttl,            24",
+        "jobpulse.lease,                soon",
+        "jobpulse.shutdown-grace,       10 seconds",
+        "jobpulse.job-timeout,          forever",
+        "jobpulse.max-queued-jobs-per-client, 0",
+        "jobpulse.dev,                  yes",
+        "jobpulse.test-hooks,           1",
+        "jobpulse.test-hooks,           on",
+        "jobpulse.ws.idle-timeout,      1 minute",
+        "jobpulse.ws.max-subscriptions, 0",
+        "jobpulse.ws.permessage-deflate, maybe",
+        "jobpulse.ws.outbox-messages,   x",
+        "jobpulse.ws.outbox-messages,   -5",
+        "jobpulse.ws.outbox-bytes,      0",
+        "jobpulse.ws.max-connections,   0",
+        "jobpulse.ws.max-connections-per-address, none",
+        "jobpulse.ws.max-connections-per-client, -1",
+        "jobpulse.ws.max-messages-per-second, 0",
+        "jobpulse.ws.subscribe-deadline, 0s",
+        "jobpulse.ws.max-lag,           -PT1S",
+        "jobpulse.ws.send-window,       1024",
+        "jobpulse.ws.max-message-bytes, 255",
+        "jobpulse.ws.max-message-bytes, 65537",
+        "jobpulse.ws.max-message-bytes, 8k",
+        "jobpulse.sse.outbox-messages,  0",
+        "jobpulse.rest.max-body-bytes,  0",
+        "jobpulse.rest.max-body-bytes,  1MiB",
+        "jobpulse.rest.submissions-per-minute, many",
+        "jobpulse.json.max-depth,       -1",
+        "jobpulse.json.max-number-length, 0",
+        "jobpulse.json.max-string-length, long"
+    })
     void invalidValueFailsNamingTheKey(String key, String value) {
-        assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> configWith(key, value))
+        assertThatExceptionOfType(InvalidSettingException.class)
+                .isThrownBy(() -> configWith(key, value))
                 .withMessageStartingWith("Invalid value for " + key + ": expected ")
                 .withCauseInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jobpulse.token-ttl", "jobpulse.lease", "jobpulse.shutdown-grace", "jobpulse.job-timeout",
-            "jobpulse.ws.idle-timeout", "jobpulse.ws.max-lag", "jobpulse.ws.subscribe-deadline"})
+    @ValueSource(
+            strings = {
+                "jobpulse.token-ttl",
+                "jobpulse.lease",
+                "jobpulse.shutdown-grace",
+                "jobpulse.job-timeout",
+                "jobpulse.ws.idle-timeout",
+                "jobpulse.ws.max-lag",
+                "jobpulse.ws.subscribe-deadline"
+            })
     void negativeDurationIsRejected(String key) {
-        assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> configWith(key, "-PT1H"))
+        assertThatExceptionOfType(InvalidSettingException.class)
+                .isThrownBy(() -> configWith(key, "-PT1H"))
                 .withMessageContaining(key);
     }
 
@@ -234,17 +304,20 @@ class JobPulseConfigTest {
     void theMessageSizeLimitSaysItsRange() {
         assertThatExceptionOfType(InvalidSettingException.class)
                 .isThrownBy(() -> configWith("jobpulse.ws.max-message-bytes", "100000"))
-                .withMessage("Invalid value for jobpulse.ws.max-message-bytes: expected a whole number of bytes from 256 to "
-                        + WebSocketSettings.MAX_MESSAGE_BYTES_LIMIT);
+                .withMessage(
+                        "Invalid value for jobpulse.ws.max-message-bytes: expected a whole number of bytes from 256 to "
+                                + WebSocketSettings.MAX_MESSAGE_BYTES_LIMIT);
     }
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
-            "jobpulse.max-running-jobs, s3cr3t-looking-value",
-            "jobpulse.token-ttl,        s3cr3t-looking-value",
-            "jobpulse.ws.send-window,   s3cr3t-looking-value"})
+        "jobpulse.max-running-jobs, s3cr3t-looking-value",
+        "jobpulse.token-ttl,        s3cr3t-looking-value",
+        "jobpulse.ws.send-window,   s3cr3t-looking-value"
+    })
     void errorMessageDoesNotRepeatTheValue(String key, String value) {
-        assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> configWith(key, value))
+        assertThatExceptionOfType(InvalidSettingException.class)
+                .isThrownBy(() -> configWith(key, value))
                 .withMessageContaining(key)
                 .withMessageNotContaining(value);
     }
@@ -255,7 +328,9 @@ class JobPulseConfigTest {
 
         InvalidSettingException e = new InvalidSettingException("jobpulse.lease", cause);
 
-        assertThat(e).hasMessage("Invalid value for jobpulse.lease: must be positive").hasCause(cause);
+        assertThat(e)
+                .hasMessage("Invalid value for jobpulse.lease: must be positive")
+                .hasCause(cause);
         assertThat(e).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -16,7 +16,9 @@ class JobTypeOverridesTest {
     private static final Optional<Duration> TEN_MINUTES = Optional.of(Duration.ofMinutes(10));
 
     private static JobTypeOverrides overrides(Map<String, String> properties) {
-        return JobPulseConfig.from(new SettingsSource(properties::get, key -> null, key -> null)).jobs().types();
+        return JobPulseConfig.from(new SettingsSource(properties::get, key -> null, key -> null))
+                .jobs()
+                .types();
     }
 
     @Test
@@ -39,8 +41,8 @@ class JobTypeOverridesTest {
 
     @Test
     void theTimeoutOverrideWinsOverTheTypeAndTheNode() {
-        JobTypeOverrides types = overrides(Map.of("jobpulse.jobs.prime-count.timeout", "3s",
-                "jobpulse.job-timeout", "20m"));
+        JobTypeOverrides types =
+                overrides(Map.of("jobpulse.jobs.prime-count.timeout", "3s", "jobpulse.job-timeout", "20m"));
 
         assertThat(types.timeout("prime-count", TEN_MINUTES)).isEqualTo(Duration.ofSeconds(3));
         assertThat(types.timeout("prime-count", NONE)).isEqualTo(Duration.ofSeconds(3));
@@ -48,8 +50,8 @@ class JobTypeOverridesTest {
 
     @Test
     void theAttemptsOverrideWinsOverTheType() {
-        JobTypeOverrides types = overrides(Map.of("jobpulse.jobs.prime-count.max-attempts", "1",
-                "jobpulse.jobs.digest.max-attempts", "10"));
+        JobTypeOverrides types = overrides(
+                Map.of("jobpulse.jobs.prime-count.max-attempts", "1", "jobpulse.jobs.digest.max-attempts", "10"));
 
         assertThat(types.maxAttempts("prime-count", 3)).isEqualTo(1);
         assertThat(types.maxAttempts("digest", 3)).isEqualTo(10);
@@ -57,8 +59,8 @@ class JobTypeOverridesTest {
 
     @Test
     void anOverrideAppliesToItsTypeOnly() {
-        JobTypeOverrides types = overrides(Map.of("jobpulse.jobs.other.timeout", "1s",
-                "jobpulse.jobs.other.max-attempts", "1"));
+        JobTypeOverrides types =
+                overrides(Map.of("jobpulse.jobs.other.timeout", "1s", "jobpulse.jobs.other.max-attempts", "1"));
 
         assertThat(types.timeout("prime-count", TEN_MINUTES)).isEqualTo(Duration.ofMinutes(10));
         assertThat(types.maxAttempts("prime-count", 3)).isEqualTo(3);
@@ -66,9 +68,14 @@ class JobTypeOverridesTest {
 
     @Test
     void overridesAreReadFromTheEnvironmentToo() {
-        JobTypeOverrides types = JobPulseConfig.from(new SettingsSource(key -> null, Map.of(
-                "JOBPULSE_JOBS_PRIME_COUNT_TIMEOUT", "90s",
-                "JOBPULSE_JOBS_PRIME_COUNT_MAX_ATTEMPTS", "2")::get, key -> null)).jobs().types();
+        JobTypeOverrides types = JobPulseConfig.from(new SettingsSource(
+                        key -> null,
+                        Map.of(
+                                "JOBPULSE_JOBS_PRIME_COUNT_TIMEOUT", "90s",
+                                "JOBPULSE_JOBS_PRIME_COUNT_MAX_ATTEMPTS", "2")::get,
+                        key -> null))
+                .jobs()
+                .types();
 
         assertThat(types.timeout("prime-count", TEN_MINUTES)).isEqualTo(Duration.ofSeconds(90));
         assertThat(types.maxAttempts("prime-count", 3)).isEqualTo(2);
@@ -79,8 +86,10 @@ class JobTypeOverridesTest {
     void aTimeoutThatIsNotAPositiveDurationFailsNamingTheKey(String value) {
         JobTypeOverrides types = overrides(Map.of("jobpulse.jobs.export.timeout", value));
 
-        assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> types.timeout("export", NONE))
-                .withMessageStartingWith("Invalid value for jobpulse.jobs.export.timeout: expected a positive duration");
+        assertThatExceptionOfType(InvalidSettingException.class)
+                .isThrownBy(() -> types.timeout("export", NONE))
+                .withMessageStartingWith(
+                        "Invalid value for jobpulse.jobs.export.timeout: expected a positive duration");
     }
 
     @ParameterizedTest
@@ -88,7 +97,8 @@ class JobTypeOverridesTest {
     void attemptsOutOfRangeFailNamingTheKey(String value) {
         JobTypeOverrides types = overrides(Map.of("jobpulse.jobs.prime-count.max-attempts", value));
 
-        assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> types.maxAttempts("prime-count", 3))
+        assertThatExceptionOfType(InvalidSettingException.class)
+                .isThrownBy(() -> types.maxAttempts("prime-count", 3))
                 .withMessage("Invalid value for jobpulse.jobs.prime-count.max-attempts: "
                         + "expected a whole number of attempts from 1 to 10");
     }
@@ -96,9 +106,11 @@ class JobTypeOverridesTest {
     @Test
     void anOperatorCannotMakeATypeReRunThatDoesNotDeclareItselfRetrySafe() {
         assertThatExceptionOfType(InvalidSettingException.class)
-                .isThrownBy(() -> overrides(Map.of("jobpulse.jobs.export.max-attempts", "3")).maxAttempts("export", 1))
+                .isThrownBy(() -> overrides(Map.of("jobpulse.jobs.export.max-attempts", "3"))
+                        .maxAttempts("export", 1))
                 .withMessage("Invalid value for jobpulse.jobs.export.max-attempts: "
                         + "job type export does not declare itself safe to re-run, so only 1 is allowed");
-        assertThat(overrides(Map.of("jobpulse.jobs.export.max-attempts", "1")).maxAttempts("export", 1)).isEqualTo(1);
+        assertThat(overrides(Map.of("jobpulse.jobs.export.max-attempts", "1")).maxAttempts("export", 1))
+                .isEqualTo(1);
     }
 }

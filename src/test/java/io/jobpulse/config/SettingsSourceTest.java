@@ -102,13 +102,16 @@ class SettingsSourceTest {
     @Test
     void laterSourcesAreNotAskedOnceAValueIsFound() {
         List<String> asked = new ArrayList<>();
-        SettingsSource s = new SettingsSource(name -> "set", name -> {
-            asked.add("env");
-            return null;
-        }, name -> {
-            asked.add("jndi");
-            return null;
-        });
+        SettingsSource s = new SettingsSource(
+                name -> "set",
+                name -> {
+                    asked.add("env");
+                    return null;
+                },
+                name -> {
+                    asked.add("jndi");
+                    return null;
+                });
 
         assertThat(s.get(KEY)).hasValue("set");
         assertThat(asked).isEmpty();
@@ -116,11 +119,12 @@ class SettingsSourceTest {
 
     @ParameterizedTest
     @CsvSource({
-            "jobpulse.api-keys,            JOBPULSE_API_KEYS",
-            "jobpulse.dev,                 JOBPULSE_DEV",
-            "jobpulse.ws.idle-timeout,     JOBPULSE_WS_IDLE_TIMEOUT",
-            "jobpulse.rest.max-body-bytes, JOBPULSE_REST_MAX_BODY_BYTES",
-            "jobpulse.token-ttl,           JOBPULSE_TOKEN_TTL"})
+        "jobpulse.api-keys,            JOBPULSE_API_KEYS",
+        "jobpulse.dev,                 JOBPULSE_DEV",
+        "jobpulse.ws.idle-timeout,     JOBPULSE_WS_IDLE_TIMEOUT",
+        "jobpulse.rest.max-body-bytes, JOBPULSE_REST_MAX_BODY_BYTES",
+        "jobpulse.token-ttl,           JOBPULSE_TOKEN_TTL"
+    })
     void environmentNameIsUpperCaseWithUnderscores(String key, String environmentName) {
         assertThat(SettingsSource.environmentName(key)).isEqualTo(environmentName);
     }

@@ -35,6 +35,7 @@ final class ClaimedJob implements AutoCloseable {
     final JdbcJobStore store;
     /** Store writes made by a thread whose interrupt flag was set: with H2 such a write may close the database. */
     final AtomicInteger writesWhileInterrupted = new AtomicInteger();
+
     final List<JobEvent> published = new CopyOnWriteArrayList<>();
     final Job claimed;
     private final JdbcConnectionPool pool;
@@ -43,7 +44,8 @@ final class ClaimedJob implements AutoCloseable {
     final RunWriter writer;
 
     ClaimedJob(Path dataDir) {
-        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dataDir.resolve("jobs").toAbsolutePath(), "sa", "");
+        pool = JdbcConnectionPool.create(
+                "jdbc:h2:file:" + dataDir.resolve("jobs").toAbsolutePath(), "sa", "");
         Database.migrate(pool);
         store = new JdbcJobStore(pool) {
             @Override
@@ -58,7 +60,9 @@ final class ClaimedJob implements AutoCloseable {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Job job = Job.submit(JobId.random(), "test", "a test job", "alice", Map.of(), now);
         store.submit(job, Optional.empty());
-        claimed = store.claimNext("node-1", now, now.plusSeconds(60)).orElseThrow().job();
+        claimed = store.claimNext("node-1", now, now.plusSeconds(60))
+                .orElseThrow()
+                .job();
         assertThat(claimed.id()).isEqualTo(job.id());
         assertThat(claimed.state()).isEqualTo(JobState.RUNNING);
         assertThat(claimed.attempt()).isEqualTo(1);
@@ -95,8 +99,8 @@ final class ClaimedJob implements AutoCloseable {
                 body.run(context);
             }
         };
-        return new RunningJob(claimed, handler, new JobParameters(Map.of()), limits, writer, timer, progressRate,
-                Clocks.SYSTEM);
+        return new RunningJob(
+                claimed, handler, new JobParameters(Map.of()), limits, writer, timer, progressRate, Clocks.SYSTEM);
     }
 
     @Override

@@ -34,8 +34,14 @@ class JobSchedulerTest {
             JobScheduler scheduler = node.bean(JobScheduler.class);
             List<JobId> ids = new java.util.ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                ids.add(jobs.submit("alice", "steps", "job " + i, Map.of("count", 1000L, "intervalMs", 50L),
-                        Optional.empty()).job().id());
+                ids.add(jobs.submit(
+                                "alice",
+                                "steps",
+                                "job " + i,
+                                Map.of("count", 1000L, "intervalMs", 50L),
+                                Optional.empty())
+                        .job()
+                        .id());
             }
             awaitState(node, ids.get(0), JobState.RUNNING);
             awaitState(node, ids.get(1), JobState.RUNNING);
@@ -46,7 +52,9 @@ class JobSchedulerTest {
 
             jobs.cancel("alice", ids.get(0));
             awaitState(node, ids.get(2), JobState.RUNNING);
-            assertThat(state(node, ids.get(3))).as("the younger one still waits").isEqualTo(JobState.QUEUED);
+            assertThat(state(node, ids.get(3)))
+                    .as("the younger one still waits")
+                    .isEqualTo(JobState.QUEUED);
             ids.forEach(id -> jobs.cancel("alice", id));
             for (JobId id : ids) {
                 assertThat(awaitEnd(node, id).state()).isEqualTo(JobState.CANCELLED);
@@ -56,18 +64,22 @@ class JobSchedulerTest {
 
     @Test
     void aRunLongerThanItsTypesTimeoutEndsFailedTimeoutAndFreesItsSlot() throws Exception {
-        try (InProcessServer node = node(Map.of("jobpulse.max-running-jobs", "1",
-                "jobpulse.jobs.steps.timeout", "500ms"))) {
+        try (InProcessServer node =
+                node(Map.of("jobpulse.max-running-jobs", "1", "jobpulse.jobs.steps.timeout", "500ms"))) {
             JobService jobs = node.bean(JobService.class);
-            JobId slow = jobs.submit("alice", "steps", "slow", Map.of("count", 1000L, "intervalMs", 100L),
-                    Optional.empty()).job().id();
-            JobId next = jobs.submit("alice", "steps", "next", Map.of("count", 1L, "intervalMs", 0L),
-                    Optional.empty()).job().id();
+            JobId slow = jobs.submit(
+                            "alice", "steps", "slow", Map.of("count", 1000L, "intervalMs", 100L), Optional.empty())
+                    .job()
+                    .id();
+            JobId next = jobs.submit("alice", "steps", "next", Map.of("count", 1L, "intervalMs", 0L), Optional.empty())
+                    .job()
+                    .id();
 
             Job timedOut = awaitEnd(node, slow);
             assertThat(timedOut.state()).isEqualTo(JobState.FAILED);
             assertThat(timedOut.error().kind()).isEqualTo(JobError.TIMEOUT);
-            assertThat(awaitEnd(node, next).state()).as("the freed slot runs the next job")
+            assertThat(awaitEnd(node, next).state())
+                    .as("the freed slot runs the next job")
                     .isEqualTo(JobState.SUCCEEDED);
             assertContiguousEndingWith(node, slow, JobState.FAILED);
         }
@@ -78,15 +90,24 @@ class JobSchedulerTest {
         try (InProcessServer node = node(Map.of("jobpulse.max-running-jobs", "1", "jobpulse.lease", "3s"))) {
             JobService jobs = node.bean(JobService.class);
             JdbcJobStore store = node.bean(JdbcJobStore.class);
-            JobId blocker = jobs.submit("alice", "steps", "keeps the slot", Map.of("count", 1000L, "intervalMs", 50L),
-                    Optional.empty()).job().id();
+            JobId blocker = jobs.submit(
+                            "alice",
+                            "steps",
+                            "keeps the slot",
+                            Map.of("count", 1000L, "intervalMs", 50L),
+                            Optional.empty())
+                    .job()
+                    .id();
             awaitState(node, blocker, JobState.RUNNING);
             // a job another node claimed, whose lease ran out: that node died
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            Job orphan = Job.submit(JobId.random(), "steps", "orphan", "alice", Map.of("count", 1L, "intervalMs", 0L),
-                    now);
+            Job orphan =
+                    Job.submit(JobId.random(), "steps", "orphan", "alice", Map.of("count", 1L, "intervalMs", 0L), now);
             store.submit(orphan, Optional.empty());
-            assertThat(store.claimNext("dead-node", now, now.plusMillis(1)).orElseThrow().job().id())
+            assertThat(store.claimNext("dead-node", now, now.plusMillis(1))
+                            .orElseThrow()
+                            .job()
+                            .id())
                     .isEqualTo(orphan.id());
 
             awaitState(node, orphan.id(), JobState.QUEUED);
@@ -104,8 +125,10 @@ class JobSchedulerTest {
         Map<String, String> sameNode = Map.of("jobpulse.data-dir", dataDir.toString(), "jobpulse.node-id", "node-s");
         JobId id;
         try (InProcessServer first = node(sameNode)) {
-            id = first.bean(JobService.class).submit("alice", "steps", "interrupted", Map.of("count", 20L,
-                    "intervalMs", 50L), Optional.empty()).job().id();
+            id = first.bean(JobService.class)
+                    .submit("alice", "steps", "interrupted", Map.of("count", 20L, "intervalMs", 50L), Optional.empty())
+                    .job()
+                    .id();
             awaitState(first, id, JobState.RUNNING);
         }
         try (InProcessServer second = node(sameNode)) {
@@ -114,8 +137,10 @@ class JobSchedulerTest {
             assertThat(ended.state()).isEqualTo(JobState.SUCCEEDED);
             assertThat(ended.attempt()).isEqualTo(2);
             List<JobEvent> events = second.bean(JdbcJobStore.class).eventsAfter(id, 0, Long.MAX_VALUE, 1000);
-            assertThat(events).extracting(JobEvent::state).containsSubsequence(JobState.QUEUED, JobState.RUNNING,
-                    JobState.QUEUED, JobState.RUNNING, JobState.SUCCEEDED);
+            assertThat(events)
+                    .extracting(JobEvent::state)
+                    .containsSubsequence(
+                            JobState.QUEUED, JobState.RUNNING, JobState.QUEUED, JobState.RUNNING, JobState.SUCCEEDED);
             assertContiguousEndingWith(second, id, JobState.SUCCEEDED);
         }
     }
@@ -140,8 +165,11 @@ class JobSchedulerTest {
     /** Every stored event, seq 1, 2, 3, ... without a gap, the last one the job's end. */
     private static void assertContiguousEndingWith(InProcessServer node, JobId id, JobState end) {
         List<JobEvent> events = node.bean(JdbcJobStore.class).eventsAfter(id, 0, Long.MAX_VALUE, 1000);
-        assertThat(events).extracting(JobEvent::seq)
-                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, events.size()).boxed().toList());
+        assertThat(events)
+                .extracting(JobEvent::seq)
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, events.size())
+                        .boxed()
+                        .toList());
         assertThat(events.get(events.size() - 1).state()).isEqualTo(end);
     }
 }

@@ -45,15 +45,19 @@ class JobServiceTest {
 
     @Test
     void submitStoresTheJobQueuedWithItsFirstEventAndRunsIt() throws Exception {
-        Job job = submit("alice", Map.of("count", 2L, "intervalMs", 0L), Optional.empty()).job();
+        Job job = submit("alice", Map.of("count", 2L, "intervalMs", 0L), Optional.empty())
+                .job();
 
         assertThat(job.state()).isEqualTo(JobState.QUEUED);
         assertThat(job.owner()).isEqualTo("alice");
         Job ended = awaitEnd(job.id());
         assertThat(ended.state()).isEqualTo(JobState.SUCCEEDED);
         List<JobEvent> events = store.eventsAfter(job.id(), 0, Long.MAX_VALUE, 100);
-        assertThat(events).extracting(JobEvent::seq)
-                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, ended.seq()).boxed().toList());
+        assertThat(events)
+                .extracting(JobEvent::seq)
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, ended.seq())
+                        .boxed()
+                        .toList());
         assertThat(events.get(0).state()).isEqualTo(JobState.QUEUED);
         assertThat(events.get(1).state()).isEqualTo(JobState.RUNNING);
         assertThat(events.get(events.size() - 1).kind()).isEqualTo(EventKind.STATE);
@@ -81,12 +85,14 @@ class JobServiceTest {
         assertThatThrownBy(() -> jobs.submit("alice", "steps", "x", Map.of("count", 0L), Optional.empty()))
                 .isInstanceOf(InvalidParametersException.class)
                 .satisfies(e -> assertThat(((InvalidParametersException) e).violations())
-                        .extracting(InvalidParametersException.Violation::parameter).containsExactly("count"));
+                        .extracting(InvalidParametersException.Violation::parameter)
+                        .containsExactly("count"));
     }
 
     @Test
     void anotherOwnersJobIsAsAbsentAsAnUnknownOne() throws Exception {
-        Job job = submit("alice", Map.of("count", 1L, "intervalMs", 0L), Optional.empty()).job();
+        Job job = submit("alice", Map.of("count", 1L, "intervalMs", 0L), Optional.empty())
+                .job();
 
         assertThat(jobs.find("alice", job.id())).isPresent();
         assertThat(jobs.find("bob", job.id())).isEmpty();
@@ -96,9 +102,11 @@ class JobServiceTest {
 
     @Test
     void cancelEndsAQueuedJobAtOnceStopsARunningOneAndIsIdempotent() throws Exception {
-        Job running = submit("alice", Map.of("count", 1000L, "intervalMs", 50L), Optional.empty()).job();
+        Job running = submit("alice", Map.of("count", 1000L, "intervalMs", 50L), Optional.empty())
+                .job();
         awaitState(running.id(), JobState.RUNNING);
-        Job queued = submit("alice", Map.of("count", 1L, "intervalMs", 0L), Optional.empty()).job();
+        Job queued = submit("alice", Map.of("count", 1L, "intervalMs", 0L), Optional.empty())
+                .job();
 
         CancelOutcome queuedCancel = jobs.cancel("alice", queued.id()).orElseThrow();
         assertThat(queuedCancel).isInstanceOf(CancelOutcome.Accepted.class);
@@ -109,13 +117,15 @@ class JobServiceTest {
         assertThat(runningCancel).isInstanceOf(CancelOutcome.Accepted.class);
         assertThat(runningCancel.job().cancelRequested()).isTrue();
         assertThat(awaitEnd(running.id()).state()).isEqualTo(JobState.CANCELLED);
-        assertThat(store.eventsAfter(queued.id(), 0, Long.MAX_VALUE, 10)).extracting(JobEvent::state)
+        assertThat(store.eventsAfter(queued.id(), 0, Long.MAX_VALUE, 10))
+                .extracting(JobEvent::state)
                 .containsExactly(JobState.QUEUED, JobState.CANCELLED);
     }
 
     @Test
     void cancellingAFinishedJobSaysItFinishedAndChangesNothing() throws Exception {
-        Job job = submit("alice", Map.of("count", 1L, "intervalMs", 0L), Optional.empty()).job();
+        Job job = submit("alice", Map.of("count", 1L, "intervalMs", 0L), Optional.empty())
+                .job();
         Job ended = awaitEnd(job.id());
 
         CancelOutcome outcome = jobs.cancel("alice", job.id()).orElseThrow();

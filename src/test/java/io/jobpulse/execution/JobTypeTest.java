@@ -15,32 +15,41 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class JobTypeTest {
 
-    private static final JobType TYPE = new JobType("demo", "A type for tests", List.of(
-            ParameterSpec.requiredInteger("count", "How many", 1, 100),
-            ParameterSpec.integer("intervalMs", "Pause", 100, 0, 1000),
-            ParameterSpec.optionalInteger("failAt", "Fail here", 1, 100),
-            ParameterSpec.string("label", "A label", "none", 10),
-            new ParameterSpec("note", ParameterKind.STRING, "Unbounded by spec", false, null, null, null),
-            new ParameterSpec("verbose", ParameterKind.BOOLEAN, "Say more", false, false, null, null)));
+    private static final JobType TYPE = new JobType(
+            "demo",
+            "A type for tests",
+            List.of(
+                    ParameterSpec.requiredInteger("count", "How many", 1, 100),
+                    ParameterSpec.integer("intervalMs", "Pause", 100, 0, 1000),
+                    ParameterSpec.optionalInteger("failAt", "Fail here", 1, 100),
+                    ParameterSpec.string("label", "A label", "none", 10),
+                    new ParameterSpec("note", ParameterKind.STRING, "Unbounded by spec", false, null, null, null),
+                    new ParameterSpec("verbose", ParameterKind.BOOLEAN, "Say more", false, false, null, null)));
 
     @Test
     void fillsInDefaultsAndLeavesOptionalsWithoutDefaultAbsent() throws Exception {
         JobParameters parameters = TYPE.validate(Map.of("count", 5L));
 
-        assertThat(parameters.values()).containsExactly(
-                Map.entry("count", 5L), Map.entry("intervalMs", 100L), Map.entry("label", "none"),
-                Map.entry("verbose", false));
+        assertThat(parameters.values())
+                .containsExactly(
+                        Map.entry("count", 5L),
+                        Map.entry("intervalMs", 100L),
+                        Map.entry("label", "none"),
+                        Map.entry("verbose", false));
         assertThat(parameters.optionalLong("failAt")).isEmpty();
         assertThat(parameters.getLong("count")).isEqualTo(5L);
     }
 
     @Test
     void keepsGivenValuesOverDefaults() throws Exception {
-        JobParameters parameters = TYPE.validate(Map.of("count", 5L, "intervalMs", 0L, "failAt", 3L,
-                "label", "hello", "verbose", true));
+        JobParameters parameters =
+                TYPE.validate(Map.of("count", 5L, "intervalMs", 0L, "failAt", 3L, "label", "hello", "verbose", true));
 
-        assertThat(parameters.values()).containsEntry("intervalMs", 0L).containsEntry("failAt", 3L)
-                .containsEntry("label", "hello").containsEntry("verbose", true);
+        assertThat(parameters.values())
+                .containsEntry("intervalMs", 0L)
+                .containsEntry("failAt", 3L)
+                .containsEntry("label", "hello")
+                .containsEntry("verbose", true);
     }
 
     @Test
@@ -62,11 +71,12 @@ class JobTypeTest {
         raw.put("label", 7L);
         raw.put("verbose", "yes");
 
-        assertThat(violations(raw)).containsExactlyInAnyOrder(
-                new Violation("count", "must be an integer"),
-                new Violation("intervalMs", "must be an integer"),
-                new Violation("label", "must be a string"),
-                new Violation("verbose", "must be true or false"));
+        assertThat(violations(raw))
+                .containsExactlyInAnyOrder(
+                        new Violation("count", "must be an integer"),
+                        new Violation("intervalMs", "must be an integer"),
+                        new Violation("label", "must be a string"),
+                        new Violation("verbose", "must be true or false"));
     }
 
     @ParameterizedTest
@@ -92,17 +102,20 @@ class JobTypeTest {
 
     @Test
     void limitsStringsWithoutAMaximumTo1000Characters() throws Exception {
-        assertThat(TYPE.validate(Map.of("count", 1L, "note", "x".repeat(1000))).getString("note")).hasSize(1000);
+        assertThat(TYPE.validate(Map.of("count", 1L, "note", "x".repeat(1000))).getString("note"))
+                .hasSize(1000);
         assertThat(violations(Map.of("count", 1L, "note", "x".repeat(1001))))
                 .containsExactly(new Violation("note", "must have at most 1000 characters"));
     }
 
     @Test
     void reportsEveryProblemAtOnce() {
-        InvalidParametersException e = catchThrowableOfType(InvalidParametersException.class,
+        InvalidParametersException e = catchThrowableOfType(
+                InvalidParametersException.class,
                 () -> TYPE.validate(Map.of("colour", "red", "label", "far too long a label")));
 
-        assertThat(e.violations()).extracting(Violation::parameter)
+        assertThat(e.violations())
+                .extracting(Violation::parameter)
                 .containsExactlyInAnyOrder("colour", "count", "label");
         assertThat(e.getMessage()).contains("colour: unknown parameter", "count: is required", "label: must have");
     }
@@ -114,6 +127,7 @@ class JobTypeTest {
     }
 
     private static List<Violation> violations(Map<String, Object> raw) {
-        return catchThrowableOfType(InvalidParametersException.class, () -> TYPE.validate(raw)).violations();
+        return catchThrowableOfType(InvalidParametersException.class, () -> TYPE.validate(raw))
+                .violations();
     }
 }

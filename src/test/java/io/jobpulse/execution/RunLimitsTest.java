@@ -21,11 +21,13 @@ class RunLimitsTest {
     private static final Duration DEFAULT = Duration.ofHours(1);
     private static final JobType PLAIN = new JobType("export", "not safe to re-run", List.of());
     private static final JobType RETRY_SAFE = new JobType("prime-count", "safe to re-run", List.of())
-            .withTimeout(Duration.ofMinutes(10)).retrySafe(3);
+            .withTimeout(Duration.ofMinutes(10))
+            .retrySafe(3);
 
     /** The job settings of a node configured with these system properties ({@code jobpulse.job-timeout} 1h). */
     private static JobSettings jobs(Map<String, String> properties) {
-        return JobPulseConfig.from(new SettingsSource(properties::get, key -> null, key -> null)).jobs();
+        return JobPulseConfig.from(new SettingsSource(properties::get, key -> null, key -> null))
+                .jobs();
     }
 
     @Test
@@ -40,8 +42,13 @@ class RunLimitsTest {
 
     @Test
     void anOperatorOverridesOneTypesTimeoutAndAttempts() {
-        JobSettings jobs = jobs(Map.of("jobpulse.jobs.prime-count.timeout", "3s",
-                "jobpulse.jobs.prime-count.max-attempts", "1", "jobpulse.jobs.other.timeout", "1s"));
+        JobSettings jobs = jobs(Map.of(
+                "jobpulse.jobs.prime-count.timeout",
+                "3s",
+                "jobpulse.jobs.prime-count.max-attempts",
+                "1",
+                "jobpulse.jobs.other.timeout",
+                "1s"));
 
         assertThat(RunLimits.of(RETRY_SAFE, jobs)).isEqualTo(new RunLimits(Duration.ofSeconds(3), 1));
         assertThat(RunLimits.of(PLAIN, jobs)).isEqualTo(new RunLimits(DEFAULT, 1));
@@ -70,7 +77,8 @@ class RunLimitsTest {
     void theShippedTypesAreRetrySafeWithTheNodeTimeout() {
         for (JobHandler handler : List.of(new StepsJob(), new PrimeCountJob(), new DigestJob())) {
             assertThat(RunLimits.of(handler.type(), jobs(Map.of())))
-                    .as(handler.type().name()).isEqualTo(new RunLimits(DEFAULT, 3));
+                    .as(handler.type().name())
+                    .isEqualTo(new RunLimits(DEFAULT, 3));
         }
     }
 }

@@ -43,6 +43,7 @@ class RunWriterTest {
     private final AtomicBoolean storeDown = new AtomicBoolean();
     /** The writer's executor, run by hand: what it was given waits until the test runs it. */
     private final List<Runnable> writerTasks = new ArrayList<>();
+
     private RunWriter writer;
 
     @BeforeEach
@@ -79,13 +80,20 @@ class RunWriterTest {
         assertThat(writerTasks).as("one drain at a time").hasSize(1);
         runWriter();
 
-        assertThat(transactions).singleElement().satisfies(t -> assertThat(t).extracting(JobUpdate::id)
-                .containsExactlyElementsOf(sortedById(a.job(), b.job())));
+        assertThat(transactions)
+                .singleElement()
+                .satisfies(t -> assertThat(t)
+                        .extracting(JobUpdate::id)
+                        .containsExactlyElementsOf(sortedById(a.job(), b.job())));
         assertThat(storedAfterClaim(a)).containsExactly("3 PROGRESS RUNNING 2");
         assertThat(storedAfterClaim(b)).containsExactly("3 PROGRESS RUNNING 1");
         assertThat(storedAfterClaim(quiet)).isEmpty();
-        assertThat(published).as("one commit, published together").singleElement().satisfies(events ->
-                assertThat(events).extracting(e -> e.jobId() + " " + e.seq() + " " + e.progress().message())
+        assertThat(published)
+                .as("one commit, published together")
+                .singleElement()
+                .satisfies(events -> assertThat(events)
+                        .extracting(e ->
+                                e.jobId() + " " + e.seq() + " " + e.progress().message())
                         .containsExactlyInAnyOrder(a.job() + " 3 a two", b.job() + " 3 b one"));
         assertThat(writerTasks).isEmpty();
     }
@@ -95,16 +103,18 @@ class RunWriterTest {
         RunId run = claimedRun();
         writer.progress(run, new Progress(1, 2, "half"));
 
-        CompletableFuture<Boolean> recorded = writer.end(run, Optional.empty(), job -> job.succeed(Map.of("ok", true),
-                now()));
+        CompletableFuture<Boolean> recorded =
+                writer.end(run, Optional.empty(), job -> job.succeed(Map.of("ok", true), now()));
         assertThat(recorded).isNotDone();
         runWriter();
 
         assertThat(recorded).isCompletedWithValue(true);
         assertThat(transactions).hasSize(1);
         assertThat(storedAfterClaim(run)).containsExactly("3 PROGRESS RUNNING 1", "4 STATE SUCCEEDED 1");
-        assertThat(published).singleElement().satisfies(events -> assertThat(events).extracting(JobEvent::seq)
-                .containsExactly(3L, 4L));
+        assertThat(published)
+                .singleElement()
+                .satisfies(
+                        events -> assertThat(events).extracting(JobEvent::seq).containsExactly(3L, 4L));
     }
 
     @Test
@@ -145,9 +155,13 @@ class RunWriterTest {
 
     @Test
     void withNoThreadToRunOnProgressWaitsAndTheEndIsWrittenOnTheCallersThreadWithIt() {
-        RunWriter refusing = new RunWriter(store, published::add, task -> {
-            throw new RejectedExecutionException("shut down");
-        }, Clocks.SYSTEM);
+        RunWriter refusing = new RunWriter(
+                store,
+                published::add,
+                task -> {
+                    throw new RejectedExecutionException("shut down");
+                },
+                Clocks.SYSTEM);
         RunId run = claimedRun();
 
         refusing.progress(run, new Progress(1, 2, "waits for the end"));
@@ -179,7 +193,9 @@ class RunWriterTest {
         Instant now = now();
         Job job = Job.submit(JobId.random(), "test", "a test job", "alice", Map.of(), now);
         store.submit(job, Optional.empty());
-        return RunId.of(store.claimNext("node-1", now, now.plusSeconds(60)).orElseThrow().job());
+        return RunId.of(store.claimNext("node-1", now, now.plusSeconds(60))
+                .orElseThrow()
+                .job());
     }
 
     private void runWriter() {
@@ -192,11 +208,15 @@ class RunWriterTest {
 
     private List<String> storedAfterClaim(RunId run) {
         return store.eventsAfter(run.job(), 2, Long.MAX_VALUE, 100).stream()
-                .map(e -> e.seq() + " " + e.kind() + " " + e.state() + " " + e.progress().done()).toList();
+                .map(e -> e.seq() + " " + e.kind() + " " + e.state() + " "
+                        + e.progress().done())
+                .toList();
     }
 
     private static List<JobId> sortedById(JobId... ids) {
-        return java.util.Arrays.stream(ids).sorted(Comparator.comparing(JobId::value)).toList();
+        return java.util.Arrays.stream(ids)
+                .sorted(Comparator.comparing(JobId::value))
+                .toList();
     }
 
     private static Instant now() {

@@ -80,7 +80,8 @@ class RunningJobTest {
         run.execute();
 
         List<JobEvent> events = storedEvents();
-        List<JobEvent> progress = events.stream().filter(e -> e.kind() == EventKind.PROGRESS).toList();
+        List<JobEvent> progress =
+                events.stream().filter(e -> e.kind() == EventKind.PROGRESS).toList();
         // a handful: the first at once, one per 100 ms of the loop, and the final flush
         long loopMs = TimeUnit.NANOSECONDS.toMillis(loopNanos[0]);
         assertThat(progress).as("PROGRESS events of a %d ms loop", loopMs).hasSizeBetween(1, (int) (loopMs / 100 + 3));
@@ -108,10 +109,13 @@ class RunningJobTest {
 
         run.execute();
 
-        long progressEvents = storedEvents().stream().filter(e -> e.kind() == EventKind.PROGRESS).count();
+        long progressEvents = storedEvents().stream()
+                .filter(e -> e.kind() == EventKind.PROGRESS)
+                .count();
         double seconds = loopNanos[0] / 1e9;
         // the first update goes out at once, then at most RATE per second, plus the final flush
-        assertThat(progressEvents).as("PROGRESS events in %.2f s at %s/s", seconds, RATE)
+        assertThat(progressEvents)
+                .as("PROGRESS events in %.2f s at %s/s", seconds, RATE)
                 .isLessThanOrEqualTo((long) Math.ceil(seconds * RATE) + 2);
     }
 
@@ -128,8 +132,11 @@ class RunningJobTest {
 
         List<JobEvent> stored = storedEvents();
         assertThat(published).isEqualTo(stored);
-        assertThat(published).extracting(JobEvent::seq)
-                .isEqualTo(java.util.stream.LongStream.rangeClosed(3, 2 + published.size()).boxed().toList());
+        assertThat(published)
+                .extracting(JobEvent::seq)
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(3, 2 + published.size())
+                        .boxed()
+                        .toList());
         assertThat(published.get(published.size() - 1).state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(published.get(published.size() - 1).progress()).isEqualTo(new Progress(5, 5, "step 5"));
     }
@@ -161,7 +168,9 @@ class RunningJobTest {
 
         assertThat(job().state()).isEqualTo(JobState.FAILED);
         assertThat(job().error()).isEqualTo(new JobError(JobError.HANDLER_ERROR, "disk on fire"));
-        assertThat(published).singleElement().extracting(JobEvent::error)
+        assertThat(published)
+                .singleElement()
+                .extracting(JobEvent::error)
                 .isEqualTo(new JobError(JobError.HANDLER_ERROR, "disk on fire"));
     }
 
@@ -275,12 +284,16 @@ class RunningJobTest {
 
         Job seen = pollJob(j -> j.progress().done() == 2, Duration.ofSeconds(3));
 
-        assertThat(seen.progress()).as("stored while the handler still sleeps (took %d ms)",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isEqualTo(new Progress(2, 10, "two"));
+        assertThat(seen.progress())
+                .as(
+                        "stored while the handler still sleeps (took %d ms)",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                .isEqualTo(new Progress(2, 10, "two"));
         assertThat(seen.state()).isEqualTo(JobState.RUNNING);
         run.cancel();
         assertThat(run.awaitFinished(WAIT)).isTrue();
-        assertThat(storedEvents()).extracting(e -> e.kind() + " " + e.state() + " " + e.progress().done())
+        assertThat(storedEvents())
+                .extracting(e -> e.kind() + " " + e.state() + " " + e.progress().done())
                 .containsExactly("PROGRESS RUNNING 1", "PROGRESS RUNNING 2", "STATE CANCELLED 2");
     }
 
@@ -301,11 +314,13 @@ class RunningJobTest {
     @Test
     void interruptOfARetrySafeJobRequeuesItForTheNextAttempt() throws Exception {
         CountDownLatch sleeping = new CountDownLatch(1);
-        RunningJob run = running(context -> {
-            context.progress(3, 10, "three");
-            sleeping.countDown();
-            context.sleep(Duration.ofSeconds(60));
-        }, new RunLimits(Duration.ofHours(1), 3));
+        RunningJob run = running(
+                context -> {
+                    context.progress(3, 10, "three");
+                    sleeping.countDown();
+                    context.sleep(Duration.ofSeconds(60));
+                },
+                new RunLimits(Duration.ofHours(1), 3));
         startOnItsOwnThread(run);
         assertThat(sleeping.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
@@ -319,25 +334,31 @@ class RunningJobTest {
         assertThat(last.kind()).isEqualTo(EventKind.STATE);
         assertThat(last.state()).isEqualTo(JobState.QUEUED);
         assertThat(last.seq()).isEqualTo(job.seq());
-        assertThat(last.progress()).isEqualTo(new Progress(0, 10, "re-queued after interruption ("
-                + RunningJob.SERVER_STOPPED + "), attempt 2 of 3"));
+        assertThat(last.progress())
+                .isEqualTo(new Progress(
+                        0, 10, "re-queued after interruption (" + RunningJob.SERVER_STOPPED + "), attempt 2 of 3"));
     }
 
     @Test
     void aLateRunChangesNothingOnceItsJobWasStartedAgain() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch goOn = new CountDownLatch(1);
-        RunningJob stale = running(context -> {
-            started.countDown();
-            assertThat(goOn.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-            context.progress(9, 10, "from the stale run");
-        }, new RunLimits(Duration.ofHours(1), 3));
+        RunningJob stale = running(
+                context -> {
+                    started.countDown();
+                    assertThat(goOn.await(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                            .isTrue();
+                    context.progress(9, 10, "from the stale run");
+                },
+                new RunLimits(Duration.ofHours(1), 3));
         startOnItsOwnThread(stale);
         assertThat(started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         // meanwhile another node found the job orphaned, re-queued it and started it again
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         store.update(id, now, job -> Optional.of(job.interrupt("the node running the job stopped", 3, now)));
-        Job rerun = store.claimNext("node-2", now, now.plusSeconds(60)).orElseThrow().job();
+        Job rerun = store.claimNext("node-2", now, now.plusSeconds(60))
+                .orElseThrow()
+                .job();
         assertThat(rerun.attempt()).isEqualTo(2);
 
         goOn.countDown();
@@ -356,7 +377,8 @@ class RunningJobTest {
         assertThat(run.timeOut()).isTrue();
 
         assertThat(job().state()).isEqualTo(JobState.FAILED);
-        assertThat(job().error()).isEqualTo(new JobError(JobError.TIMEOUT, "the job ran longer than its timeout of PT3S"));
+        assertThat(job().error())
+                .isEqualTo(new JobError(JobError.TIMEOUT, "the job ran longer than its timeout of PT3S"));
         assertThat(run.awaitFinished(WAIT)).isTrue();
         assertThat(published).singleElement().satisfies(e -> {
             assertThat(e.state()).isEqualTo(JobState.FAILED);
@@ -379,10 +401,12 @@ class RunningJobTest {
             context.progress(1, 1, "done anyway");
             context.result(Map.of("late", true));
         });
-        jobThread = new Thread(() -> {
-            run.execute();
-            interruptLeftOnThread.set(Thread.currentThread().isInterrupted());
-        }, "job-" + id);
+        jobThread = new Thread(
+                () -> {
+                    run.execute();
+                    interruptLeftOnThread.set(Thread.currentThread().isInterrupted());
+                },
+                "job-" + id);
         jobThread.start();
         assertThat(spinning.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
@@ -395,7 +419,9 @@ class RunningJobTest {
         assertThat(run.awaitFinished(WAIT)).isTrue();
         jobThread.join(WAIT.toMillis());
         assertThat(sawInterrupt).as("the handler's thread was interrupted").isTrue();
-        assertThat(interruptLeftOnThread).as("JobPulse's interrupt is cleared before the thread goes back").isFalse();
+        assertThat(interruptLeftOnThread)
+                .as("JobPulse's interrupt is cleared before the thread goes back")
+                .isFalse();
         assertThat(job().state()).isEqualTo(JobState.FAILED);
         assertThat(job().error().kind()).isEqualTo(JobError.TIMEOUT);
         assertThat(published).extracting(JobEvent::state).containsExactly(JobState.FAILED);
@@ -406,14 +432,18 @@ class RunningJobTest {
         // every progress call would write (rate unbounded), and the handler goes on reporting after it was told to
         // stop, so without care the interrupt would hit H2's file I/O and close the database
         CountDownLatch writing = new CountDownLatch(100);
-        RunningJob run = fixture.run(context -> {
-            long afterStop = 0;
-            for (long i = 1; afterStop < 1000; i++) {
-                context.progress(i, 0, "busy");
-                writing.countDown();
-                afterStop += context.isCancelled() ? 1 : 0;
-            }
-        }, ClaimedJob.NOT_RETRIED, timer, 1e9);
+        RunningJob run = fixture.run(
+                context -> {
+                    long afterStop = 0;
+                    for (long i = 1; afterStop < 1000; i++) {
+                        context.progress(i, 0, "busy");
+                        writing.countDown();
+                        afterStop += context.isCancelled() ? 1 : 0;
+                    }
+                },
+                ClaimedJob.NOT_RETRIED,
+                timer,
+                1e9);
         startOnItsOwnThread(run);
         assertThat(writing.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
@@ -468,10 +498,12 @@ class RunningJobTest {
     /** A run started on its own thread, once its handler sleeps (60 s, unless stopped). */
     private RunningJob sleepingRun(RunLimits limits) throws InterruptedException {
         CountDownLatch sleeping = new CountDownLatch(1);
-        RunningJob run = running(context -> {
-            sleeping.countDown();
-            context.sleep(Duration.ofSeconds(60));
-        }, limits);
+        RunningJob run = running(
+                context -> {
+                    sleeping.countDown();
+                    context.sleep(Duration.ofSeconds(60));
+                },
+                limits);
         startOnItsOwnThread(run);
         assertThat(sleeping.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         return run;

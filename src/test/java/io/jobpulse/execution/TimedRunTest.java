@@ -55,12 +55,10 @@ class TimedRunTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private Thread jobThread;
 
@@ -84,11 +82,13 @@ class TimedRunTest {
 
     @Test
     void armingSchedulesTheDeadlineAfterTheTimeout() {
-        TimedRun timed = timed(context -> { });
+        TimedRun timed = timed(context -> {});
 
         timed.arm();
 
-        assertThat(timer.tasks).singleElement().satisfies(t -> assertThat(t.delay).isEqualTo(TIMEOUT));
+        assertThat(timer.tasks)
+                .singleElement()
+                .satisfies(t -> assertThat(t.delay).isEqualTo(TIMEOUT));
     }
 
     @Test
@@ -127,10 +127,14 @@ class TimedRunTest {
         assertThat(jobThread.isAlive()).isTrue();
         assertThat(fixture.job().state()).isEqualTo(JobState.FAILED);
         assertThat(fixture.job().error().kind()).isEqualTo(JobError.TIMEOUT);
-        assertThat(fixture.published).extracting(e -> e.state() + " " + e.error().kind()).containsExactly("FAILED timeout");
+        assertThat(fixture.published)
+                .extracting(e -> e.state() + " " + e.error().kind())
+                .containsExactly("FAILED timeout");
         assertThat(metrics.get(Counter.JOBS_TIMED_OUT)).isEqualTo(1);
-        assertThat(warnings).singleElement().satisfies(w -> assertThat(w.getMessage())
-                .contains(fixture.id().value(), "timeout of PT3S", "slot freed"));
+        assertThat(warnings)
+                .singleElement()
+                .satisfies(w ->
+                        assertThat(w.getMessage()).contains(fixture.id().value(), "timeout of PT3S", "slot freed"));
 
         timer.tasks.get(1).task.run();
         assertThat(timer.tasks.get(1).delay).isEqualTo(TimedRun.STUCK_REPORT_AFTER);
@@ -163,7 +167,7 @@ class TimedRunTest {
 
     @Test
     void aRefusedLaunchStopsTheClockAndFreesTheSlot() {
-        TimedRun timed = timed(context -> { });
+        TimedRun timed = timed(context -> {});
         timed.arm();
 
         timed.notLaunched();
@@ -187,8 +191,7 @@ class TimedRunTest {
 
     /** Records what is scheduled; the test runs the tasks itself. */
     private static final class ManualTimer implements TimedRun.Timer {
-        record Scheduled(Runnable task, Duration delay, CompletableFuture<Void> future) {
-        }
+        record Scheduled(Runnable task, Duration delay, CompletableFuture<Void> future) {}
 
         final List<Scheduled> tasks = new ArrayList<>();
 

@@ -3,7 +3,6 @@ package io.jobpulse.fallback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobpulse.hub.Subscription;
-import io.jobpulse.watch.WatchService;
 import io.jobpulse.job.EventKind;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
@@ -12,6 +11,7 @@ import io.jobpulse.job.Progress;
 import io.jobpulse.protocol.ErrorCode;
 import io.jobpulse.protocol.JobJson;
 import io.jobpulse.protocol.ServerMessage;
+import io.jobpulse.watch.WatchService;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseBroadcaster;
@@ -56,8 +56,15 @@ class SseConnectionTest {
     }
 
     private static JobEvent event(JobId job, long seq, JobState state) {
-        return new JobEvent(job, seq, state == JobState.RUNNING ? EventKind.PROGRESS : EventKind.STATE, state,
-                new Progress(seq, 10, ""), Instant.EPOCH, null, null);
+        return new JobEvent(
+                job,
+                seq,
+                state == JobState.RUNNING ? EventKind.PROGRESS : EventKind.STATE,
+                state,
+                new Progress(seq, 10, ""),
+                Instant.EPOCH,
+                null,
+                null);
     }
 
     /** A subscription of {@code stream} to {@code job}, started after {@code seq}; its end is recorded as the hub's. */

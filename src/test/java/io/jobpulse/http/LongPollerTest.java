@@ -24,8 +24,8 @@ class LongPollerTest {
 
     private final LongPoller poller = new LongPoller();
     private final List<Object> resumed = new ArrayList<>();
-    private final AsyncResponse async = (AsyncResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] {AsyncResponse.class}, (proxy, method, args) -> {
+    private final AsyncResponse async = (AsyncResponse) Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {AsyncResponse.class}, (proxy, method, args) -> {
                 if (method.getName().equals("resume")) {
                     resumed.add(args[0]);
                     return true;
@@ -43,22 +43,37 @@ class LongPollerTest {
 
     @Test
     void somethingToSayNowIsAnsweredAtOnceWhateverTheWait() {
-        poller.answer(async, Duration.ofSeconds(20), Map.of(JobId.random(), 3L), Optional.of("{\"now\":1}"),
-                () -> Optional.of("{\"later\":1}"), () -> "{\"empty\":1}");
+        poller.answer(
+                async,
+                Duration.ofSeconds(20),
+                Map.of(JobId.random(), 3L),
+                Optional.of("{\"now\":1}"),
+                () -> Optional.of("{\"later\":1}"),
+                () -> "{\"empty\":1}");
         assertThat(answer()).isEqualTo("{\"now\":1}");
     }
 
     @Test
     void noWaitAnswersTheEmptyAnswerAtOnce() {
-        poller.answer(async, Duration.ZERO, Map.of(JobId.random(), 3L), Optional.empty(),
-                () -> Optional.of("{\"later\":1}"), () -> "{\"empty\":1}");
+        poller.answer(
+                async,
+                Duration.ZERO,
+                Map.of(JobId.random(), 3L),
+                Optional.empty(),
+                () -> Optional.of("{\"later\":1}"),
+                () -> "{\"empty\":1}");
         assertThat(answer()).isEqualTo("{\"empty\":1}");
     }
 
     @Test
     void nothingThatCanStillChangeAnswersTheEmptyAnswerAtOnce() {
-        poller.answer(async, Duration.ofSeconds(20), Map.of(), Optional.empty(),
-                () -> Optional.of("{\"later\":1}"), () -> "{\"empty\":1}");
+        poller.answer(
+                async,
+                Duration.ofSeconds(20),
+                Map.of(),
+                Optional.empty(),
+                () -> Optional.of("{\"later\":1}"),
+                () -> "{\"empty\":1}");
         assertThat(answer()).isEqualTo("{\"empty\":1}");
     }
 

@@ -45,8 +45,7 @@ class FanOutTest {
         }
 
         @Override
-        public void ended(Subscription subscription) {
-        }
+        public void ended(Subscription subscription) {}
 
         synchronized List<Long> seqs() {
             return List.copyOf(seqs);
@@ -62,7 +61,7 @@ class FanOutTest {
         for (int i = 0; i < count; i++) {
             ThreadWatcher w = new ThreadWatcher(threads);
             Subscription s = new Subscription(job, w, history, hub::remove);
-            s.start(startSeq, false, x -> { });
+            s.start(startSeq, false, x -> {});
             hub.add(s);
             watchers.add(w);
         }
@@ -81,7 +80,9 @@ class FanOutTest {
     }
 
     /** Hands tasks to the pool and counts them: how many helpers a fan-out asked for, whatever the timing. */
-    private final java.util.concurrent.atomic.AtomicInteger helpersAsked = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger helpersAsked =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private final java.util.concurrent.Executor countingPool = task -> {
         helpersAsked.incrementAndGet();
         pool.execute(task);
@@ -97,7 +98,8 @@ class FanOutTest {
             hub.publish(List.of(progressEvent(job, seq)));
         }
 
-        List<Long> expected = java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList();
+        List<Long> expected =
+                java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList();
         assertThat(watchers).allSatisfy(w -> assertThat(w.seqs()).isEqualTo(expected));
         // 4 chunks per publish: the publisher and 3 helpers claim them (which thread gets which is timing)
         assertThat(helpersAsked.get()).isEqualTo(20 * 3);
@@ -106,9 +108,11 @@ class FanOutTest {
     @Test
     void anExecutorThatRefusesLeavesAllTheWorkToThePublisher() {
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        FanOut refusing = new FanOut(task -> {
-            throw new RejectedExecutionException("shut down");
-        }, 4);
+        FanOut refusing = new FanOut(
+                task -> {
+                    throw new RejectedExecutionException("shut down");
+                },
+                4);
         ProgressHub hub = new ProgressHub().withFanOut(refusing);
         List<ThreadWatcher> watchers = subscribe(hub, 4 * FanOut.MIN_CHUNK, threads);
 
@@ -161,7 +165,7 @@ class FanOutTest {
             for (int k = 0; k < 10; k++) {
                 ThreadWatcher w = new ThreadWatcher(threads);
                 Subscription s = new Subscription(id, w, history, hub::remove);
-                s.start(0, false, x -> { });
+                s.start(0, false, x -> {});
                 hub.add(s);
                 watchers.add(w);
             }
@@ -171,8 +175,9 @@ class FanOutTest {
         hub.publish(jobs.stream().map(id -> progressEvent(id, 1)).toList());
         hub.publish(jobs.stream().map(id -> progressEvent(id, 2)).toList());
 
-        assertThat(watchersByJob).allSatisfy(ws -> assertThat(ws).allSatisfy(
-                w -> assertThat(w.seqs()).containsExactly(1L, 2L)));
+        assertThat(watchersByJob)
+                .allSatisfy(ws ->
+                        assertThat(ws).allSatisfy(w -> assertThat(w.seqs()).containsExactly(1L, 2L)));
         // 5 000 deliveries per call, cut into 4 chunks: 3 helpers asked each time
         assertThat(helpersAsked.get()).isEqualTo(2 * 3);
     }
@@ -200,12 +205,11 @@ class FanOutTest {
             }
 
             @Override
-            public void ended(Subscription subscription) {
-            }
+            public void ended(Subscription subscription) {}
         };
         for (int i = 0; i < 2 * FanOut.MIN_CHUNK; i++) {
             Subscription s = new Subscription(job, waitsForCompany, history, hub::remove);
-            s.start(0, false, x -> { });
+            s.start(0, false, x -> {});
             hub.add(s);
         }
 

@@ -15,18 +15,31 @@ final class HubFakes {
 
     static final Instant AT = Instant.parse("2025-06-01T12:00:00.123Z");
 
-    private HubFakes() {
-    }
+    private HubFakes() {}
 
     /** A RUNNING progress event of {@code job} with {@code seq}. */
     static JobEvent progressEvent(JobId job, long seq) {
-        return new JobEvent(job, seq, EventKind.PROGRESS, JobState.RUNNING, new Progress(seq, 100, "at " + seq),
-                AT.plusMillis(seq), null, null);
+        return new JobEvent(
+                job,
+                seq,
+                EventKind.PROGRESS,
+                JobState.RUNNING,
+                new Progress(seq, 100, "at " + seq),
+                AT.plusMillis(seq),
+                null,
+                null);
     }
 
     static JobEvent succeededEvent(JobId job, long seq) {
-        return new JobEvent(job, seq, EventKind.STATE, JobState.SUCCEEDED, new Progress(100, 100, "done"),
-                AT.plusMillis(seq), Map.of("ok", true), null);
+        return new JobEvent(
+                job,
+                seq,
+                EventKind.STATE,
+                JobState.SUCCEEDED,
+                new Progress(100, 100, "done"),
+                AT.plusMillis(seq),
+                Map.of("ok", true),
+                null);
     }
 
     /** Records everything in one log, so tests can assert the exact sequence. */
@@ -83,8 +96,10 @@ final class HubFakes {
         @Override
         public List<JobEvent> between(JobId job, long afterSeq, long upToSeq) {
             calls.add(afterSeq + ".." + upToSeq);
-            return stored.stream().filter(e -> e.jobId().equals(job) && e.seq() > afterSeq && e.seq() <= upToSeq)
-                    .sorted(java.util.Comparator.comparingLong(JobEvent::seq)).toList();
+            return stored.stream()
+                    .filter(e -> e.jobId().equals(job) && e.seq() > afterSeq && e.seq() <= upToSeq)
+                    .sorted(java.util.Comparator.comparingLong(JobEvent::seq))
+                    .toList();
         }
     }
 }

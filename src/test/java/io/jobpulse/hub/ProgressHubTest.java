@@ -50,7 +50,7 @@ class ProgressHubTest {
     @Test
     void aWatcherThatThrowsDoesNotStopDeliveryToTheOthers() {
         Subscription broken = new Subscription(job, new ThrowingWatcher(), history, hub::remove);
-        broken.start(0, false, w -> { });
+        broken.start(0, false, w -> {});
         hub.add(broken);
         RecordingWatcher healthy = watching(job);
 
@@ -80,7 +80,10 @@ class ProgressHubTest {
         RecordingWatcher watcher = watching(job);
         RecordingWatcher other = watching(otherJob);
 
-        hub.publish(List.of(progressEvent(job, 1), progressEvent(otherJob, 1), progressEvent(job, 2),
+        hub.publish(List.of(
+                progressEvent(job, 1),
+                progressEvent(otherJob, 1),
+                progressEvent(job, 2),
                 HubFakes.succeededEvent(job, 3)));
 
         assertThat(watcher.log).containsExactly("send 1", "send 2", "send 3", "ended");
@@ -103,7 +106,7 @@ class ProgressHubTest {
 
     private Subscription started(JobId id, Watcher watcher) {
         Subscription subscription = new Subscription(id, watcher, history, hub::remove);
-        subscription.start(0, false, w -> { });
+        subscription.start(0, false, w -> {});
         hub.add(subscription);
         return subscription;
     }

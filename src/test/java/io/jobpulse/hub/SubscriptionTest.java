@@ -51,7 +51,7 @@ class SubscriptionTest {
 
     @Test
     void dropsRepeats() {
-        subscription.start(1, false, w -> { });
+        subscription.start(1, false, w -> {});
 
         offer(progressEvent(job, 2));
         offer(progressEvent(job, 2));
@@ -65,7 +65,7 @@ class SubscriptionTest {
     @Test
     void fillsAGapFromHistoryInOrderBeforeTheNewerEvent() {
         history.with(progressEvent(job, 4), progressEvent(job, 2), progressEvent(job, 3));
-        subscription.start(1, false, w -> { });
+        subscription.start(1, false, w -> {});
         JobEvent newer = progressEvent(job, 5);
         String newerText = JobJson.eventText(newer);
 
@@ -89,7 +89,7 @@ class SubscriptionTest {
 
     @Test
     void aTerminalEventEndsTheSubscriptionOnce() {
-        subscription.start(1, false, w -> { });
+        subscription.start(1, false, w -> {});
 
         offer(progressEvent(job, 2));
         offer(succeededEvent(job, 3));
@@ -105,7 +105,7 @@ class SubscriptionTest {
     @Test
     void aTerminalEventFromHistoryEndsTheSubscriptionOnce() {
         history.with(progressEvent(job, 2), succeededEvent(job, 3));
-        subscription.start(1, false, w -> { });
+        subscription.start(1, false, w -> {});
 
         offer(progressEvent(job, 9));
 
@@ -150,21 +150,24 @@ class SubscriptionTest {
         CountDownLatch inSend = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Long> sent = new CopyOnWriteArrayList<>();
-        Subscription slow = new Subscription(job, new Watcher() {
-            @Override
-            public void send(JobEvent event, String text) {
-                sent.add(event.seq());
-                if (event.seq() == 1) {
-                    inSend.countDown();
-                    await(release);
-                }
-            }
+        Subscription slow = new Subscription(
+                job,
+                new Watcher() {
+                    @Override
+                    public void send(JobEvent event, String text) {
+                        sent.add(event.seq());
+                        if (event.seq() == 1) {
+                            inSend.countDown();
+                            await(release);
+                        }
+                    }
 
-            @Override
-            public void ended(Subscription s) {
-            }
-        }, history, s -> { });
-        slow.start(0, false, w -> { });
+                    @Override
+                    public void ended(Subscription s) {}
+                },
+                history,
+                s -> {});
+        slow.start(0, false, w -> {});
         Thread first = new Thread(() -> slow.offer(progressEvent(job, 1), "1"));
         first.start();
         assertThat(inSend.await(10, TimeUnit.SECONDS)).isTrue();
@@ -181,27 +184,32 @@ class SubscriptionTest {
     void aWatcherThatThrowsDoesNotWedgeTheSubscription() {
         List<Long> sent = new ArrayList<>();
         boolean[] fail = {true};
-        Subscription flaky = new Subscription(job, new Watcher() {
-            @Override
-            public void send(JobEvent event, String text) {
-                if (fail[0]) {
-                    fail[0] = false;
-                    throw new IllegalStateException("reset");
-                }
-                sent.add(event.seq());
-            }
+        Subscription flaky = new Subscription(
+                job,
+                new Watcher() {
+                    @Override
+                    public void send(JobEvent event, String text) {
+                        if (fail[0]) {
+                            fail[0] = false;
+                            throw new IllegalStateException("reset");
+                        }
+                        sent.add(event.seq());
+                    }
 
-            @Override
-            public void ended(Subscription s) {
-            }
-        }, history, s -> { });
-        flaky.start(0, false, w -> { });
+                    @Override
+                    public void ended(Subscription s) {}
+                },
+                history,
+                s -> {});
+        flaky.start(0, false, w -> {});
         history.with(progressEvent(job, 1));
 
         assertThatThrownBy(() -> flaky.offer(progressEvent(job, 1), "1")).isInstanceOf(IllegalStateException.class);
         flaky.offer(progressEvent(job, 2), "2");
 
-        assertThat(sent).as("the next offer delivers, filling the gap from history").containsExactly(1L, 2L);
+        assertThat(sent)
+                .as("the next offer delivers, filling the gap from history")
+                .containsExactly(1L, 2L);
     }
 
     private static void await(CountDownLatch latch) {

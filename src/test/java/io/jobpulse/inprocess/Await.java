@@ -9,8 +9,7 @@ public final class Await {
 
     public static final Duration DEFAULT = Duration.ofSeconds(15);
 
-    private Await() {
-    }
+    private Await() {}
 
     public static <T> T until(Callable<T> probe, Predicate<? super T> done, String what) throws Exception {
         return until(probe, done, DEFAULT, what);

@@ -49,9 +49,13 @@ class FallbackTransportsTest {
             assertThat(subscribed.data().getBoolean("resumed")).isTrue();
             List<SseClient.Message> events = sse.untilEnd();
             int last = rest.job(job.getString("id")).getInt("seq");
-            assertThat(events).extracting(SseClient.Message::id)
-                    .containsExactlyElementsOf(IntStream.rangeClosed(1, last).mapToObj(Integer::toString).toList());
-            WebSocketProtocolTest.assertWholeRun(events.stream().map(SseClient.Message::data).toList(), last, "SUCCEEDED", 4);
+            assertThat(events)
+                    .extracting(SseClient.Message::id)
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, last)
+                            .mapToObj(Integer::toString)
+                            .toList());
+            WebSocketProtocolTest.assertWholeRun(
+                    events.stream().map(SseClient.Message::data).toList(), last, "SUCCEEDED", 4);
         }
     }
 
@@ -61,7 +65,8 @@ class FallbackTransportsTest {
         int last = rest.awaitEnd(job.getString("id")).getInt("seq");
         try (SseClient sse = SseClient.open(stream(job, "&since=0"), Integer.toString(last - 2))) {
             assertThat(sse.next().data().getBoolean("resumed")).isTrue();
-            assertThat(sse.untilEnd()).extracting(SseClient.Message::id)
+            assertThat(sse.untilEnd())
+                    .extracting(SseClient.Message::id)
                     .containsExactly(Integer.toString(last - 1), Integer.toString(last));
         }
         try (SseClient late = SseClient.open(stream(job, ""), null)) {
@@ -89,16 +94,24 @@ class FallbackTransportsTest {
                 + "&watch=AAAAAAAAAAAAAAAAAAAAAA:v1.nope");
         try (SseClient sse = SseClient.open(uri, null)) {
             List<SseClient.Message> all = new ArrayList<>(sse.untilEnd());
-            assertThat(all).filteredOn(m -> m.data().getString("type").equals("error")).singleElement()
+            assertThat(all)
+                    .filteredOn(m -> m.data().getString("type").equals("error"))
+                    .singleElement()
                     .satisfies(m -> assertThat(m.data().getString("code")).isEqualTo("not_found"));
             for (JsonObject job : List.of(first, second)) {
                 String id = job.getString("id");
-                List<SseClient.Message> events = all.stream().filter(m -> m.data().getString("type").equals("event")
-                        && m.data().getString("job").equals(id)).toList();
+                List<SseClient.Message> events = all.stream()
+                        .filter(m -> m.data().getString("type").equals("event")
+                                && m.data().getString("job").equals(id))
+                        .toList();
                 int last = rest.job(id).getInt("seq");
-                assertThat(events).extracting(SseClient.Message::id).containsExactlyElementsOf(
-                        IntStream.rangeClosed(1, last).mapToObj(seq -> id + ":" + seq).toList());
-                assertThat(events.get(events.size() - 1).data().getString("state")).isEqualTo("SUCCEEDED");
+                assertThat(events)
+                        .extracting(SseClient.Message::id)
+                        .containsExactlyElementsOf(IntStream.rangeClosed(1, last)
+                                .mapToObj(seq -> id + ":" + seq)
+                                .toList());
+                assertThat(events.get(events.size() - 1).data().getString("state"))
+                        .isEqualTo("SUCCEEDED");
             }
         }
     }
@@ -107,7 +120,9 @@ class FallbackTransportsTest {
     void anSseStreamOfOnlyRefusedWatchesEndsAtOnce() throws Exception {
         try (SseClient sse = SseClient.open(server.api("stream?watch=AAAAAAAAAAAAAAAAAAAAAA:v1.nope"), null)) {
             List<SseClient.Message> all = sse.untilEnd();
-            assertThat(all).singleElement().satisfies(m -> assertThat(m.data().getString("code")).isEqualTo("not_found"));
+            assertThat(all)
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.data().getString("code")).isEqualTo("not_found"));
         }
     }
 
@@ -116,8 +131,11 @@ class FallbackTransportsTest {
         JsonObject job = rest.steps(3, 60_000);
         String id = job.getString("id");
         String token = URLEncoder.encode(job.getString("watchToken"), StandardCharsets.UTF_8);
-        int seq = Await.until(() -> rest.job(id), j -> j.getJsonObject("progress").getInt("total") == 3,
-                "the job reported its first progress").getInt("seq");
+        int seq = Await.until(
+                        () -> rest.job(id),
+                        j -> j.getJsonObject("progress").getInt("total") == 3,
+                        "the job reported its first progress")
+                .getInt("seq");
 
         long start = System.nanoTime();
         HttpResponse<String> empty = rest.get("jobs/" + id + "/events?since=" + seq + "&wait=1s&token=" + token);
@@ -125,13 +143,18 @@ class FallbackTransportsTest {
         assertThat(empty.statusCode()).isEqualTo(200);
         assertThat(JsonText.parse(empty.body()).getJsonArray("events")).isEmpty();
 
-        CompletableFuture<HttpResponse<String>> held = rest.http().sendAsync(HttpRequest.newBuilder(
-                server.api("jobs/" + id + "/events?since=" + seq + "&wait=20s&token=" + token)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> held = rest.http()
+                .sendAsync(
+                        HttpRequest.newBuilder(
+                                        server.api("jobs/" + id + "/events?since=" + seq + "&wait=20s&token=" + token))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         cancel(id);
         JsonObject next = JsonText.parse(held.get(10, TimeUnit.SECONDS).body());
         assertThat(next.getJsonArray("events").getJsonObject(0).getInt("seq")).isEqualTo(seq + 1);
-        assertThat(next.getJsonArray("events").getJsonObject(0).getString("state")).isEqualTo("CANCELLED");
+        assertThat(next.getJsonArray("events").getJsonObject(0).getString("state"))
+                .isEqualTo("CANCELLED");
     }
 
     @Test
@@ -140,21 +163,31 @@ class FallbackTransportsTest {
         JsonObject done = rest.steps(2, 10);
         JsonObject slow = rest.steps(2, 60_000);
         rest.awaitEnd(done.getString("id"));
-        int slowSeq = Await.until(() -> rest.job(slow.getString("id")),
-                j -> j.getJsonObject("progress").getInt("total") == 2, "the slow job started").getInt("seq");
+        int slowSeq = Await.until(
+                        () -> rest.job(slow.getString("id")),
+                        j -> j.getJsonObject("progress").getInt("total") == 2,
+                        "the slow job started")
+                .getInt("seq");
 
         JsonObject first = JsonText.parse(rest.get("poll?watch=" + watch(done, "") + "&watch="
-                + watch(slow, String.valueOf(slowSeq)) + "&watch=AAAAAAAAAAAAAAAAAAAAAA:v1.nope&wait=20s").body());
+                        + watch(slow, String.valueOf(slowSeq)) + "&watch=AAAAAAAAAAAAAAAAAAAAAA:v1.nope&wait=20s")
+                .body());
         List<JsonObject> messages = first.getJsonArray("messages").getValuesAs(JsonObject.class);
         assertThat(messages).extracting(m -> m.getString("type")).containsExactly("snapshot", "error");
         assertThat(messages.get(0).getJsonObject("job").getString("state")).isEqualTo("SUCCEEDED");
         assertThat(messages.get(1).getString("code")).isEqualTo("not_found");
 
-        CompletableFuture<HttpResponse<String>> held = rest.http().sendAsync(HttpRequest.newBuilder(
-                server.api("poll?watch=" + watch(slow, String.valueOf(slowSeq)) + "&wait=20s")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> held = rest.http()
+                .sendAsync(
+                        HttpRequest.newBuilder(
+                                        server.api("poll?watch=" + watch(slow, String.valueOf(slowSeq)) + "&wait=20s"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         cancel(slow.getString("id"));
-        JsonObject event = JsonText.parse(held.get(10, TimeUnit.SECONDS).body()).getJsonArray("messages").getJsonObject(0);
+        JsonObject event = JsonText.parse(held.get(10, TimeUnit.SECONDS).body())
+                .getJsonArray("messages")
+                .getJsonObject(0);
         assertThat(event.getString("type")).isEqualTo("event");
         assertThat(event.getInt("seq")).isEqualTo(slowSeq + 1);
     }
@@ -162,8 +195,11 @@ class FallbackTransportsTest {
     @Test
     void pollWithNothingNewAndNoWaitAnswersAnEmptyListAtOnce() throws Exception {
         JsonObject slow = rest.steps(2, 60_000);
-        int seq = Await.until(() -> rest.job(slow.getString("id")),
-                j -> j.getJsonObject("progress").getInt("total") == 2, "the job started").getInt("seq");
+        int seq = Await.until(
+                        () -> rest.job(slow.getString("id")),
+                        j -> j.getJsonObject("progress").getInt("total") == 2,
+                        "the job started")
+                .getInt("seq");
         try {
             HttpResponse<String> answer = rest.get("poll?watch=" + watch(slow, String.valueOf(seq)));
             assertThat(answer.statusCode()).isEqualTo(200);
@@ -183,8 +219,12 @@ class FallbackTransportsTest {
     }
 
     private static void cancel(String id) throws Exception {
-        HttpResponse<String> response = rest.http().send(HttpRequest.newBuilder(server.api("jobs/" + id + "/cancel"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = rest.http()
+                .send(
+                        HttpRequest.newBuilder(server.api("jobs/" + id + "/cancel"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
     }
 

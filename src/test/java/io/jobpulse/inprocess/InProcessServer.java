@@ -64,13 +64,22 @@ public final class InProcessServer implements AutoCloseable {
             container = new Weld("jobpulse-inprocess-" + System.nanoTime())
                     .disableDiscovery()
                     .setBeanDiscoveryMode(org.jboss.weld.bootstrap.spi.BeanDiscoveryMode.ANNOTATED)
-                    .addPackages(true, io.jobpulse.config.JobPulseConfig.class, io.jobpulse.execution.JobScheduler.class,
-                            io.jobpulse.fallback.PollResource.class, io.jobpulse.http.LongPoller.class,
-                            io.jobpulse.hub.ProgressHub.class, io.jobpulse.watch.WatchService.class,
-                            io.jobpulse.jobs.StepsJob.class, io.jobpulse.metrics.NodeMetrics.class,
-                            io.jobpulse.protocol.JobJson.class, io.jobpulse.rest.JobsResource.class,
-                            io.jobpulse.runtime.Clocks.class, io.jobpulse.security.SecurityProducer.class,
-                            io.jobpulse.store.Database.class, io.jobpulse.websocket.OpenSessions.class)
+                    .addPackages(
+                            true,
+                            io.jobpulse.config.JobPulseConfig.class,
+                            io.jobpulse.execution.JobScheduler.class,
+                            io.jobpulse.fallback.PollResource.class,
+                            io.jobpulse.http.LongPoller.class,
+                            io.jobpulse.hub.ProgressHub.class,
+                            io.jobpulse.watch.WatchService.class,
+                            io.jobpulse.jobs.StepsJob.class,
+                            io.jobpulse.metrics.NodeMetrics.class,
+                            io.jobpulse.protocol.JobJson.class,
+                            io.jobpulse.rest.JobsResource.class,
+                            io.jobpulse.runtime.Clocks.class,
+                            io.jobpulse.security.SecurityProducer.class,
+                            io.jobpulse.store.Database.class,
+                            io.jobpulse.websocket.OpenSessions.class)
                     .addExtension(new TestBeans(config, ticker))
                     // Jersey's CDI integration (what jersey-cdi1x-servlet does on Tomcat), and Weld's request scope
                     // for each Jersey request; listed, as discovery is off so that test classes never become beans
@@ -83,10 +92,10 @@ public final class InProcessServer implements AutoCloseable {
             ws = new Server("127.0.0.1", wsPort, "/jobpulse", new HashMap<>(), JobPulseEndpoint.class);
             ws.start();
             httpPort = freePort();
-            ResourceConfig resources = new ResourceConfig().packages(false, "io.jobpulse.rest", "io.jobpulse.http",
-                    "io.jobpulse.fallback");
-            http = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + httpPort + "/jobpulse/api/"),
-                    resources, true);
+            ResourceConfig resources = new ResourceConfig()
+                    .packages(false, "io.jobpulse.rest", "io.jobpulse.http", "io.jobpulse.fallback");
+            http = GrizzlyHttpServerFactory.createHttpServer(
+                    URI.create("http://127.0.0.1:" + httpPort + "/jobpulse/api/"), resources, true);
             started = true;
         } finally {
             if (!started) {

@@ -8,8 +8,7 @@ import java.io.StringReader;
 /** Parses what the server sent (Parsson, test scope). */
 public final class JsonText {
 
-    private JsonText() {
-    }
+    private JsonText() {}
 
     public static JsonObject parse(String text) {
         try (JsonReader reader = Json.createReader(new StringReader(text))) {

@@ -13,7 +13,10 @@ public final class Rest {
     public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final InProcessServer server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT)
+            .build();
 
     Rest(InProcessServer server) {
         this.server = server;
@@ -21,8 +24,12 @@ public final class Rest {
 
     /** Submits a job; its view (with {@code id} and {@code watchToken}). */
     public JsonObject submit(String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.api("jobs")).timeout(TIMEOUT)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(server.api("jobs"))
+                        .timeout(TIMEOUT)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
             throw new AssertionError("submit answered " + response.statusCode() + ": " + response.body());
@@ -45,8 +52,8 @@ public final class Rest {
 
     /** Waits until the job is in a terminal state; its view then. */
     public JsonObject awaitEnd(String id) throws Exception {
-        return Await.until(() -> job(id), j -> j.getString("state").matches("SUCCEEDED|FAILED|CANCELLED"),
-                "job " + id + " ends");
+        return Await.until(
+                () -> job(id), j -> j.getString("state").matches("SUCCEEDED|FAILED|CANCELLED"), "job " + id + " ends");
     }
 
     public HttpResponse<String> get(String pathAndQuery) throws Exception {
@@ -54,7 +61,8 @@ public final class Rest {
     }
 
     public HttpResponse<String> get(URI uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpClient http() {

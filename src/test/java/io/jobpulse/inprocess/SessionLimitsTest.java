@@ -53,8 +53,12 @@ class SessionLimitsTest {
     @AfterEach
     void nothingLeftOpen() throws Exception {
         for (JsonObject job : jobs) {
-            rest.http().send(HttpRequest.newBuilder(server.api("jobs/" + job.getString("id") + "/cancel"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            rest.http()
+                    .send(
+                            HttpRequest.newBuilder(server.api("jobs/" + job.getString("id") + "/cancel"))
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
         }
         OpenSessions open = server.bean(OpenSessions.class);
         Await.until(open::size, n -> n == 0, "every connection of the test closed");
@@ -92,7 +96,9 @@ class SessionLimitsTest {
             // events flowing to the client do not count: only what it sends
             server.ticker().advance(Duration.ofMillis(1900));
             ws.send("{\"type\":\"ping\",\"id\":3}");
-            assertThat(Await.until(ws::next, m -> "pong".equals(m.getString("type")), "the pong").getInt("id")).isEqualTo(3);
+            assertThat(Await.until(ws::next, m -> "pong".equals(m.getString("type")), "the pong")
+                            .getInt("id"))
+                    .isEqualTo(3);
             assertThat(ws.isClosed()).isFalse();
             server.ticker().advance(Duration.ofMillis(2100));
             assertThat(ws.awaitClose()).isEqualTo(4000);
@@ -111,7 +117,9 @@ class SessionLimitsTest {
             }
             ws.send("{\"type\":\"ping\",\"id\":\"one too many\"}");
             assertThat(ws.awaitClose()).isEqualTo(4029);
-            assertThat(ws.pollFrame(Duration.ZERO)).as("no answer to the message over the rate").isNull();
+            assertThat(ws.pollFrame(Duration.ZERO))
+                    .as("no answer to the message over the rate")
+                    .isNull();
         }
     }
 
@@ -135,13 +143,16 @@ class SessionLimitsTest {
     void aSecondConnectionOfAnApiClientAtItsLimitIsClosedWith4013AndTheFirstGoesOn() throws Exception {
         JsonObject first = longJob();
         JsonObject second = longJob();
-        try (WsClient a = WsClient.v1(server); WsClient b = WsClient.v1(server)) {
+        try (WsClient a = WsClient.v1(server);
+                WsClient b = WsClient.v1(server)) {
             a.subscribe(first);
             assertSubscribed(a.next(), first, false);
             b.subscribe(second);
             assertThat(b.awaitClose()).isEqualTo(4013);
             a.send("{\"type\":\"ping\",\"id\":1}");
-            assertThat(Await.until(a::next, m -> "pong".equals(m.getString("type")), "the pong").getInt("id")).isEqualTo(1);
+            assertThat(Await.until(a::next, m -> "pong".equals(m.getString("type")), "the pong")
+                            .getInt("id"))
+                    .isEqualTo(1);
         }
     }
 

@@ -1,11 +1,9 @@
 package io.jobpulse.inprocess;
 
-import static io.jobpulse.inprocess.WebSocketProtocolTest.assertSubscribed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobpulse.websocket.OpenSessions;
 import jakarta.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +61,12 @@ class SlowConsumersTest {
     void aV2ClientThatFallsBehindGetsWhatWaitedInBatchFramesInOrder() throws Exception {
         List<String> frames = readAfterAStall(WsClient::v2);
         List<JsonObject> parsed = frames.stream().map(JsonText::parse).toList();
-        List<JsonObject> batches = parsed.stream().filter(f -> "batch".equals(f.getString("type"))).toList();
+        List<JsonObject> batches =
+                parsed.stream().filter(f -> "batch".equals(f.getString("type"))).toList();
         assertThat(batches).as("batch frames").isNotEmpty().allSatisfy(b -> {
             assertThat(b.getJsonArray("messages").size()).isGreaterThanOrEqualTo(2);
-            assertThat(b.getJsonArray("messages")).noneMatch(m -> "batch".equals(m.asJsonObject().getString("type")));
+            assertThat(b.getJsonArray("messages"))
+                    .noneMatch(m -> "batch".equals(m.asJsonObject().getString("type")));
         });
         assertSeqRule(parsed.stream().flatMap(f -> WsClient.unbatch(f).stream()).toList());
     }
@@ -86,7 +86,9 @@ class SlowConsumersTest {
             while (frames.isEmpty() || !frames.get(frames.size() - 1).contains("\"state\":\"SUCCEEDED\"")) {
                 frames.add(ws.nextFrame());
             }
-            assertThat(ws.isClosed()).as("a stalled client within its bounds is not closed").isFalse();
+            assertThat(ws.isClosed())
+                    .as("a stalled client within its bounds is not closed")
+                    .isFalse();
             return frames;
         }
     }
@@ -109,7 +111,9 @@ class SlowConsumersTest {
                 assertThat(event).as("an event right after the previous one").doesNotContainKey("skipped");
             } else {
                 JsonObject skipped = event.getJsonObject("skipped");
-                assertThat(skipped).as("the gap before seq " + seq + " is announced").isNotNull();
+                assertThat(skipped)
+                        .as("the gap before seq " + seq + " is announced")
+                        .isNotNull();
                 assertThat(skipped.getJsonNumber("from").longValue()).isEqualTo(last + 1);
                 assertThat(skipped.getJsonNumber("to").longValue()).isEqualTo(seq - 1);
                 assertThat(event.getString("kind")).isEqualTo("progress");

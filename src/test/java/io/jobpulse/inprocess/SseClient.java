@@ -19,8 +19,7 @@ public final class SseClient implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(10);
 
     /** One SSE message: its {@code id} (or null) and its {@code data} as JSON. */
-    public record Message(String id, JsonObject data) {
-    }
+    public record Message(String id, JsonObject data) {}
 
     private static final Message END = new Message(null, null);
 
@@ -29,12 +28,18 @@ public final class SseClient implements AutoCloseable {
     private final Thread reader;
 
     private SseClient(URI uri, String lastEventId) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .header("Accept", "text/event-stream")
+                .GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build()
-                .sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        response = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(WAIT)
+                .build()
+                .sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
         reader = new Thread(this::read, "sse-client");
         reader.setDaemon(true);
         reader.start();

@@ -29,9 +29,19 @@ final class TestBeans implements Extension {
     }
 
     void replace(@Observes AfterBeanDiscovery discovery) {
-        discovery.addBean().types(JobPulseConfig.class, Object.class).scope(Singleton.class)
-                .alternative(true).priority(1000).createWith(c -> config);
-        discovery.addBean().types(Ticker.class, Object.class).scope(Singleton.class)
-                .alternative(true).priority(1000).createWith(c -> ticker);
+        discovery
+                .addBean()
+                .types(JobPulseConfig.class, Object.class)
+                .scope(Singleton.class)
+                .alternative(true)
+                .priority(1000)
+                .createWith(c -> config);
+        discovery
+                .addBean()
+                .types(Ticker.class, Object.class)
+                .scope(Singleton.class)
+                .alternative(true)
+                .priority(1000)
+                .createWith(c -> ticker);
     }
 }

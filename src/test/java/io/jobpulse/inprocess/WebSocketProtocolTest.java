@@ -45,7 +45,8 @@ class WebSocketProtocolTest {
             assertSubscribed(ws.next(), job, true);
             List<JsonObject> events = ws.messagesUntil(job.getString("id"), "SUCCEEDED");
             assertWholeRun(events, last, "SUCCEEDED", 3);
-            assertThat(events.get(events.size() - 1).getJsonObject("result").getInt("steps")).isEqualTo(3);
+            assertThat(events.get(events.size() - 1).getJsonObject("result").getInt("steps"))
+                    .isEqualTo(3);
             assertThat(events).allSatisfy(e -> assertThat(e).doesNotContainKey("skipped"));
         }
     }
@@ -55,8 +56,10 @@ class WebSocketProtocolTest {
      * source stored: it may coalesce), the end carrying the last progress.
      */
     static void assertWholeRun(List<JsonObject> events, int lastSeq, String end, int lastDone) {
-        assertThat(events).extracting(e -> e.getJsonNumber("seq").longValue())
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, lastSeq).boxed().toList());
+        assertThat(events)
+                .extracting(e -> e.getJsonNumber("seq").longValue())
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, lastSeq).boxed().toList());
         assertThat(events).allSatisfy(e -> assertThat(e.getString("type")).isEqualTo("event"));
         assertThat(events.get(0).getString("state")).isEqualTo("QUEUED");
         assertThat(events.get(1).getString("state")).isEqualTo("RUNNING");
@@ -85,9 +88,13 @@ class WebSocketProtocolTest {
             List<JsonObject> events = ws.messagesUntil(job.getString("id"), "SUCCEEDED");
             int last = rest.job(job.getString("id")).getInt("seq");
             assertThat(last).as("events stored while watched").isGreaterThan((int) from);
-            assertThat(events).extracting(e -> e.getJsonNumber("seq").longValue())
-                    .containsExactlyElementsOf(LongStream.rangeClosed(from + 1, last).boxed().toList());
-            assertThat(ws.pollFrame(Duration.ofMillis(200))).as("nothing after the terminal event").isNull();
+            assertThat(events)
+                    .extracting(e -> e.getJsonNumber("seq").longValue())
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(from + 1, last).boxed().toList());
+            assertThat(ws.pollFrame(Duration.ofMillis(200)))
+                    .as("nothing after the terminal event")
+                    .isNull();
         }
     }
 
@@ -100,7 +107,8 @@ class WebSocketProtocolTest {
             assertSubscribed(ws.next(), job, true);
             assertThat(ws.messagesUntil(job.getString("id"), "SUCCEEDED"))
                     .extracting(e -> e.getJsonNumber("seq").longValue())
-                    .containsExactlyElementsOf(LongStream.rangeClosed(3, last).boxed().toList());
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(3, last).boxed().toList());
             // the terminal event ended the subscription: the job may be subscribed again on the same connection
             ws.subscribe(job, 99);
             assertSubscribed(ws.next(), job, false);
@@ -130,7 +138,8 @@ class WebSocketProtocolTest {
     void twoWatchersOfOneJobSeeTheSameEventsAndOneConnectionWatchesSeveralJobs() throws Exception {
         JsonObject a = rest.steps(3, 50);
         JsonObject b = rest.steps(2, 50);
-        try (WsClient both = WsClient.v1(server); WsClient onlyA = WsClient.v1(server)) {
+        try (WsClient both = WsClient.v1(server);
+                WsClient onlyA = WsClient.v1(server)) {
             both.subscribe(a, 0);
             both.subscribe(b, 0);
             onlyA.subscribe(a, 0);
@@ -139,7 +148,8 @@ class WebSocketProtocolTest {
             assertThat(eventsOf(seenByBoth, a)).isEqualTo(eventsOf(seenByA, a));
             assertWholeRun(eventsOf(seenByA, a), rest.job(a.getString("id")).getInt("seq"), "SUCCEEDED", 3);
             List<JsonObject> restOfB = new java.util.ArrayList<>(eventsOf(seenByBoth, b));
-            if (restOfB.isEmpty() || !"SUCCEEDED".equals(restOfB.get(restOfB.size() - 1).getString("state"))) {
+            if (restOfB.isEmpty()
+                    || !"SUCCEEDED".equals(restOfB.get(restOfB.size() - 1).getString("state"))) {
                 restOfB.addAll(eventsOf(both.messagesUntil(b.getString("id"), "SUCCEEDED"), b));
             }
             assertWholeRun(restOfB, rest.job(b.getString("id")).getInt("seq"), "SUCCEEDED", 2);
@@ -152,13 +162,18 @@ class WebSocketProtocolTest {
         try (WsClient ws = WsClient.v1(server)) {
             ws.subscribe(job);
             assertSubscribed(ws.next(), job, false);
-            Await.until(() -> rest.job(job.getString("id")), j -> j.getString("state").equals("RUNNING"), "it runs");
+            Await.until(
+                    () -> rest.job(job.getString("id")),
+                    j -> j.getString("state").equals("RUNNING"),
+                    "it runs");
             cancel(job);
             List<JsonObject> rest = ws.messagesUntil(job.getString("id"), "CANCELLED");
             JsonObject end = rest.get(rest.size() - 1);
             assertThat(end.getString("kind")).isEqualTo("state");
             assertThat(end.getJsonObject("progress").getInt("done")).isLessThan(1000);
-            assertThat(ws.pollFrame(Duration.ofMillis(200))).as("nothing after the terminal event").isNull();
+            assertThat(ws.pollFrame(Duration.ofMillis(200)))
+                    .as("nothing after the terminal event")
+                    .isNull();
         }
     }
 
@@ -226,11 +241,14 @@ class WebSocketProtocolTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"type\":\"subscribe\",\"job\":\"abc\"}",
-        "{\"type\":\"subscribe\",\"job\":\"abc\",\"token\":\"t\",\"since\":-1}",
-        "{\"type\":\"subscribe\",\"job\":\"abc\",\"token\":\"t\",\"since\":1.5}",
-        "{\"type\":\"subscribe\",\"job\":7,\"token\":\"t\"}",
-        "{\"type\":\"ping\",\"id\":{\"a\":1}}"})
+    @ValueSource(
+            strings = {
+                "{\"type\":\"subscribe\",\"job\":\"abc\"}",
+                "{\"type\":\"subscribe\",\"job\":\"abc\",\"token\":\"t\",\"since\":-1}",
+                "{\"type\":\"subscribe\",\"job\":\"abc\",\"token\":\"t\",\"since\":1.5}",
+                "{\"type\":\"subscribe\",\"job\":7,\"token\":\"t\"}",
+                "{\"type\":\"ping\",\"id\":{\"a\":1}}"
+            })
     void aKnownTypeWithBadFieldsIsAnInvalidMessageErrorAndTheConnectionStaysOpen(String text) throws Exception {
         try (WsClient ws = WsClient.v1(server)) {
             ws.send(text);
@@ -276,9 +294,20 @@ class WebSocketProtocolTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"not json", "[1,2]", "{\"type\":\"subscribe\"", "{\"type\":\"launch-missiles\"}",
-        "{\"type\":\"event\",\"job\":\"x\"}", "{\"type\":\"snapshot\"}", "{\"job\":\"x\"}", "\"subscribe\"",
-        "{\"type\":\"ping\",\"id\":1,\"id\":2}", "{\"type\":\"ping\",\"id\":1e1000000}", "{\"type\":\"ping\"} x"})
+    @ValueSource(
+            strings = {
+                "not json",
+                "[1,2]",
+                "{\"type\":\"subscribe\"",
+                "{\"type\":\"launch-missiles\"}",
+                "{\"type\":\"event\",\"job\":\"x\"}",
+                "{\"type\":\"snapshot\"}",
+                "{\"job\":\"x\"}",
+                "\"subscribe\"",
+                "{\"type\":\"ping\",\"id\":1,\"id\":2}",
+                "{\"type\":\"ping\",\"id\":1e1000000}",
+                "{\"type\":\"ping\"} x"
+            })
     void textThatIsNotAKnownClientMessageClosesWith1007(String text) throws Exception {
         try (WsClient ws = WsClient.v1(server)) {
             ws.send(text);
@@ -309,9 +338,12 @@ class WebSocketProtocolTest {
     }
 
     static void cancel(JsonObject job) throws Exception {
-        rest.http().send(java.net.http.HttpRequest.newBuilder(server.api("jobs/" + job.getString("id") + "/cancel"))
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-                java.net.http.HttpResponse.BodyHandlers.discarding());
+        rest.http()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(server.api("jobs/" + job.getString("id") + "/cancel"))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
     }
 
     private static JsonObject firstOfType(WsClient ws, String type) throws InterruptedException {
@@ -324,8 +356,10 @@ class WebSocketProtocolTest {
     }
 
     private static List<JsonObject> eventsOf(List<JsonObject> messages, JsonObject job) {
-        return messages.stream().filter(m -> "event".equals(m.getString("type")))
-                .filter(m -> job.getString("id").equals(m.getString("job"))).toList();
+        return messages.stream()
+                .filter(m -> "event".equals(m.getString("type")))
+                .filter(m -> job.getString("id").equals(m.getString("job")))
+                .toList();
     }
 
     static void assertSubscribed(JsonObject message, JsonObject job, boolean resumed) {

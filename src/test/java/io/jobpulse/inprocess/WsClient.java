@@ -31,7 +31,9 @@ public final class WsClient implements AutoCloseable {
 
     private WsClient(URI uri, String... subprotocols) throws Exception {
         // the header JobPulse's HandshakeFilter sets in a container (it does not run in process): the peer's address
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT)
+        WebSocket.Builder builder = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .connectTimeout(WAIT)
                 .header("X-JobPulse-Remote-Address", "127.0.0.1");
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
@@ -79,7 +81,8 @@ public final class WsClient implements AutoCloseable {
     public String nextFrame() throws InterruptedException {
         String text = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (text == null) {
-            throw new AssertionError("no frame within " + WAIT + (closeCode.isDone() ? "; closed " + closeCode.join() : ""));
+            throw new AssertionError(
+                    "no frame within " + WAIT + (closeCode.isDone() ? "; closed " + closeCode.join() : ""));
         }
         return text;
     }
@@ -103,7 +106,8 @@ public final class WsClient implements AutoCloseable {
         while (true) {
             for (JsonObject m : unbatch(next())) {
                 seen.add(m);
-                if ("event".equals(m.getString("type")) && job.equals(m.getString("job"))
+                if ("event".equals(m.getString("type"))
+                        && job.equals(m.getString("job"))
                         && terminal.equals(m.getString("state"))) {
                     return seen;
                 }
@@ -115,7 +119,9 @@ public final class WsClient implements AutoCloseable {
         if (!"batch".equals(frame.getString("type"))) {
             return List.of(frame);
         }
-        return frame.getJsonArray("messages").stream().map(JsonValue::asJsonObject).toList();
+        return frame.getJsonArray("messages").stream()
+                .map(JsonValue::asJsonObject)
+                .toList();
     }
 
     /** The close code the server sent; fails the test if the connection is not closed in time. */
@@ -140,7 +146,8 @@ public final class WsClient implements AutoCloseable {
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "")
+                    .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
                     .exceptionally(e -> null);
         }
         socket.abort();

@@ -17,7 +17,8 @@ final class ApiClient {
     static final String BOB = "bob-secret";
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final URI base;
     private final String key;
 
@@ -32,13 +33,16 @@ final class ApiClient {
     }
 
     HttpResponse<String> post(String path, String body) {
-        return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body))
+        return send(request(path)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json"));
     }
 
     HttpResponse<String> post(String path, String body, String idempotencyKey) {
-        return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey));
+        return send(request(path)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey));
     }
 
     HttpResponse<String> get(String path) {

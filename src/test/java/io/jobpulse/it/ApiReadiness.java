@@ -12,8 +12,7 @@ import java.time.Duration;
 /** Waits for a server a test started until JobPulse's API answers, failing early when the process dies. */
 final class ApiReadiness {
 
-    private ApiReadiness() {
-    }
+    private ApiReadiness() {}
 
     /** Returns once {@code GET <base>api/job-types} answers 200; an AssertionError names the last attempt and the log. */
     static void await(String server, Process process, URI base, Duration timeout, Path log) throws Exception {
@@ -21,13 +20,19 @@ final class ApiReadiness {
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new AssertionError(server + " exited with " + process.exitValue() + "; log: " + Files.readString(log));
+                throw new AssertionError(
+                        server + " exited with " + process.exitValue() + "; log: " + Files.readString(log));
             }
             // a new client each time: a connection stuck during start-up must not hold the next attempt
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base.resolve("api/job-types"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(base.resolve("api/job-types"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }

@@ -18,8 +18,7 @@ final class Await {
         boolean holds() throws Exception;
     }
 
-    private Await() {
-    }
+    private Await() {}
 
     /** Polls {@code condition} every {@link #POLL} until it holds; how long that took, or an AssertionError naming {@code what}. */
     static Duration until(String what, Duration timeout, Condition condition) throws Exception {

@@ -43,7 +43,8 @@ class BrowserIT {
                 return;
             }
             try {
-                Path shot = browser.screenshot("failed-" + context.getRequiredTestMethod().getName());
+                Path shot = browser.screenshot(
+                        "failed-" + context.getRequiredTestMethod().getName());
                 System.err.println("BrowserIT failure evidence: " + shot.toAbsolutePath() + "\n  connection: "
                         + driver().findElement(By.id("connection")).getText() + "\n  submit status: "
                         + driver().findElement(By.id("submit-status")).getText() + "\n  jobs status: "
@@ -66,11 +67,16 @@ class BrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Browser.installed(), "Debian chromium and chromium-driver are not installed (.ci/run installs them)");
-        workDir = Files.createDirectories(Path.of("target", "browser-it", ServerProcess.kind())).toAbsolutePath();
+        assumeTrue(
+                Browser.installed(), "Debian chromium and chromium-driver are not installed (.ci/run installs them)");
+        workDir = Files.createDirectories(Path.of("target", "browser-it", ServerProcess.kind()))
+                .toAbsolutePath();
         Path dataDir = Files.createTempDirectory(workDir, "data-");
-        settings = List.of("-Djobpulse.data-dir=" + dataDir, "-Djobpulse.api-keys=browser:" + KEY,
-                "-Djobpulse.token-secret=browser-test-secret-0123456789ab", "-Djobpulse.node-id=browser-node",
+        settings = List.of(
+                "-Djobpulse.data-dir=" + dataDir,
+                "-Djobpulse.api-keys=browser:" + KEY,
+                "-Djobpulse.token-secret=browser-test-secret-0123456789ab",
+                "-Djobpulse.node-id=browser-node",
                 "-Djobpulse.shutdown-grace=3s");
         server = ServerProcess.start(workDir, settings);
         browser = Browser.start(1280, 900);
@@ -97,10 +103,15 @@ class BrowserIT {
         browser.screenshot("websocket-end");
 
         driver().get(server.base() + "#/jobs/" + id);
-        browser.waiting(JOB_TIMEOUT).until(d -> d.findElement(By.id("detail-result")).isDisplayed());
-        assertThat(driver().findElement(By.id("detail-result-json")).getText()).contains("\"steps\"").contains("12");
-        browser.waiting(JOB_TIMEOUT).until(d -> d.findElements(By.cssSelector("#event-log li[data-seq]")).size()
-                == stateOfJob(id).getInt("seq"));
+        browser.waiting(JOB_TIMEOUT)
+                .until(d -> d.findElement(By.id("detail-result")).isDisplayed());
+        assertThat(driver().findElement(By.id("detail-result-json")).getText())
+                .contains("\"steps\"")
+                .contains("12");
+        browser.waiting(JOB_TIMEOUT)
+                .until(d -> d.findElements(By.cssSelector("#event-log li[data-seq]"))
+                                .size()
+                        == stateOfJob(id).getInt("seq"));
         browser.screenshot("detail-succeeded");
     }
 
@@ -129,9 +140,11 @@ class BrowserIT {
         String failing = submitSteps(5, 100, 3);
         watchProgress(failing, Set.of("FAILED"), null);
         driver().get(server.base() + "#/jobs/" + failing);
-        browser.waiting(JOB_TIMEOUT).until(d -> d.findElement(By.id("detail-error")).isDisplayed());
+        browser.waiting(JOB_TIMEOUT)
+                .until(d -> d.findElement(By.id("detail-error")).isDisplayed());
         assertThat(driver().findElement(By.id("detail-error-kind")).getText()).isEqualTo("step_failed");
-        assertThat(driver().findElement(By.id("detail-error-message")).getText()).contains("step 3");
+        assertThat(driver().findElement(By.id("detail-error-message")).getText())
+                .contains("step 3");
         browser.screenshot("detail-failed");
 
         open("");
@@ -153,27 +166,36 @@ class BrowserIT {
         // Every state the indicator shows is recorded in the page: when the job's FAILED event arrives before the
         // 1001 close (it does on Tomcat), the page has nothing left to watch, shows "reconnecting" only for the
         // first backoff delay (0-500 ms) and then rests idle on the next transport, which sampling can miss.
-        ((JavascriptExecutor) driver()).executeScript("window.__notReloaded = true; window.__states = [];"
-                + " const c = document.getElementById('connection');"
-                + " new MutationObserver(() => window.__states.push(c.getAttribute('data-state') + '/'"
-                + "   + c.getAttribute('data-transport'))).observe(c, {attributes: true});");
+        ((JavascriptExecutor) driver())
+                .executeScript("window.__notReloaded = true; window.__states = [];"
+                        + " const c = document.getElementById('connection');"
+                        + " new MutationObserver(() => window.__states.push(c.getAttribute('data-state') + '/'"
+                        + "   + c.getAttribute('data-transport'))).observe(c, {attributes: true});");
         int port = server.port();
 
         server.stopGracefully();
-        browser.waiting(JOB_TIMEOUT).until(d -> Set.of("reconnecting", "offline").contains(transport())
-                || "reconnecting".equals(connectionState())
-                || Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript("return window.__states.some(s =>"
-                        + " s.startsWith('reconnecting/') || s.endsWith('/reconnecting') || s.endsWith('/offline'));")));
+        browser.waiting(JOB_TIMEOUT)
+                .until(
+                        d -> Set.of("reconnecting", "offline").contains(transport())
+                                || "reconnecting".equals(connectionState())
+                                || Boolean.TRUE.equals(
+                                        ((JavascriptExecutor) d)
+                                                .executeScript(
+                                                        "return window.__states.some(s =>"
+                                                                + " s.startsWith('reconnecting/') || s.endsWith('/reconnecting') || s.endsWith('/offline'));")));
         browser.screenshot("server-down");
         server = ServerProcess.start(workDir, settings, port);
 
         browser.waiting(JOB_TIMEOUT).until(d -> "SUCCEEDED".equals(row(id).getAttribute("data-state")));
         assertThat(((JavascriptExecutor) driver()).executeScript("return window.__notReloaded === true;"))
-                .as("the page recovered without a reload").isEqualTo(Boolean.TRUE);
+                .as("the page recovered without a reload")
+                .isEqualTo(Boolean.TRUE);
         // resting on SSE, the page tries WebSocket again after the upgradeInterval the URL set
         browser.waiting(JOB_TIMEOUT).until(d -> "websocket".equals(transport()));
         driver().get(server.base() + "#/jobs/" + id);
-        browser.waiting(JOB_TIMEOUT).until(d -> "SUCCEEDED".equals(d.findElement(By.id("job-detail")).getAttribute("data-state")));
+        browser.waiting(JOB_TIMEOUT)
+                .until(d ->
+                        "SUCCEEDED".equals(d.findElement(By.id("job-detail")).getAttribute("data-state")));
         assertThat(driver().findElement(By.id("detail-error")).isDisplayed()).isFalse();
         browser.screenshot("after-restart");
     }
@@ -187,20 +209,25 @@ class BrowserIT {
     @Order(6)
     void fallsBackToServerSentEventsByItselfWhenWebSocketCannotConnect() throws Exception {
         ChromeDriver chrome = (ChromeDriver) driver();
-        Map<String, Object> script = chrome.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
-                "window.WebSocket = class BlockedWebSocket {"
-                        + " constructor(url, protocol) { this.url = url; this.readyState = 0;"
-                        + "   setTimeout(() => { this.readyState = 3; if (this.onerror) this.onerror(new Event('error'));"
-                        + "     if (this.onclose) this.onclose({code: 1006, reason: '', wasClean: false}); }, 50); }"
-                        + " send() { throw new Error('not open'); } close() { } };"));
+        Map<String, Object> script = chrome.executeCdpCommand(
+                "Page.addScriptToEvaluateOnNewDocument",
+                Map.of(
+                        "source",
+                        "window.WebSocket = class BlockedWebSocket {"
+                                + " constructor(url, protocol) { this.url = url; this.readyState = 0;"
+                                + "   setTimeout(() => { this.readyState = 3; if (this.onerror) this.onerror(new Event('error'));"
+                                + "     if (this.onclose) this.onclose({code: 1006, reason: '', wasClean: false}); }, 50); }"
+                                + " send() { throw new Error('not open'); } close() { } };"));
         try {
             open("");
             String id = submitSteps(8, 250, null);
             assertRose(watchProgress(id, Set.of("SUCCEEDED"), null), 8);
-            assertThat(transport()).as("chosen automatically after the WebSocket failed").isEqualTo("sse");
+            assertThat(transport())
+                    .as("chosen automatically after the WebSocket failed")
+                    .isEqualTo("sse");
         } finally {
-            chrome.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument",
-                    Map.of("identifier", script.get("identifier")));
+            chrome.executeCdpCommand(
+                    "Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script.get("identifier")));
         }
     }
 
@@ -213,17 +240,20 @@ class BrowserIT {
     /** Opens the page; enters the API key when the page asks for it (the first time in this tab). */
     private static void open(String query) {
         driver().get(server.base() + query);
-        browser.waiting(JOB_TIMEOUT).until(d -> keyDialogOpen()
-                || d.findElement(By.id("jobs-empty")).isDisplayed()
-                || !d.findElements(By.cssSelector("#jobs-body tr[data-job-id]")).isEmpty());
+        browser.waiting(JOB_TIMEOUT)
+                .until(d -> keyDialogOpen()
+                        || d.findElement(By.id("jobs-empty")).isDisplayed()
+                        || !d.findElements(By.cssSelector("#jobs-body tr[data-job-id]"))
+                                .isEmpty());
         if (keyDialogOpen()) {
             WebElement input = driver().findElement(By.id("key-input"));
             input.clear();
             input.sendKeys(KEY);
             driver().findElement(By.cssSelector("#key-form button[value=save]")).click();
         }
-        browser.waiting(JOB_TIMEOUT).until(d -> !keyDialogOpen()
-                && d.findElements(By.cssSelector("#job-type option")).size() > 0);
+        browser.waiting(JOB_TIMEOUT)
+                .until(d -> !keyDialogOpen()
+                        && d.findElements(By.cssSelector("#job-type option")).size() > 0);
     }
 
     private static boolean keyDialogOpen() {
@@ -233,7 +263,8 @@ class BrowserIT {
     private static String submitSteps(int count, int intervalMs, Integer failAt) {
         List<String> before = jobIds();
         new Select(driver().findElement(By.id("job-type"))).selectByValue("steps");
-        browser.waiting(JOB_TIMEOUT).until(d -> !d.findElements(By.id("param-count")).isEmpty());
+        browser.waiting(JOB_TIMEOUT)
+                .until(d -> !d.findElements(By.id("param-count")).isEmpty());
         type("param-count", String.valueOf(count));
         type("param-intervalMs", String.valueOf(intervalMs));
         type("param-failAt", failAt == null ? "" : String.valueOf(failAt));
@@ -252,7 +283,8 @@ class BrowserIT {
 
     private static List<String> jobIds() {
         return driver().findElements(By.cssSelector("#jobs-body tr[data-job-id]")).stream()
-                .map(row -> row.getAttribute("data-job-id")).toList();
+                .map(row -> row.getAttribute("data-job-id"))
+                .toList();
     }
 
     private static WebElement row(String id) {
@@ -260,7 +292,8 @@ class BrowserIT {
     }
 
     private static long progressOf(String id) {
-        String value = row(id).findElement(By.cssSelector("[data-field=progress]")).getAttribute("value");
+        String value =
+                row(id).findElement(By.cssSelector("[data-field=progress]")).getAttribute("value");
         return value == null || value.isEmpty() ? 0 : Math.round(Double.parseDouble(value));
     }
 

@@ -30,6 +30,7 @@ final class Bystander implements AutoCloseable {
      * added 16 to 135 threads from run to run; the bound is the pool's, not JobPulse's.
      */
     static final int THREAD_SLACK = "payara".equals(ServerProcess.kind()) ? 300 : 100;
+
     private static final Duration QUIET_PHASE = Duration.ofSeconds(3);
     private static final Duration PING_EVERY = Duration.ofSeconds(15);
 
@@ -56,8 +57,12 @@ final class Bystander implements AutoCloseable {
         job = submitted.getString("id");
         client = WsClient.connect(ws);
         client.subscribe(job, submitted.getString("watchToken"));
-        assertThat(client.next().getString("type")).as("bystander's first answer").isEqualTo("subscribed");
-        assertThat(client.next().getString("type")).as("bystander's second answer").isEqualTo("snapshot");
+        assertThat(client.next().getString("type"))
+                .as("bystander's first answer")
+                .isEqualTo("subscribed");
+        assertThat(client.next().getString("type"))
+                .as("bystander's second answer")
+                .isEqualTo("snapshot");
         reader = new Thread(this::read, "bystander-" + job);
         reader.setDaemon(true);
         reader.start();
@@ -66,7 +71,8 @@ final class Bystander implements AutoCloseable {
         Thread.sleep(QUIET_PHASE.toMillis());
         List<Long> quiet = gaps(first, arrivals.size());
         if (quiet.size() < 10) {
-            throw new AssertionError("the bystander saw only " + quiet.size() + " gaps in its quiet phase of " + QUIET_PHASE);
+            throw new AssertionError(
+                    "the bystander saw only " + quiet.size() + " gaps in its quiet phase of " + QUIET_PHASE);
         }
         quietMeanGapMillis = quiet.stream().mapToLong(Long::longValue).average().orElseThrow();
         quietMaxGapMillis = quiet.stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -92,7 +98,9 @@ final class Bystander implements AutoCloseable {
     synchronized long assertServedOnTime() throws Exception {
         String name = phases.get(phases.size() - 1);
         assertThat(trouble.get()).as("bystander during " + name).isNull();
-        assertThat(client.isOpen()).as("bystander still connected after " + name).isTrue();
+        assertThat(client.isOpen())
+                .as("bystander still connected after " + name)
+                .isTrue();
         long now = System.nanoTime();
         List<Long> phaseGaps = gaps(Math.max(0, phaseStart - 1), arrivals.size());
         long last = arrivals.isEmpty() ? phaseStartNanos : arrivals.get(arrivals.size() - 1);
@@ -100,10 +108,13 @@ final class Bystander implements AutoCloseable {
         long worst = phaseGaps.stream().mapToLong(Long::longValue).max().orElseThrow();
         worstGapMillis = Math.max(worstGapMillis, worst);
         worstRatio = Math.max(worstRatio, worst / quietMeanGapMillis);
-        assertThat(worst).as("longest gap (ms) between the bystander's events during " + name
-                + " (quiet mean " + Math.round(quietMeanGapMillis) + " ms)").isLessThanOrEqualTo(MAX_GAP.toMillis());
+        assertThat(worst)
+                .as("longest gap (ms) between the bystander's events during " + name + " (quiet mean "
+                        + Math.round(quietMeanGapMillis) + " ms)")
+                .isLessThanOrEqualTo(MAX_GAP.toMillis());
         Node now2 = Node.read(api, false);
-        assertThat(now2.threads()).as("threads after " + name + " (before: " + before.threads() + ")")
+        assertThat(now2.threads())
+                .as("threads after " + name + " (before: " + before.threads() + ")")
                 .isLessThanOrEqualTo(before.threads() + THREAD_SLACK);
         return worst;
     }
@@ -113,14 +124,19 @@ final class Bystander implements AutoCloseable {
      * answers the figures as ratios to the quiet baseline.
      */
     Figures finish() throws Exception {
-        double allMeanGap = gaps(0, arrivals.size()).stream().mapToLong(Long::longValue).average().orElse(0);
+        double allMeanGap = gaps(0, arrivals.size()).stream()
+                .mapToLong(Long::longValue)
+                .average()
+                .orElse(0);
         Node after = Node.read(api, true);
-        Figures figures = new Figures(before, after, quietMeanGapMillis, quietMaxGapMillis, allMeanGap,
-                worstGapMillis, worstRatio);
+        Figures figures = new Figures(
+                before, after, quietMeanGapMillis, quietMaxGapMillis, allMeanGap, worstGapMillis, worstRatio);
         assertThat(trouble.get()).as("bystander").isNull();
-        assertThat(after.heapUsedBytes()).as("heap in use after a GC, at the end (" + figures + ")")
+        assertThat(after.heapUsedBytes())
+                .as("heap in use after a GC, at the end (" + figures + ")")
                 .isLessThanOrEqualTo(before.heapUsedBytes() + HEAP_SLACK_BYTES);
-        assertThat(after.threads()).as("threads at the end (" + figures + ")")
+        assertThat(after.threads())
+                .as("threads at the end (" + figures + ")")
                 .isLessThanOrEqualTo(before.threads() + THREAD_SLACK);
         return figures;
     }
@@ -171,7 +187,7 @@ final class Bystander implements AutoCloseable {
                             trouble.compareAndSet(null, "the bystander's job left RUNNING: " + message);
                         }
                     }
-                    case "pong" -> { }
+                    case "pong" -> {}
                     default -> trouble.compareAndSet(null, "unexpected message to the bystander: " + message);
                 }
             }
@@ -191,14 +207,18 @@ final class Bystander implements AutoCloseable {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(gc ? 12 : 0);
             while (true) {
                 HttpResponse<String> response = api.get("api/node" + (gc ? "?gc=true" : ""));
-                assertThat(response.statusCode()).as("GET /api/node: " + response.body()).isEqualTo(200);
+                assertThat(response.statusCode())
+                        .as("GET /api/node: " + response.body())
+                        .isEqualTo(200);
                 JsonObject node = Json.parse(response.body());
                 if (!gc || node.getBoolean("gc") || System.nanoTime() > deadline) {
                     if (gc && !node.getBoolean("gc")) {
                         throw new AssertionError("GET /api/node?gc=true never collected within 12 s");
                     }
-                    return new Node(node.getJsonNumber("heapUsedBytes").longValue(),
-                            node.getJsonNumber("heapMaxBytes").longValue(), node.getInt("threads"),
+                    return new Node(
+                            node.getJsonNumber("heapUsedBytes").longValue(),
+                            node.getJsonNumber("heapMaxBytes").longValue(),
+                            node.getInt("threads"),
                             node.getInt("webSocketConnections"));
                 }
                 Thread.sleep(500);
@@ -207,20 +227,36 @@ final class Bystander implements AutoCloseable {
     }
 
     /** The run's figures: heap and threads before and after, the bystander's gaps as ratios to its quiet phase. */
-    record Figures(Node before, Node after, double quietMeanGapMillis, long quietMaxGapMillis, double meanGapMillis,
-                   long worstGapMillis, double worstGapRatio) {
+    record Figures(
+            Node before,
+            Node after,
+            double quietMeanGapMillis,
+            long quietMaxGapMillis,
+            double meanGapMillis,
+            long worstGapMillis,
+            double worstGapRatio) {
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT,
+            return String.format(
+                    java.util.Locale.ROOT,
                     "heap %d -> %d MiB (x%.2f), threads %d -> %d (x%.2f), ws connections %d -> %d, "
                             + "bystander gaps: quiet mean %.0f ms / max %d ms; whole run mean %.0f ms (x%.2f); "
                             + "worst hostile gap %d ms (x%.1f of the quiet mean)",
-                    before.heapUsedBytes() >> 20, after.heapUsedBytes() >> 20,
-                    (double) after.heapUsedBytes() / before.heapUsedBytes(), before.threads(), after.threads(),
-                    (double) after.threads() / before.threads(), before.webSocketConnections(),
-                    after.webSocketConnections(), quietMeanGapMillis, quietMaxGapMillis, meanGapMillis,
-                    meanGapMillis / quietMeanGapMillis, worstGapMillis, worstGapRatio);
+                    before.heapUsedBytes() >> 20,
+                    after.heapUsedBytes() >> 20,
+                    (double) after.heapUsedBytes() / before.heapUsedBytes(),
+                    before.threads(),
+                    after.threads(),
+                    (double) after.threads() / before.threads(),
+                    before.webSocketConnections(),
+                    after.webSocketConnections(),
+                    quietMeanGapMillis,
+                    quietMaxGapMillis,
+                    meanGapMillis,
+                    meanGapMillis / quietMeanGapMillis,
+                    worstGapMillis,
+                    worstGapRatio);
         }
     }
 }

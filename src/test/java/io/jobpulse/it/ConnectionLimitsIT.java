@@ -90,7 +90,9 @@ class ConnectionLimitsIT {
         assertThat(body.getInt("status")).isEqualTo(429);
         assertThat(body.getString("detail")).contains("jobpulse.ws.max-connections-per-address");
 
-        assertThat(handshake("127.0.0.2").status()).as("another address has its own count").isEqualTo(101);
+        assertThat(handshake("127.0.0.2").status())
+                .as("another address has its own count")
+                .isEqualTo(101);
         assertThat(handshake("127.0.0.2").status()).isEqualTo(101);
 
         RawWebSocket fifth = handshake("127.0.0.3");
@@ -114,7 +116,8 @@ class ConnectionLimitsIT {
     @Test
     void handshakesTheContainerRefusesDoNotUseUpTheAddress() throws Exception {
         for (int i = 0; i < 5; i++) {
-            RawWebSocket refused = RawWebSocket.to(ws).from("127.0.0.1").version("99").open();
+            RawWebSocket refused =
+                    RawWebSocket.to(ws).from("127.0.0.1").version("99").open();
             open.add(refused);
             assertThat(refused.status()).as("unsupported Sec-WebSocket-Version").isBetween(400, 499);
         }
@@ -124,11 +127,15 @@ class ConnectionLimitsIT {
 
     @Test
     void aClientCannotMoveItsConnectionToAnotherAddressWithTheInternalHeader() throws Exception {
-        RawWebSocket spoofed = RawWebSocket.to(ws).from("127.0.0.1")
-                .header("X-JobPulse-Remote-Address", "198.51.100.7").open();
+        RawWebSocket spoofed = RawWebSocket.to(ws)
+                .from("127.0.0.1")
+                .header("X-JobPulse-Remote-Address", "198.51.100.7")
+                .open();
         open.add(spoofed);
         assertThat(spoofed.status()).isEqualTo(101);
         assertThat(handshake("127.0.0.1").status()).isEqualTo(101);
-        assertThat(handshake("127.0.0.1").status()).as("both earlier connections count for 127.0.0.1").isEqualTo(429);
+        assertThat(handshake("127.0.0.1").status())
+                .as("both earlier connections count for 127.0.0.1")
+                .isEqualTo(429);
     }
 }

@@ -28,7 +28,9 @@ class FallbackTransportsIT extends DeployedWar {
             assertThat(subscribed.data().getString("type")).isEqualTo("subscribed");
             assertThat(subscribed.data().getBoolean("resumed")).isTrue();
             List<SseClient.Message> events = sse.untilEnd();
-            assertThat(events).extracting(SseClient.Message::id).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+            assertThat(events)
+                    .extracting(SseClient.Message::id)
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             assertThat(events).extracting(m -> m.data().getInt("seq")).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
             assertThat(events.get(events.size() - 1).data().getString("state")).isEqualTo("SUCCEEDED");
         }
@@ -71,15 +73,23 @@ class FallbackTransportsIT extends DeployedWar {
             List<SseClient.Message> all = new ArrayList<>();
             all.add(sse.next());
             all.addAll(sse.untilEnd());
-            assertThat(all).filteredOn(m -> m.data().getString("type").equals("error"))
-                    .singleElement().satisfies(m -> assertThat(m.data().getString("code")).isEqualTo("not_found"));
+            assertThat(all)
+                    .filteredOn(m -> m.data().getString("type").equals("error"))
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.data().getString("code")).isEqualTo("not_found"));
             for (JsonObject job : List.of(first, second)) {
                 String id = job.getString("id");
-                List<SseClient.Message> events = all.stream().filter(m -> m.data().getString("type").equals("event")
-                        && m.data().getString("job").equals(id)).toList();
-                assertThat(events).extracting(m -> m.data().getInt("seq"))
-                        .isEqualTo(java.util.stream.IntStream.rangeClosed(1, events.size()).boxed().toList());
-                assertThat(events.get(events.size() - 1).data().getString("state")).isEqualTo("SUCCEEDED");
+                List<SseClient.Message> events = all.stream()
+                        .filter(m -> m.data().getString("type").equals("event")
+                                && m.data().getString("job").equals(id))
+                        .toList();
+                assertThat(events)
+                        .extracting(m -> m.data().getInt("seq"))
+                        .isEqualTo(java.util.stream.IntStream.rangeClosed(1, events.size())
+                                .boxed()
+                                .toList());
+                assertThat(events.get(events.size() - 1).data().getString("state"))
+                        .isEqualTo("SUCCEEDED");
                 assertThat(events.get(0).id()).isEqualTo(id + ":1");
             }
         }
@@ -90,16 +100,23 @@ class FallbackTransportsIT extends DeployedWar {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":2500}}");
         String id = job.getString("id");
         String token = URLEncoder.encode(job.getString("watchToken"), StandardCharsets.UTF_8);
-        JsonObject running = alice.awaitJob(id, j -> j.getJsonObject("progress").getInt("total") == 3, Duration.ofSeconds(20));
+        JsonObject running =
+                alice.awaitJob(id, j -> j.getJsonObject("progress").getInt("total") == 3, Duration.ofSeconds(20));
         int seq = running.getInt("seq");
 
         long start = System.nanoTime();
-        JsonObject empty = Json.parse(alice.get("api/jobs/" + id + "/events?since=" + seq + "&wait=1s&token=" + token).body());
+        JsonObject empty = Json.parse(alice.get("api/jobs/" + id + "/events?since=" + seq + "&wait=1s&token=" + token)
+                .body());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
         assertThat(empty.getJsonArray("events")).isEmpty();
 
-        JsonObject next = Json.parse(alice.get("api/jobs/" + id + "/events?since=" + seq + "&wait=20s&token=" + token).body());
-        assertThat(next.getJsonArray("events").getValuesAs(JsonObject.class).get(0).getInt("seq")).isEqualTo(seq + 1);
+        JsonObject next = Json.parse(alice.get("api/jobs/" + id + "/events?since=" + seq + "&wait=20s&token=" + token)
+                .body());
+        assertThat(next.getJsonArray("events")
+                        .getValuesAs(JsonObject.class)
+                        .get(0)
+                        .getInt("seq"))
+                .isEqualTo(seq + 1);
         alice.post("api/jobs/" + id + "/cancel", "");
     }
 
@@ -108,17 +125,23 @@ class FallbackTransportsIT extends DeployedWar {
         JsonObject done = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":2,\"intervalMs\":10}}");
         JsonObject slow = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":2,\"intervalMs\":1500}}");
         alice.awaitJob(done.getString("id"), j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(20));
-        int slowSeq = alice.awaitJob(slow.getString("id"), j -> j.getJsonObject("progress").getInt("total") == 2,
-                Duration.ofSeconds(20)).getInt("seq");
+        int slowSeq = alice.awaitJob(
+                        slow.getString("id"),
+                        j -> j.getJsonObject("progress").getInt("total") == 2,
+                        Duration.ofSeconds(20))
+                .getInt("seq");
 
-        JsonObject first = Json.parse(alice.get("api/poll?watch=" + watch(done, "") + "&watch=" + watch(slow, String.valueOf(slowSeq))
-                + "&watch=AAAAAAAAAAAAAAAAAAAAAA:v1.nope&wait=20s").body());
+        JsonObject first = Json.parse(alice.get("api/poll?watch=" + watch(done, "") + "&watch="
+                        + watch(slow, String.valueOf(slowSeq)) + "&watch=AAAAAAAAAAAAAAAAAAAAAA:v1.nope&wait=20s")
+                .body());
         List<JsonObject> messages = first.getJsonArray("messages").getValuesAs(JsonObject.class);
         assertThat(messages).extracting(m -> m.getString("type")).containsExactly("snapshot", "error");
         assertThat(messages.get(0).getJsonObject("job").getString("state")).isEqualTo("SUCCEEDED");
 
-        JsonObject waited = Json.parse(alice.get("api/poll?watch=" + watch(slow, String.valueOf(slowSeq)) + "&wait=20s").body());
-        JsonObject event = waited.getJsonArray("messages").getValuesAs(JsonObject.class).get(0);
+        JsonObject waited = Json.parse(alice.get("api/poll?watch=" + watch(slow, String.valueOf(slowSeq)) + "&wait=20s")
+                .body());
+        JsonObject event =
+                waited.getJsonArray("messages").getValuesAs(JsonObject.class).get(0);
         assertThat(event.getString("type")).isEqualTo("event");
         assertThat(event.getInt("seq")).isEqualTo(slowSeq + 1);
     }
@@ -133,7 +156,8 @@ class FallbackTransportsIT extends DeployedWar {
     }
 
     private URI stream(String id, String token, String extra) {
-        return base.resolve("api/jobs/" + id + "/stream?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + extra);
+        return base.resolve(
+                "api/jobs/" + id + "/stream?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + extra);
     }
 
     private static String watch(JsonObject job, String since) {

@@ -29,12 +29,14 @@ final class Frames {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Frames() {
-    }
+    private Frames() {}
 
     /** How the payload length is written (section 5.2): the shortest form, or a forced one. */
     enum Length {
-        SHORTEST, BITS_7, BITS_16, BITS_64
+        SHORTEST,
+        BITS_7,
+        BITS_16,
+        BITS_64
     }
 
     /** A frame to write; by default FIN set, no RSV bits, masked with a fresh random key as a client must. */
@@ -127,7 +129,8 @@ final class Frames {
 
         byte[] bytes() {
             long declared = declaredLength != null ? declaredLength : payload.length;
-            Length form = length != Length.SHORTEST ? length
+            Length form = length != Length.SHORTEST
+                    ? length
                     : declared <= 125 ? Length.BITS_7 : declared <= 0xFFFF ? Length.BITS_16 : Length.BITS_64;
             ByteArrayOutputStream out = new ByteArrayOutputStream(14 + payload.length);
             out.write((fin ? 0x80 : 0) | rsv << 4 | opcode);
@@ -209,8 +212,12 @@ final class Frames {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Frame f && fin == f.fin && rsv == f.rsv && opcode == f.opcode
-                    && wasMasked == f.wasMasked && Arrays.equals(payload, f.payload);
+            return other instanceof Frame f
+                    && fin == f.fin
+                    && rsv == f.rsv
+                    && opcode == f.opcode
+                    && wasMasked == f.wasMasked
+                    && Arrays.equals(payload, f.payload);
         }
 
         @Override
@@ -223,8 +230,8 @@ final class Frames {
             String body = opcode == TEXT || opcode == CLOSE && payload.length >= 2
                     ? (opcode == CLOSE ? closeCode() + " " + closeReason() : text())
                     : HexFormat.of().formatHex(payload, 0, Math.min(payload.length, 32));
-            return "Frame[fin=" + fin + ", rsv=" + rsv + ", opcode=" + opcode + ", masked=" + wasMasked
-                    + ", " + payload.length + " B: " + (body.length() > 200 ? body.substring(0, 200) + "..." : body) + "]";
+            return "Frame[fin=" + fin + ", rsv=" + rsv + ", opcode=" + opcode + ", masked=" + wasMasked + ", "
+                    + payload.length + " B: " + (body.length() > 200 ? body.substring(0, 200) + "..." : body) + "]";
         }
     }
 
@@ -256,7 +263,7 @@ final class Frames {
         }
         byte[] payload = new byte[(int) length];
         in.readFully(payload);
-        return new Frame((first & 0x80) != 0, first >>> 4 & 0x7, first & 0xF, masked,
-                masked ? masked(payload, key) : payload);
+        return new Frame(
+                (first & 0x80) != 0, first >>> 4 & 0x7, first & 0xF, masked, masked ? masked(payload, key) : payload);
     }
 }

@@ -24,15 +24,22 @@ class FramesTest {
 
     @Test
     void buildsTheMaskedTextExample() {
-        assertThat(Frames.frame(Frames.TEXT).mask(KEY).payload(HELLO).bytes())
-                .isEqualTo(hex("818537fa213d7f9f4d5158"));
+        assertThat(Frames.frame(Frames.TEXT).mask(KEY).payload(HELLO).bytes()).isEqualTo(hex("818537fa213d7f9f4d5158"));
     }
 
     @Test
     void buildsTheFragmentedUnmaskedTextExample() {
-        assertThat(Frames.frame(Frames.TEXT).fin(false).unmasked().payload(bytes("Hel")).bytes())
+        assertThat(Frames.frame(Frames.TEXT)
+                        .fin(false)
+                        .unmasked()
+                        .payload(bytes("Hel"))
+                        .bytes())
                 .isEqualTo(hex("010348656c"));
-        assertThat(Frames.frame(Frames.CONTINUATION).unmasked().payload(bytes("lo")).bytes()).isEqualTo(hex("80026c6f"));
+        assertThat(Frames.frame(Frames.CONTINUATION)
+                        .unmasked()
+                        .payload(bytes("lo"))
+                        .bytes())
+                .isEqualTo(hex("80026c6f"));
     }
 
     @Test
@@ -43,18 +50,28 @@ class FramesTest {
 
     @Test
     void uses16And64BitLengthsLikeTheBinaryExamples() {
-        byte[] header256 = Arrays.copyOf(Frames.frame(Frames.BINARY).unmasked().payload(new byte[256]).bytes(), 4);
+        byte[] header256 = Arrays.copyOf(
+                Frames.frame(Frames.BINARY).unmasked().payload(new byte[256]).bytes(), 4);
         assertThat(header256).isEqualTo(hex("827e0100"));
-        byte[] frame64k = Frames.frame(Frames.BINARY).unmasked().payload(new byte[65536]).bytes();
+        byte[] frame64k =
+                Frames.frame(Frames.BINARY).unmasked().payload(new byte[65536]).bytes();
         assertThat(frame64k).hasSize(10 + 65536);
         assertThat(Arrays.copyOf(frame64k, 10)).isEqualTo(hex("827f0000000000010000"));
     }
 
     @Test
     void forcesALongerLengthFormThanNeeded() {
-        assertThat(Frames.frame(Frames.TEXT).unmasked().payload(HELLO).length(Frames.Length.BITS_64).bytes())
+        assertThat(Frames.frame(Frames.TEXT)
+                        .unmasked()
+                        .payload(HELLO)
+                        .length(Frames.Length.BITS_64)
+                        .bytes())
                 .isEqualTo(hex("817f000000000000000548656c6c6f"));
-        assertThat(Frames.frame(Frames.TEXT).unmasked().payload(HELLO).length(Frames.Length.BITS_16).bytes())
+        assertThat(Frames.frame(Frames.TEXT)
+                        .unmasked()
+                        .payload(HELLO)
+                        .length(Frames.Length.BITS_16)
+                        .bytes())
                 .isEqualTo(hex("817e000548656c6c6f"));
     }
 
@@ -62,13 +79,18 @@ class FramesTest {
     void declaresALengthOtherThanThePayloadsIncludingTheTopBit() {
         assertThat(Frames.frame(3).unmasked().declaredLength(Long.MAX_VALUE).bytes())
                 .isEqualTo(hex("837f7fffffffffffffff"));
-        assertThat(Frames.frame(Frames.TEXT).unmasked().declaredLength(0x8000000000000001L).payload(bytes("x")).bytes())
+        assertThat(Frames.frame(Frames.TEXT)
+                        .unmasked()
+                        .declaredLength(0x8000000000000001L)
+                        .payload(bytes("x"))
+                        .bytes())
                 .isEqualTo(hex("817f800000000000000178"));
     }
 
     @Test
     void setsRsvBitsAndLeavesFinOff() {
-        assertThat(Frames.frame(Frames.TEXT).fin(false).rsv(7).unmasked().bytes()).isEqualTo(hex("7100"));
+        assertThat(Frames.frame(Frames.TEXT).fin(false).rsv(7).unmasked().bytes())
+                .isEqualTo(hex("7100"));
         assertThat(Frames.frame(Frames.TEXT).rsv(4).unmasked().bytes()).isEqualTo(hex("c100"));
     }
 
@@ -102,8 +124,10 @@ class FramesTest {
         Frames.Frame close = Frames.read(new ByteArrayInputStream(hex("880503e8627965")));
         assertThat(close.closeCode()).isEqualTo(1000);
         assertThat(close.closeReason()).isEqualTo("bye");
-        assertThat(Frames.read(new ByteArrayInputStream(hex("8800"))).closeCode()).isEqualTo(1005);
-        assertThat(Frames.read(new ByteArrayInputStream(hex("880203f2"))).closeCode()).isEqualTo(1010);
+        assertThat(Frames.read(new ByteArrayInputStream(hex("8800"))).closeCode())
+                .isEqualTo(1005);
+        assertThat(Frames.read(new ByteArrayInputStream(hex("880203f2"))).closeCode())
+                .isEqualTo(1010);
     }
 
     @Test
@@ -111,7 +135,8 @@ class FramesTest {
         for (int size : new int[] {0, 125, 126, 65535, 65536}) {
             byte[] payload = new byte[size];
             Arrays.fill(payload, (byte) 'a');
-            Frames.Frame frame = Frames.read(new ByteArrayInputStream(Frames.frame(Frames.BINARY).payload(payload).bytes()));
+            Frames.Frame frame = Frames.read(new ByteArrayInputStream(
+                    Frames.frame(Frames.BINARY).payload(payload).bytes()));
             assertThat(frame.payload()).as("size " + size).isEqualTo(payload);
             assertThat(frame.wasMasked()).isTrue();
         }
@@ -120,23 +145,29 @@ class FramesTest {
     @Test
     void refusesHugeAndNegativeDeclaredLengthsWithoutAllocating() {
         assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(hex("827f8000000000000000"))))
-                .isInstanceOf(IOException.class).hasMessageContaining("most significant bit");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("most significant bit");
         assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(hex("827f0000010000000000"))))
-                .isInstanceOf(IOException.class).hasMessageContaining("at most");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("at most");
     }
 
     @Test
     void truncatedFrameIsAnEndOfStream() {
         assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(hex("81054865"))))
                 .isInstanceOf(EOFException.class);
-        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(new byte[0]))).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(new byte[0])))
+                .isInstanceOf(EOFException.class);
     }
 
     @Test
     void refusesImpossibleBuilderInput() {
         assertThatThrownBy(() -> Frames.frame(16)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Frames.frame(Frames.TEXT).rsv(8)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Frames.frame(Frames.TEXT).length(Frames.Length.BITS_7).payload(new byte[126]).bytes())
+        assertThatThrownBy(() -> Frames.frame(Frames.TEXT)
+                        .length(Frames.Length.BITS_7)
+                        .payload(new byte[126])
+                        .bytes())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -58,9 +58,12 @@ class HostileFramesIT extends UnderHostileInput {
         try (RawWebSocket socket = RawWebSocket.connectUpgraded(ws)) {
             // a server that checks the opcode first closes at once; one that buffers the payload first must stop at
             // its buffer limit: the junk sent after the header is what it would buffer
-            CompletableFuture<Void> writing = sendHeaderThenJunk(socket, Frames.frame(opcode).declaredLength(1L << 62));
-            expectEnding("reserved opcode 0x" + Integer.toHexString(opcode) + ", declared length 2^62, then 16 MiB",
-                    socket, opcode >= 0xB ? "close 1002" : on(TYRUS_BUFFER_FULL, "close 1002", "close 1002"));
+            CompletableFuture<Void> writing =
+                    sendHeaderThenJunk(socket, Frames.frame(opcode).declaredLength(1L << 62));
+            expectEnding(
+                    "reserved opcode 0x" + Integer.toHexString(opcode) + ", declared length 2^62, then 16 MiB",
+                    socket,
+                    opcode >= 0xB ? "close 1002" : on(TYRUS_BUFFER_FULL, "close 1002", "close 1002"));
             socket.close();
             awaitWriterStopped(writing);
         }
@@ -86,10 +89,13 @@ class HostileFramesIT extends UnderHostileInput {
     @Test
     void sixtyFourBitLengthWithItsTopBitSetIsRefused() throws Exception {
         try (RawWebSocket socket = RawWebSocket.connectUpgraded(ws)) {
-            socket.send(Frames.frame(Frames.TEXT).declaredLength(0x8000000000000000L | PING.length()).payload(bytes(PING)));
+            socket.send(Frames.frame(Frames.TEXT)
+                    .declaredLength(0x8000000000000000L | PING.length())
+                    .payload(bytes(PING)));
             if (server().equals("wildfly")) {
                 // Undertow neither rejects the length nor answers: it waits for payload (docs/bad-input.md)
-                assertThatThrownBy(() -> socket.awaitEnding(Duration.ofSeconds(5))).isInstanceOf(AssertionError.class);
+                assertThatThrownBy(() -> socket.awaitEnding(Duration.ofSeconds(5)))
+                        .isInstanceOf(AssertionError.class);
                 observed("64-bit length with the top bit set", "no answer within 5 s, connection held open");
             } else {
                 expectEnding("64-bit length with the top bit set", socket, "close 1002");
@@ -100,8 +106,12 @@ class HostileFramesIT extends UnderHostileInput {
     @Test
     void declaredLengthFarOverTheLimitIsRefusedWithoutWaitingForThePayload() throws Exception {
         try (RawWebSocket socket = RawWebSocket.connectUpgraded(ws)) {
-            CompletableFuture<Void> writing = sendHeaderThenJunk(socket, Frames.frame(Frames.TEXT).declaredLength(1L << 53));
-            expectEnding("text frame declaring 2^53 bytes, then 16 MiB", socket, on(TYRUS_BUFFER_FULL, "close 1009", "close 1009"));
+            CompletableFuture<Void> writing =
+                    sendHeaderThenJunk(socket, Frames.frame(Frames.TEXT).declaredLength(1L << 53));
+            expectEnding(
+                    "text frame declaring 2^53 bytes, then 16 MiB",
+                    socket,
+                    on(TYRUS_BUFFER_FULL, "close 1009", "close 1009"));
             socket.close();
             awaitWriterStopped(writing);
         }
@@ -110,7 +120,8 @@ class HostileFramesIT extends UnderHostileInput {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ff", "c328", "c0af", "eda080", "f4908080"})
     void invalidUtf8InATextFrameIs1007(String badBytes) throws Exception {
-        byte[] text = concat(bytes("{\"type\":\"ping\",\"id\":\""), HexFormat.of().parseHex(badBytes), bytes("\"}"));
+        byte[] text =
+                concat(bytes("{\"type\":\"ping\",\"id\":\""), HexFormat.of().parseHex(badBytes), bytes("\"}"));
         try (RawWebSocket socket = RawWebSocket.connectUpgraded(ws)) {
             socket.send(Frames.frame(Frames.TEXT).payload(text));
             expectEnding("invalid UTF-8 (" + badBytes + ") in a text frame", socket, "close 1007");
@@ -134,8 +145,7 @@ class HostileFramesIT extends UnderHostileInput {
         try (RawWebSocket socket = RawWebSocket.connectUpgraded(ws)) {
             socket.send(Frames.frame(Frames.TEXT).fin(false).payload(Arrays.copyOf(euro, middleOfEuro)));
             socket.send(Frames.frame(Frames.PING).payload(bytes("between")));
-            socket.send(Frames.frame(Frames.CONTINUATION)
-                    .payload(Arrays.copyOfRange(euro, middleOfEuro, euro.length)));
+            socket.send(Frames.frame(Frames.CONTINUATION).payload(Arrays.copyOfRange(euro, middleOfEuro, euro.length)));
             assertThat(nextText(socket)).isEqualTo("{\"type\":\"pong\",\"id\":\"\u20ac\"}");
             observed("valid UTF-8 split inside a character, ping between fragments", "pong (message accepted)");
         }
@@ -146,7 +156,10 @@ class HostileFramesIT extends UnderHostileInput {
         List<byte[]> frames = new ArrayList<>();
         frames.add(Frames.frame(Frames.TEXT).fin(false).payload(bytes(" ")).bytes());
         for (int i = 0; i < 99_998; i++) {
-            frames.add(Frames.frame(Frames.CONTINUATION).fin(false).payload(bytes(" ")).bytes());
+            frames.add(Frames.frame(Frames.CONTINUATION)
+                    .fin(false)
+                    .payload(bytes(" "))
+                    .bytes());
         }
         frames.add(Frames.frame(Frames.CONTINUATION).payload(bytes(PING)).bytes());
         try (RawWebSocket socket = RawWebSocket.connectUpgraded(ws)) {
@@ -172,8 +185,11 @@ class HostileFramesIT extends UnderHostileInput {
             String reply = firstTextOrEnding(socket, FLOOD_WAIT);
             observed("100 000 empty fragments, then the end of a small message", reply);
             // a fragment count limit would close; counting only bytes, the message is small and valid
-            assertThat(reply).isEqualTo(on("text {\"type\":\"pong\",\"id\":1}", "text {\"type\":\"pong\",\"id\":1}",
-                    "text {\"type\":\"pong\",\"id\":1}"));
+            assertThat(reply)
+                    .isEqualTo(on(
+                            "text {\"type\":\"pong\",\"id\":1}",
+                            "text {\"type\":\"pong\",\"id\":1}",
+                            "text {\"type\":\"pong\",\"id\":1}"));
             socket.close();
             awaitWriterStopped(writing);
         }
@@ -210,7 +226,8 @@ class HostileFramesIT extends UnderHostileInput {
     void closeWithAValidCodeIsAnsweredWithAClose(int code) throws Exception {
         try (RawWebSocket socket = RawWebSocket.connectUpgraded(ws)) {
             socket.send(Frames.close(code, "bye"));
-            expectEnding("close code " + code + " (valid)", socket, on("close " + code, "close " + code, "close " + code));
+            expectEnding(
+                    "close code " + code + " (valid)", socket, on("close " + code, "close " + code, "close " + code));
         }
     }
 
@@ -226,7 +243,8 @@ class HostileFramesIT extends UnderHostileInput {
     void closeWithAnInvalidUtf8ReasonIsRefused() throws Exception {
         try (RawWebSocket socket = RawWebSocket.connectUpgraded(ws)) {
             socket.send(Frames.frame(Frames.CLOSE).payload(Frames.closePayload(1000, new byte[] {(byte) 0xC3, 0x28})));
-            expectEnding("close 1000 with an invalid UTF-8 reason", socket, on("close 1007", "close 1002", "close 1007"));
+            expectEnding(
+                    "close 1000 with an invalid UTF-8 reason", socket, on("close 1007", "close 1002", "close 1007"));
         }
     }
 
@@ -239,9 +257,14 @@ class HostileFramesIT extends UnderHostileInput {
             long start = System.nanoTime();
             boolean dropped = socket.tcpClosedWithin(Duration.ofSeconds(40));
             long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
-            observed("peer never answers the server's close", dropped
-                    ? "close 1003, TCP closed by the server after " + seconds + " s" : "TCP still open after 40 s");
-            assertThat(dropped).as("the server closed the TCP connection within 40 s").isTrue();
+            observed(
+                    "peer never answers the server's close",
+                    dropped
+                            ? "close 1003, TCP closed by the server after " + seconds + " s"
+                            : "TCP still open after 40 s");
+            assertThat(dropped)
+                    .as("the server closed the TCP connection within 40 s")
+                    .isTrue();
         }
     }
 
@@ -269,7 +292,8 @@ class HostileFramesIT extends UnderHostileInput {
             }
             observed("ping flood (" + pings + " pings of 125 B)", pongs + " pongs, then the JSON pong");
             assertThat(text).isEqualTo("{\"type\":\"pong\",\"id\":1}");
-            assertThat(pongs).as("pongs (the last ping must be answered, earlier ones may be merged)")
+            assertThat(pongs)
+                    .as("pongs (the last ping must be answered, earlier ones may be merged)")
                     .isBetween(1, pings);
         }
     }

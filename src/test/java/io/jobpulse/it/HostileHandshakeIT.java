@@ -25,8 +25,16 @@ class HostileHandshakeIT extends UnderHostileInput {
     private static final Duration FAST = Duration.ofSeconds(5);
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {"https://evil.example.org", "null", "https://app.example.com.evil.com",
-        "https://app.example.com@evil.com", "http://app.example.com", "https://APP.example.com.", ""})
+    @ValueSource(
+            strings = {
+                "https://evil.example.org",
+                "null",
+                "https://app.example.com.evil.com",
+                "https://app.example.com@evil.com",
+                "http://app.example.com",
+                "https://APP.example.com.",
+                ""
+            })
     void foreignNullAndLookAlikeOriginsAreRefusedWith403(String origin) throws Exception {
         try (RawWebSocket socket = RawWebSocket.to(ws).origin(origin).open()) {
             observed("Origin: " + (origin.isEmpty() ? "(empty)" : origin), "HTTP " + socket.status());
@@ -38,7 +46,8 @@ class HostileHandshakeIT extends UnderHostileInput {
 
     @Test
     void allowedOriginSwitchesProtocols() throws Exception {
-        try (RawWebSocket socket = RawWebSocket.to(ws).origin("https://app.example.com").open()) {
+        try (RawWebSocket socket =
+                RawWebSocket.to(ws).origin("https://app.example.com").open()) {
             observed("Origin: https://app.example.com (allowed)", "HTTP " + socket.status());
             assertThat(socket.status()).isEqualTo(101);
             assertThat(socket.acceptIsValid()).isTrue();
@@ -51,7 +60,9 @@ class HostileHandshakeIT extends UnderHostileInput {
     void wrongWebSocketVersionIsRefused(String version) throws Exception {
         try (RawWebSocket socket = RawWebSocket.to(ws).version(version).open()) {
             String answer = "HTTP " + socket.status()
-                    + socket.header("Sec-WebSocket-Version").map(v -> ", Sec-WebSocket-Version: " + v).orElse("");
+                    + socket.header("Sec-WebSocket-Version")
+                            .map(v -> ", Sec-WebSocket-Version: " + v)
+                            .orElse("");
             observed("Sec-WebSocket-Version: " + (version.isEmpty() ? "(empty)" : version), answer);
             // Undertow (WildFly) still speaks the hybi-08 draft and lets other versions reach the servlet layer (404)
             int expected = on(426, 426, version.equals("8") ? 101 : 404);
@@ -81,7 +92,8 @@ class HostileHandshakeIT extends UnderHostileInput {
 
     @Test
     void missingKeyIsRefused() throws Exception {
-        try (RawWebSocket socket = RawWebSocket.to(ws).header("Sec-WebSocket-Key", null).open()) {
+        try (RawWebSocket socket =
+                RawWebSocket.to(ws).header("Sec-WebSocket-Key", null).open()) {
             observed("no Sec-WebSocket-Key", "HTTP " + socket.status());
             // Tyrus (Payara) and Undertow (WildFly) do not take it for a handshake; the servlet layer answers 404
             assertThat(socket.status()).isEqualTo(on(404, 400, 404));
@@ -97,8 +109,9 @@ class HostileHandshakeIT extends UnderHostileInput {
         }
         String answer = answerWithin(handshake, FAST);
         observed(count + " extra headers", answer);
-        assertThat(answer).isEqualTo(count == 300 ? on("HTTP 400", "HTTP 400", "HTTP 400")
-                : on("HTTP 400", "HTTP 400", "HTTP 400"));
+        assertThat(answer)
+                .isEqualTo(
+                        count == 300 ? on("HTTP 400", "HTTP 400", "HTTP 400") : on("HTTP 400", "HTTP 400", "HTTP 400"));
     }
 
     @Test
@@ -110,8 +123,10 @@ class HostileHandshakeIT extends UnderHostileInput {
 
     @Test
     void extensionOfferNamedLikeAnObjectPropertyIsIgnored() throws Exception {
-        String answer = answerWithin(RawWebSocket.to(ws)
-                .header("Sec-WebSocket-Extensions", "constructor, __proto__; a=\"" + "\\c".repeat(2000) + "\""), FAST);
+        String answer = answerWithin(
+                RawWebSocket.to(ws)
+                        .header("Sec-WebSocket-Extensions", "constructor, __proto__; a=\"" + "\\c".repeat(2000) + "\""),
+                FAST);
         observed("Sec-WebSocket-Extensions: constructor, __proto__ and an escape run", answer);
         assertThat(answer).isEqualTo("HTTP 101");
     }
@@ -134,12 +149,16 @@ class HostileHandshakeIT extends UnderHostileInput {
             }
             long servedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             Bystander.Node during = Bystander.Node.read(alice, false);
-            assertThat(servedMillis).as("connect and ping while 200 handshakes stall (ms)").isLessThan(FAST.toMillis());
-            assertThat(during.threads()).as("threads with 200 stalled handshakes (before: " + before.threads() + ")")
+            assertThat(servedMillis)
+                    .as("connect and ping while 200 handshakes stall (ms)")
+                    .isLessThan(FAST.toMillis());
+            assertThat(during.threads())
+                    .as("threads with 200 stalled handshakes (before: " + before.threads() + ")")
                     .isLessThanOrEqualTo(before.threads() + Bystander.THREAD_SLACK);
             Duration patience = Duration.ofSeconds(25);
             int dropped = droppedWithin(stalled, patience);
-            observed("200 handshakes stalled after half a request line",
+            observed(
+                    "200 handshakes stalled after half a request line",
                     "served a normal watcher in " + servedMillis + " ms; threads " + before.threads() + " -> "
                             + during.threads() + "; " + dropped + " of 200 dropped by the server within " + patience);
         } finally {
@@ -192,7 +211,9 @@ class HostileHandshakeIT extends UnderHostileInput {
         } catch (EOFException | SocketException e) {
             answer = "dropped";
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to answer").isLessThan(limit);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("time to answer")
+                .isLessThan(limit);
         return answer;
     }
 }

@@ -23,13 +23,28 @@ class HostileMessagesIT extends UnderHostileInput {
     private static final String UNKNOWN_JOB = "AAAAAAAAAAAAAAAAAAAAAA";
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {"not json", "{\"type\":\"subscr", "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\"",
-        "", " ", "[]", "null", "{\"type\":\"ping\",\"id\":1}{\"type\":\"ping\",\"id\":2}",
-        "{\"type\":\"admin\"}", "{\"type\":\"__proto__\"}", "{\"type\":\"SUBSCRIBE\",\"job\":\"x\",\"token\":\"t\"}",
-        "{\"type\":5}", "{\"type\":null}", "{\"job\":\"x\",\"token\":\"t\"}",
-        "{\"type\":\"event\",\"job\":\"x\",\"seq\":1,\"state\":\"SUCCEEDED\"}", "{\"type\":\"snapshot\",\"job\":{}}",
-        "{\"type\":\"subscribed\",\"job\":\"x\",\"resumed\":true}", "{\"type\":\"pong\",\"id\":1}",
-        "{\"type\":\"error\",\"code\":\"not_found\"}"})
+    @ValueSource(
+            strings = {
+                "not json",
+                "{\"type\":\"subscr",
+                "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\"",
+                "",
+                " ",
+                "[]",
+                "null",
+                "{\"type\":\"ping\",\"id\":1}{\"type\":\"ping\",\"id\":2}",
+                "{\"type\":\"admin\"}",
+                "{\"type\":\"__proto__\"}",
+                "{\"type\":\"SUBSCRIBE\",\"job\":\"x\",\"token\":\"t\"}",
+                "{\"type\":5}",
+                "{\"type\":null}",
+                "{\"job\":\"x\",\"token\":\"t\"}",
+                "{\"type\":\"event\",\"job\":\"x\",\"seq\":1,\"state\":\"SUCCEEDED\"}",
+                "{\"type\":\"snapshot\",\"job\":{}}",
+                "{\"type\":\"subscribed\",\"job\":\"x\",\"resumed\":true}",
+                "{\"type\":\"pong\",\"id\":1}",
+                "{\"type\":\"error\",\"code\":\"not_found\"}"
+            })
     void whatIsNotAClientMessageCloses1007(String text) throws Exception {
         expectClose(text.isEmpty() ? "(empty message)" : text, text, 1007);
     }
@@ -37,27 +52,38 @@ class HostileMessagesIT extends UnderHostileInput {
     @Test
     void deepNestingCloses1007() throws Exception {
         int depth = (LIMIT - 40) / 2;
-        expectClose("nesting " + depth + " deep", "{\"type\":\"ping\",\"id\":" + "[".repeat(depth) + "]".repeat(depth) + "}", 1007);
+        expectClose(
+                "nesting " + depth + " deep",
+                "{\"type\":\"ping\",\"id\":" + "[".repeat(depth) + "]".repeat(depth) + "}",
+                1007);
     }
 
     @Test
     void deepNestingInAnUnknownFieldCloses1007() throws Exception {
         // 100 levels: past the depth limit (32) and within the size limit, so the depth rule is what trips
-        expectClose("nesting 100 deep in an unknown field",
-                "{\"type\":\"ping\",\"id\":1,\"x\":" + "{\"a\":".repeat(100) + "1" + "}".repeat(100) + "}", 1007);
+        expectClose(
+                "nesting 100 deep in an unknown field",
+                "{\"type\":\"ping\",\"id\":1,\"x\":" + "{\"a\":".repeat(100) + "1" + "}".repeat(100) + "}",
+                1007);
     }
 
     @ParameterizedTest(name = "since {0}")
     @ValueSource(strings = {"1e1000000", "-1e1000000", "1e-1000000", "200 digits"})
     void hugeNumbersClose1007(String literal) throws Exception {
         String number = literal.equals("200 digits") ? "1" + "0".repeat(199) : literal;
-        expectClose("since " + literal,
-                "{\"type\":\"subscribe\",\"job\":\"" + UNKNOWN_JOB + "\",\"token\":\"t\",\"since\":" + number + "}", 1007);
+        expectClose(
+                "since " + literal,
+                "{\"type\":\"subscribe\",\"job\":\"" + UNKNOWN_JOB + "\",\"token\":\"t\",\"since\":" + number + "}",
+                1007);
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"{\"type\":\"subscribe\",\"job\":\"A\",\"job\":\"B\",\"token\":\"t\"}",
-        "{\"type\":\"ping\",\"type\":\"subscribe\",\"id\":1}", "{\"type\":\"ping\",\"id\":1,\"id\":2}"})
+    @ValueSource(
+            strings = {
+                "{\"type\":\"subscribe\",\"job\":\"A\",\"job\":\"B\",\"token\":\"t\"}",
+                "{\"type\":\"ping\",\"type\":\"subscribe\",\"id\":1}",
+                "{\"type\":\"ping\",\"id\":1,\"id\":2}"
+            })
     void duplicateKeysClose1007(String text) throws Exception {
         expectClose("duplicate keys: " + text, text, 1007);
     }
@@ -86,9 +112,12 @@ class HostileMessagesIT extends UnderHostileInput {
     @Test
     void messageOverTheLimitAssembledFromFragmentsCloses1009() throws Exception {
         try (RawWebSocket socket = RawWebSocket.connectUpgraded(ws)) {
-            socket.send(Frames.frame(Frames.TEXT).fin(false).payload(" ".repeat(LIMIT / 2).getBytes(StandardCharsets.UTF_8)));
+            socket.send(Frames.frame(Frames.TEXT)
+                    .fin(false)
+                    .payload(" ".repeat(LIMIT / 2).getBytes(StandardCharsets.UTF_8)));
             socket.send(Frames.frame(Frames.CONTINUATION)
-                    .payload((" ".repeat(LIMIT / 2) + "{\"type\":\"ping\",\"id\":1}").getBytes(StandardCharsets.UTF_8)));
+                    .payload(
+                            (" ".repeat(LIMIT / 2) + "{\"type\":\"ping\",\"id\":1}").getBytes(StandardCharsets.UTF_8)));
             RawWebSocket.Ending ending = socket.awaitEnding();
             observed("limit + 22 bytes in two fragments", ending.toString());
             assertThat(ending.summary()).isEqualTo("close 1009");
@@ -97,23 +126,33 @@ class HostileMessagesIT extends UnderHostileInput {
 
     @Test
     void tenKilobyteIdIsOverTheLimit() throws Exception {
-        expectClose("subscribe with a 10 KB job id", "{\"type\":\"subscribe\",\"job\":\"" + "a".repeat(10 * 1024)
-                + "\",\"token\":\"t\"}", 1009);
+        expectClose(
+                "subscribe with a 10 KB job id",
+                "{\"type\":\"subscribe\",\"job\":\"" + "a".repeat(10 * 1024) + "\",\"token\":\"t\"}",
+                1009);
     }
 
     @ContainerIndependent // a decoded message JobPulse answers itself
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"{\"type\":\"subscribe\",\"job\":5,\"token\":\"t\"}",
-        "{\"type\":\"subscribe\",\"job\":null,\"token\":\"t\"}", "{\"type\":\"subscribe\",\"job\":[\"x\"],\"token\":\"t\"}",
-        "{\"type\":\"subscribe\",\"job\":{},\"token\":\"t\"}", "{\"type\":\"subscribe\",\"job\":\"x\"}",
-        "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":7}", "{\"type\":\"subscribe\",\"token\":\"t\"}",
-        "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\",\"since\":-1}",
-        "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\",\"since\":1.5}",
-        "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\",\"since\":\"12\"}",
-        "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\",\"since\":9223372036854775808}",
-        "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\",\"since\":true}",
-        "{\"type\":\"unsubscribe\",\"job\":[]}", "{\"type\":\"unsubscribe\"}",
-        "{\"type\":\"ping\",\"id\":{\"a\":1}}", "{\"type\":\"ping\",\"id\":[1]}"})
+    @ValueSource(
+            strings = {
+                "{\"type\":\"subscribe\",\"job\":5,\"token\":\"t\"}",
+                "{\"type\":\"subscribe\",\"job\":null,\"token\":\"t\"}",
+                "{\"type\":\"subscribe\",\"job\":[\"x\"],\"token\":\"t\"}",
+                "{\"type\":\"subscribe\",\"job\":{},\"token\":\"t\"}",
+                "{\"type\":\"subscribe\",\"job\":\"x\"}",
+                "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":7}",
+                "{\"type\":\"subscribe\",\"token\":\"t\"}",
+                "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\",\"since\":-1}",
+                "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\",\"since\":1.5}",
+                "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\",\"since\":\"12\"}",
+                "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\",\"since\":9223372036854775808}",
+                "{\"type\":\"subscribe\",\"job\":\"x\",\"token\":\"t\",\"since\":true}",
+                "{\"type\":\"unsubscribe\",\"job\":[]}",
+                "{\"type\":\"unsubscribe\"}",
+                "{\"type\":\"ping\",\"id\":{\"a\":1}}",
+                "{\"type\":\"ping\",\"id\":[1]}"
+            })
     void knownTypeWithBadFieldsIsAnInvalidMessageErrorAndTheConnectionStaysOpen(String text) throws Exception {
         expectErrorAndStillOpen("bad fields: " + text, text, "invalid_message");
     }
@@ -121,8 +160,10 @@ class HostileMessagesIT extends UnderHostileInput {
     @ContainerIndependent // a decoded message JobPulse answers itself
     @Test
     void fieldsOverFiveHundredTwelveCharactersCountAsMissing() throws Exception {
-        expectErrorAndStillOpen("subscribe with a 600-character job id",
-                "{\"type\":\"subscribe\",\"job\":\"" + "a".repeat(600) + "\",\"token\":\"t\"}", "invalid_message");
+        expectErrorAndStillOpen(
+                "subscribe with a 600-character job id",
+                "{\"type\":\"subscribe\",\"job\":\"" + "a".repeat(600) + "\",\"token\":\"t\"}",
+                "invalid_message");
     }
 
     @ContainerIndependent // a decoded message JobPulse answers itself
@@ -135,17 +176,25 @@ class HostileMessagesIT extends UnderHostileInput {
         String forged = bobsToken.substring(0, bobsToken.length() - 2) + (bobsToken.endsWith("AA") ? "BB" : "AA");
         try (WsClient client = WsClient.connect(ws)) {
             List<JsonObject> replies = new ArrayList<>();
-            for (String[] attempt : new String[][] {{bobs.getString("id"), alices.getString("watchToken")},
-                {bobs.getString("id"), forged}, {UNKNOWN_JOB, alices.getString("watchToken")},
-                {UNKNOWN_JOB, bobsToken}, {bobs.getString("id"), ""}}) {
+            for (String[] attempt : new String[][] {
+                {bobs.getString("id"), alices.getString("watchToken")},
+                {bobs.getString("id"), forged},
+                {UNKNOWN_JOB, alices.getString("watchToken")},
+                {UNKNOWN_JOB, bobsToken},
+                {bobs.getString("id"), ""}
+            }) {
                 client.subscribe(attempt[0], attempt[1]);
                 JsonObject reply = client.next();
                 assertError(reply, "not_found");
                 replies.add(reply);
             }
-            observed("bob's job with alice's token, a forged token, an unknown job", replies.get(0).toString());
-            assertThat(replies).extracting(r -> r.getString("message")).as("no oracle in the message").containsOnly(
-                    replies.get(0).getString("message"));
+            observed(
+                    "bob's job with alice's token, a forged token, an unknown job",
+                    replies.get(0).toString());
+            assertThat(replies)
+                    .extracting(r -> r.getString("message"))
+                    .as("no oracle in the message")
+                    .containsOnly(replies.get(0).getString("message"));
             assertStillServes(client);
         } finally {
             bob.post("api/jobs/" + bobs.getString("id") + "/cancel", "");
@@ -154,11 +203,23 @@ class HostileMessagesIT extends UnderHostileInput {
 
     @ContainerIndependent // a decoded message JobPulse answers itself
     @ParameterizedTest(name = "job {0}")
-    @ValueSource(strings = {"../jobs", "../../etc/passwd", "*", "%", "%2e%2e%2f", "job\\u0000x", " ",
-        "AAAAAAAAAAAAAAAAAAAAAA/../x", "\\u202e"})
+    @ValueSource(
+            strings = {
+                "../jobs",
+                "../../etc/passwd",
+                "*",
+                "%",
+                "%2e%2e%2f",
+                "job\\u0000x",
+                " ",
+                "AAAAAAAAAAAAAAAAAAAAAA/../x",
+                "\\u202e"
+            })
     void pathLikeAndOddIdsAreNotFound(String job) throws Exception {
-        expectErrorAndStillOpen("subscribe to job " + job,
-                "{\"type\":\"subscribe\",\"job\":\"" + job + "\",\"token\":\"t\"}", "not_found");
+        expectErrorAndStillOpen(
+                "subscribe to job " + job,
+                "{\"type\":\"subscribe\",\"job\":\"" + job + "\",\"token\":\"t\"}",
+                "not_found");
     }
 
     @Test
@@ -167,7 +228,9 @@ class HostileMessagesIT extends UnderHostileInput {
             client.send("{\"type\":\"subscribe\",\"job\":\"\\ud800\",\"token\":\"t\"}");
             JsonObject reply = client.poll(Duration.ofSeconds(5));
             observed("subscribe to job \"\\ud800\" (a lone surrogate escape)", String.valueOf(reply));
-            assertThat(reply).as("an answer to a subscribe whose job id is a lone surrogate").isNotNull();
+            assertThat(reply)
+                    .as("an answer to a subscribe whose job id is a lone surrogate")
+                    .isNotNull();
             assertError(reply, "not_found");
             assertStillServes(client);
         }
@@ -216,7 +279,7 @@ class HostileMessagesIT extends UnderHostileInput {
                     JsonObject message = client.next();
                     switch (message.getString("type")) {
                         case "subscribed" -> subscribed++;
-                        case "snapshot", "event" -> { }
+                        case "snapshot", "event" -> {}
                         case "error" -> {
                             assertThat(refusal).as("only one refusal").isNull();
                             refusal = message;

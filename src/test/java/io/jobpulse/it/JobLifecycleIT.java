@@ -30,14 +30,29 @@ class JobLifecycleIT extends DeployedWar {
             List<JsonObject> events = client.untilTerminal(id);
             assertThat(events).allSatisfy(e -> assertThat(e.getString("type")).isEqualTo("event"));
             assertThat(seqs(events)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
-            assertThat(events.stream().map(e -> e.getString("state")).toList()).containsExactly(
-                    "QUEUED", "RUNNING", "RUNNING", "RUNNING", "RUNNING", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED");
-            assertThat(events.stream().map(e -> e.getJsonObject("progress").getJsonNumber("done").longValue()).toList())
+            assertThat(events.stream().map(e -> e.getString("state")).toList())
+                    .containsExactly(
+                            "QUEUED",
+                            "RUNNING",
+                            "RUNNING",
+                            "RUNNING",
+                            "RUNNING",
+                            "RUNNING",
+                            "RUNNING",
+                            "RUNNING",
+                            "SUCCEEDED");
+            assertThat(events.stream()
+                            .map(e -> e.getJsonObject("progress")
+                                    .getJsonNumber("done")
+                                    .longValue())
+                            .toList())
                     .containsExactly(0L, 0L, 0L, 1L, 2L, 3L, 4L, 5L, 5L);
             JsonObject last = events.get(events.size() - 1);
             assertThat(last.getJsonObject("result").getInt("steps")).isEqualTo(5);
             assertThat(last.getJsonObject("progress").getInt("percent")).isEqualTo(100);
-            assertThat(client.poll(Duration.ofMillis(500))).as("nothing after the terminal event").isNull();
+            assertThat(client.poll(Duration.ofMillis(500)))
+                    .as("nothing after the terminal event")
+                    .isNull();
         }
         JsonObject stored = alice.job(id);
         assertThat(stored.getString("state")).isEqualTo("SUCCEEDED");
@@ -94,7 +109,9 @@ class JobLifecycleIT extends DeployedWar {
         }
         JsonObject stored = alice.job(id);
         assertThat(stored.getString("state")).isEqualTo("CANCELLED");
-        assertThat(alice.post("api/jobs/" + id + "/cancel", "").statusCode()).as("cancel is idempotent").isEqualTo(202);
+        assertThat(alice.post("api/jobs/" + id + "/cancel", "").statusCode())
+                .as("cancel is idempotent")
+                .isEqualTo(202);
     }
 
     @ContainerIndependent // job lifecycle order
@@ -103,7 +120,8 @@ class JobLifecycleIT extends DeployedWar {
         // fill every slot (max-running-jobs=4 in the test configuration) so the fifth job waits QUEUED
         List<String> blockers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            blockers.add(alice.submit("{\"type\":\"steps\",\"params\":{\"count\":600,\"intervalMs\":100}}").getString("id"));
+            blockers.add(alice.submit("{\"type\":\"steps\",\"params\":{\"count\":600,\"intervalMs\":100}}")
+                    .getString("id"));
         }
         try {
             JsonObject queued = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":10}}");
@@ -115,8 +133,11 @@ class JobLifecycleIT extends DeployedWar {
             var cancel = alice.post("api/jobs/" + id + "/cancel", "");
             assertThat(cancel.statusCode()).isEqualTo(202);
             assertThat(Json.parse(cancel.body()).getString("state")).isEqualTo("CANCELLED");
-            var events = Json.parse(alice.get("api/jobs/" + id + "/events").body()).getJsonArray("events");
-            assertThat(events.getValuesAs(JsonObject.class).stream().map(e -> e.getString("state")).toList())
+            var events =
+                    Json.parse(alice.get("api/jobs/" + id + "/events").body()).getJsonArray("events");
+            assertThat(events.getValuesAs(JsonObject.class).stream()
+                            .map(e -> e.getString("state"))
+                            .toList())
                     .containsExactly("QUEUED", "CANCELLED");
         } finally {
             for (String blocker : blockers) {
@@ -133,7 +154,8 @@ class JobLifecycleIT extends DeployedWar {
     void twoWatchersOfOneJobSeeTheSameEvents() throws Exception {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":6,\"intervalMs\":100}}");
         String id = job.getString("id");
-        try (WsClient first = WsClient.connect(ws); WsClient second = WsClient.connect(ws)) {
+        try (WsClient first = WsClient.connect(ws);
+                WsClient second = WsClient.connect(ws)) {
             first.subscribe(id, job.getString("watchToken"), 0);
             second.subscribe(id, job.getString("watchToken"), 0);
             assertThat(first.next().getBoolean("resumed")).isTrue();
@@ -158,12 +180,16 @@ class JobLifecycleIT extends DeployedWar {
             }
             List<JsonObject> messages = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (messages.stream().filter(m -> m.getString("type").equals("event")
-                    && m.getString("state").equals("SUCCEEDED")).count() < 3) {
+            while (messages.stream()
+                            .filter(m -> m.getString("type").equals("event")
+                                    && m.getString("state").equals("SUCCEEDED"))
+                            .count()
+                    < 3) {
                 assertThat(System.nanoTime()).as("all three jobs end in time").isLessThan(deadline);
                 messages.add(client.next());
             }
-            Map<String, List<JsonObject>> byJob = messages.stream().filter(m -> m.getString("type").equals("event"))
+            Map<String, List<JsonObject>> byJob = messages.stream()
+                    .filter(m -> m.getString("type").equals("event"))
                     .collect(Collectors.groupingBy(m -> m.getString("job")));
             assertThat(byJob).hasSize(3);
             for (int i = 0; i < 3; i++) {
@@ -189,7 +215,8 @@ class JobLifecycleIT extends DeployedWar {
             JsonObject snapshot = client.next();
             assertThat(snapshot.getString("type")).isEqualTo("snapshot");
             assertThat(snapshot.getJsonObject("job").getString("state")).isEqualTo("SUCCEEDED");
-            assertThat(snapshot.getJsonObject("job").getJsonObject("result").getInt("steps")).isEqualTo(2);
+            assertThat(snapshot.getJsonObject("job").getJsonObject("result").getInt("steps"))
+                    .isEqualTo(2);
             assertThat(client.poll(Duration.ofMillis(500))).isNull();
             // the subscription ended with the job, so the same connection may subscribe again
             client.subscribe(id, job.getString("watchToken"));
@@ -207,13 +234,16 @@ class JobLifecycleIT extends DeployedWar {
         try (WsClient client = WsClient.connect(ws)) {
             client.subscribe(id, token, 0);
             assertThat(client.next().getString("type")).isEqualTo("subscribed");
-            while (seen.isEmpty() || seen.get(seen.size() - 1).getJsonNumber("seq").longValue() < 6) {
+            while (seen.isEmpty()
+                    || seen.get(seen.size() - 1).getJsonNumber("seq").longValue() < 6) {
                 seen.add(client.next());
             }
         }
         long lastSeen = seen.get(seen.size() - 1).getJsonNumber("seq").longValue();
         // the job goes on while nobody watches: wait until the server has stored events the client has not seen
-        Await.until("events stored while the client is away", Duration.ofSeconds(30),
+        Await.until(
+                "events stored while the client is away",
+                Duration.ofSeconds(30),
                 () -> alice.job(id).getInt("seq") >= lastSeen + 3);
         long storedWhileAway = alice.job(id).getInt("seq");
         try (WsClient client = WsClient.connect(ws)) {
@@ -221,13 +251,15 @@ class JobLifecycleIT extends DeployedWar {
             JsonObject subscribed = client.next();
             assertThat(subscribed.getBoolean("resumed")).isTrue();
             List<JsonObject> resumed = client.untilTerminal(id);
-            assertThat(seqs(resumed)).as("the resume replays what was stored while the client was away")
+            assertThat(seqs(resumed))
+                    .as("the resume replays what was stored while the client was away")
                     .contains(storedWhileAway);
             seen.addAll(resumed);
         }
         assertContiguous(seen, 1);
         assertThat(seen.get(seen.size() - 1).getString("state")).isEqualTo("SUCCEEDED");
-        assertThat(seen.get(seen.size() - 1).getJsonNumber("seq").longValue()).isEqualTo(alice.job(id).getInt("seq"));
+        assertThat(seen.get(seen.size() - 1).getJsonNumber("seq").longValue())
+                .isEqualTo(alice.job(id).getInt("seq"));
     }
 
     private static List<Long> seqs(List<JsonObject> events) {

@@ -7,8 +7,7 @@ import java.io.StringReader;
 /** Parses what the server sent. */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     static JsonObject parse(String text) {
         try (JsonReader reader = jakarta.json.Json.createReader(new StringReader(text))) {

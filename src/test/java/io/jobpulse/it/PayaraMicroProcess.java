@@ -47,13 +47,18 @@ final class PayaraMicroProcess implements ServerProcess {
     }
 
     /** Starts with extra environment variables and Payara Micro options (e.g. --addlibs, --postbootcommandfile). */
-    static PayaraMicroProcess start(Path workDir, List<String> systemProperties, Map<String, String> environment,
-                                    List<String> microOptions) throws Exception {
+    static PayaraMicroProcess start(
+            Path workDir, List<String> systemProperties, Map<String, String> environment, List<String> microOptions)
+            throws Exception {
         return start(workDir, systemProperties, environment, microOptions, freePort());
     }
 
-    private static PayaraMicroProcess start(Path workDir, List<String> systemProperties,
-                                            Map<String, String> environment, List<String> microOptions, int port)
+    private static PayaraMicroProcess start(
+            Path workDir,
+            List<String> systemProperties,
+            Map<String, String> environment,
+            List<String> microOptions,
+            int port)
             throws Exception {
         String jar = System.getProperty("payara.microJar");
         String war = System.getProperty("jobpulse.war");
@@ -63,11 +68,22 @@ final class PayaraMicroProcess implements ServerProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(systemProperties);
-        command.addAll(List.of("-jar", jar, "--deploy", war, "--contextroot", "jobpulse", "--port",
-                String.valueOf(port), "--nocluster", "--rootdir", Files.createTempDirectory(workDir, "payara-root-").toString()));
+        command.addAll(List.of(
+                "-jar",
+                jar,
+                "--deploy",
+                war,
+                "--contextroot",
+                "jobpulse",
+                "--port",
+                String.valueOf(port),
+                "--nocluster",
+                "--rootdir",
+                Files.createTempDirectory(workDir, "payara-root-").toString()));
         command.addAll(microOptions);
         Path log = Files.createTempFile(workDir, "payara-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         Process process = builder.start();
         PayaraMicroProcess server = new PayaraMicroProcess(process, port, log);

@@ -12,8 +12,7 @@ import java.util.Map;
 /** What the PostgreSQL-on-a-server tests share: the server's environment and the check of the stored rows. */
 final class PostgresChecks {
 
-    private PostgresChecks() {
-    }
+    private PostgresChecks() {}
 
     /** The JOBPULSE_DB_* variables the server-config datasource definitions read. */
     static Map<String, String> environment(EmbeddedPostgres postgres) {
@@ -28,9 +27,9 @@ final class PostgresChecks {
     /** The job is a SUCCEEDED row in PostgreSQL with one event row per seq. */
     static void assertStoredInPostgres(EmbeddedPostgres postgres, String jobId, long seq) throws SQLException {
         try (Connection c = postgres.getPostgresDatabase().getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT j.state, j.seq, count(e.seq) FROM jp_job j JOIN jp_job_event e ON e.job_id = j.id "
-                             + "WHERE j.id = ? GROUP BY j.state, j.seq")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT j.state, j.seq, count(e.seq) FROM jp_job j JOIN jp_job_event e ON e.job_id = j.id "
+                                + "WHERE j.id = ? GROUP BY j.state, j.seq")) {
             ps.setString(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).as("the job is a row in PostgreSQL").isTrue();

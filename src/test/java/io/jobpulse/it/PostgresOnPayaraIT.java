@@ -24,14 +24,21 @@ class PostgresOnPayaraIT {
         Path workDir = Files.createDirectories(Path.of("target", "postgres-it")).toAbsolutePath();
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             Map<String, String> environment = PostgresChecks.environment(postgres);
-            List<String> settings = List.of("-Djobpulse.datasource=jdbc/jobpulse",
-                    "-Djobpulse.api-keys=alice:" + ApiClient.ALICE);
-            List<String> microOptions = List.of("--addlibs", System.getProperty("postgresql.jar"),
-                    "--postbootcommandfile", Path.of("server-config", "payara", "postgresql.asadmin").toAbsolutePath().toString());
+            List<String> settings =
+                    List.of("-Djobpulse.datasource=jdbc/jobpulse", "-Djobpulse.api-keys=alice:" + ApiClient.ALICE);
+            List<String> microOptions = List.of(
+                    "--addlibs",
+                    System.getProperty("postgresql.jar"),
+                    "--postbootcommandfile",
+                    Path.of("server-config", "payara", "postgresql.asadmin")
+                            .toAbsolutePath()
+                            .toString());
             try (PayaraMicroProcess server = PayaraMicroProcess.start(workDir, settings, environment, microOptions)) {
                 ApiClient alice = new ApiClient(server.base(), ApiClient.ALICE);
-                String id = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":150}}").getString("id");
-                JsonObject done = alice.awaitJob(id, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(60));
+                String id = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":150}}")
+                        .getString("id");
+                JsonObject done =
+                        alice.awaitJob(id, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(60));
                 assertThat(server.log()).contains("JobPulse store: JNDI DataSource jdbc/jobpulse");
 
                 PostgresChecks.assertStoredInPostgres(postgres, id, done.getInt("seq"));

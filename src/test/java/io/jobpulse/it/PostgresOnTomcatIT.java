@@ -24,17 +24,25 @@ class PostgresOnTomcatIT {
     void jobsRunAndAreStoredInPostgresThroughTheServerConfigDataSource() throws Exception {
         String home = System.getProperty("tomcat.catalinaHome");
         assumeTrue(home != null, "Tomcat only: runs in the tomcat profile (mvn verify -Ptomcat)");
-        Path workDir = Files.createDirectories(Path.of("target", "postgres-tomcat-it")).toAbsolutePath();
+        Path workDir =
+                Files.createDirectories(Path.of("target", "postgres-tomcat-it")).toAbsolutePath();
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-            String options = System.getProperty("tomcat.javaVmArguments", "")
-                    .replaceAll("-Djobpulse\\.api-keys=\\S+", "") + " -Djobpulse.api-keys=alice:" + ApiClient.ALICE;
-            try (TomcatProcess tomcat = TomcatProcess.start(Path.of(home), Path.of(System.getProperty("jobpulse.war")),
+            String options =
+                    System.getProperty("tomcat.javaVmArguments", "").replaceAll("-Djobpulse\\.api-keys=\\S+", "")
+                            + " -Djobpulse.api-keys=alice:" + ApiClient.ALICE;
+            try (TomcatProcess tomcat = TomcatProcess.start(
+                    Path.of(home),
+                    Path.of(System.getProperty("jobpulse.war")),
                     Map.of("jobpulse.xml", Path.of("server-config", "tomcat", "jobpulse-postgresql.xml")),
-                    List.of(Path.of(System.getProperty("postgresql.jar"))), options,
-                    PostgresChecks.environment(postgres), workDir)) {
+                    List.of(Path.of(System.getProperty("postgresql.jar"))),
+                    options,
+                    PostgresChecks.environment(postgres),
+                    workDir)) {
                 ApiClient alice = new ApiClient(tomcat.base(), ApiClient.ALICE);
-                String id = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":150}}").getString("id");
-                JsonObject done = alice.awaitJob(id, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(60));
+                String id = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":150}}")
+                        .getString("id");
+                JsonObject done =
+                        alice.awaitJob(id, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(60));
                 assertThat(tomcat.log()).contains("JobPulse store: JNDI DataSource java:comp/env/jdbc/jobpulse");
 
                 PostgresChecks.assertStoredInPostgres(postgres, id, done.getInt("seq"));

@@ -29,13 +29,16 @@ class PostgresOnWildFlyIT {
         assertThat(baseDir.resolve("configuration").resolve("standalone.xml")).exists();
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             Map<String, String> environment = PostgresChecks.environment(postgres);
-            List<String> settings = List.of("-Djobpulse.api-keys=alice:" + ApiClient.ALICE,
+            List<String> settings = List.of(
+                    "-Djobpulse.api-keys=alice:" + ApiClient.ALICE,
                     "-Djobpulse.data-dir=" + Files.createDirectories(baseDir.resolve("h2-unused")));
             int portOffset = Integer.parseInt(System.getProperty("wildfly.postgres-port-offset", "310"));
             try (WildFlyProcess server = WildFlyProcess.start(baseDir, portOffset, settings, environment)) {
                 ApiClient alice = new ApiClient(server.base(), ApiClient.ALICE);
-                String id = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":150}}").getString("id");
-                JsonObject done = alice.awaitJob(id, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(60));
+                String id = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":150}}")
+                        .getString("id");
+                JsonObject done =
+                        alice.awaitJob(id, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(60));
                 assertThat(server.log()).contains("JobPulse store: JNDI DataSource java:jboss/datasources/JobPulseDS");
 
                 PostgresChecks.assertStoredInPostgres(postgres, id, done.getInt("seq"));

@@ -90,7 +90,8 @@ class QueuedJobsLimitIT {
         remember(bob, Json.parse(bobs.body()).getString("id"));
 
         for (String id : queued) {
-            assertThat(alice.post("api/jobs/" + id + "/cancel", "").statusCode()).isEqualTo(202);
+            assertThat(alice.post("api/jobs/" + id + "/cancel", "").statusCode())
+                    .isEqualTo(202);
         }
         alice.awaitJob(queued.get(0), j -> j.getString("state").equals("CANCELLED"), Duration.ofSeconds(10));
         HttpResponse<String> again = alice.post("api/jobs", LONG);
@@ -104,7 +105,11 @@ class QueuedJobsLimitIT {
     }
 
     private static List<String> queued(ApiClient client) {
-        return Json.parse(client.get("api/jobs?state=QUEUED&limit=100").body()).getJsonArray("jobs")
-                .getValuesAs(JsonObject.class).stream().map(j -> j.getString("id")).toList();
+        return Json.parse(client.get("api/jobs?state=QUEUED&limit=100").body())
+                .getJsonArray("jobs")
+                .getValuesAs(JsonObject.class)
+                .stream()
+                .map(j -> j.getString("id"))
+                .toList();
     }
 }

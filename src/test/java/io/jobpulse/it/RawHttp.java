@@ -47,9 +47,13 @@ final class RawHttp implements AutoCloseable {
     /** Sends the request line and headers (Host and Connection: close added). */
     void head(String method, String path, Map<String, String> headers) throws IOException {
         StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
-        head.append("Host: ").append(socket.getInetAddress().getHostAddress()).append(':').append(socket.getPort())
+        head.append("Host: ")
+                .append(socket.getInetAddress().getHostAddress())
+                .append(':')
+                .append(socket.getPort())
                 .append("\r\nConnection: close\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
@@ -68,7 +72,8 @@ final class RawHttp implements AutoCloseable {
     /** Sends one chunk of a chunked body; false when the server no longer reads. */
     boolean sendChunk(byte[] bytes) {
         return send((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1))
-                && send(bytes) && send("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                && send(bytes)
+                && send("\r\n".getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Whether the server has started to answer. */
@@ -85,7 +90,9 @@ final class RawHttp implements AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String header = line(); !header.isEmpty(); header = line()) {
             int colon = header.indexOf(':');
-            headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+            headers.put(
+                    header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    header.substring(colon + 1).trim());
         }
         byte[] body;
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -100,8 +107,9 @@ final class RawHttp implements AutoCloseable {
 
     private byte[] chunked() throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
-             size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+        for (int size = Integer.parseInt(line().split(";")[0].trim(), 16);
+                size > 0;
+                size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
             body.write(in.readNBytes(size));
             line();
         }

@@ -146,8 +146,10 @@ final class RawWebSocket implements AutoCloseable {
         }
 
         byte[] requestBytes() {
-            StringBuilder request = new StringBuilder("GET ").append(ws.getRawPath()).append(" HTTP/1.1\r\n");
-            fields.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+            StringBuilder request =
+                    new StringBuilder("GET ").append(ws.getRawPath()).append(" HTTP/1.1\r\n");
+            fields.forEach((name, value) ->
+                    request.append(name).append(": ").append(value).append("\r\n"));
             extraLines.forEach(line -> request.append(line).append("\r\n"));
             return request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
         }
@@ -172,12 +174,14 @@ final class RawWebSocket implements AutoCloseable {
                 for (int i = 1; i < lines.length; i++) {
                     int colon = lines[i].indexOf(':');
                     if (colon > 0) {
-                        headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                                lines[i].substring(colon + 1).trim(), (a, b) -> a + ", " + b);
+                        headers.merge(
+                                lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                                lines[i].substring(colon + 1).trim(),
+                                (a, b) -> a + ", " + b);
                     }
                 }
-                return new RawWebSocket(socket, in, Integer.parseInt(statusLine[1]), headers,
-                        fields.get("Sec-WebSocket-Key"));
+                return new RawWebSocket(
+                        socket, in, Integer.parseInt(statusLine[1]), headers, fields.get("Sec-WebSocket-Key"));
             } catch (IOException | RuntimeException e) {
                 socket.close();
                 throw e;
@@ -210,8 +214,10 @@ final class RawWebSocket implements AutoCloseable {
 
     /** The body of a refused handshake (not 101), as long as its Content-Length says, in UTF-8. */
     String body() throws IOException {
-        int length = header("Content-Length").map(String::trim).map(Integer::parseInt).orElseThrow(
-                () -> new AssertionError("no Content-Length on a " + status + " answer: " + headers));
+        int length = header("Content-Length")
+                .map(String::trim)
+                .map(Integer::parseInt)
+                .orElseThrow(() -> new AssertionError("no Content-Length on a " + status + " answer: " + headers));
         return new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
@@ -223,7 +229,9 @@ final class RawWebSocket implements AutoCloseable {
     boolean acceptIsValid() {
         try {
             byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.ISO_8859_1));
-            return header("Sec-WebSocket-Accept").filter(Base64.getEncoder().encodeToString(sha1)::equals).isPresent();
+            return header("Sec-WebSocket-Accept")
+                    .filter(Base64.getEncoder().encodeToString(sha1)::equals)
+                    .isPresent();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -253,20 +261,22 @@ final class RawWebSocket implements AutoCloseable {
      * server that stops reading must not block the test). The future fails with the write's IOException, if any.
      */
     CompletableFuture<Void> sendInBackground(Iterable<byte[]> chunks) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                for (byte[] chunk : chunks) {
-                    out.write(chunk);
-                }
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, task -> {
-            Thread writer = new Thread(task, "raw-websocket-writer");
-            writer.setDaemon(true);
-            writer.start();
-        });
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        for (byte[] chunk : chunks) {
+                            out.write(chunk);
+                        }
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                task -> {
+                    Thread writer = new Thread(task, "raw-websocket-writer");
+                    writer.setDaemon(true);
+                    writer.start();
+                });
     }
 
     /** The next frame, within {@code wait}; {@link SocketTimeoutException} when none arrives in time. */

@@ -30,20 +30,25 @@ class RestApiIT extends DeployedWar {
 
     @Test
     void submitAnswers202WithLocationWatchTokenAndLinks() {
-        HttpResponse<String> response = alice.post("api/jobs", "{\"type\":\"steps\",\"name\":\"nightly\","
-                + "\"params\":{\"count\":2}}");
+        HttpResponse<String> response =
+                alice.post("api/jobs", "{\"type\":\"steps\",\"name\":\"nightly\"," + "\"params\":{\"count\":2}}");
         assertThat(response.statusCode()).isEqualTo(202);
         JsonObject job = Json.parse(response.body());
         assertThat(job.getString("id")).matches("[A-Za-z0-9_-]{22}");
-        assertThat(response.headers().firstValue("Location")).hasValueSatisfying(
-                location -> assertThat(location).endsWith("/jobpulse/api/jobs/" + job.getString("id")));
+        assertThat(response.headers().firstValue("Location"))
+                .hasValueSatisfying(
+                        location -> assertThat(location).endsWith("/jobpulse/api/jobs/" + job.getString("id")));
         assertThat(job.getString("state")).isEqualTo("QUEUED");
         assertThat(job.getInt("seq")).isEqualTo(1);
         assertThat(job.getString("name")).isEqualTo("nightly");
         assertThat(job.getString("owner")).isEqualTo("alice");
-        assertThat(job.getJsonObject("params").getInt("intervalMs")).as("default filled in").isEqualTo(100);
+        assertThat(job.getJsonObject("params").getInt("intervalMs"))
+                .as("default filled in")
+                .isEqualTo(100);
         assertThat(job.getString("watchToken")).startsWith("v1." + job.getString("id") + ".");
-        assertThat(job.getJsonObject("links").getString("watch")).endsWith("/jobpulse/ws").startsWith("ws://");
+        assertThat(job.getJsonObject("links").getString("watch"))
+                .endsWith("/jobpulse/ws")
+                .startsWith("ws://");
         for (String field : List.of("progress", "createdAt", "startedAt", "finishedAt", "result", "error")) {
             assertThat(job.containsKey(field)).as(field).isTrue();
         }
@@ -56,14 +61,16 @@ class RestApiIT extends DeployedWar {
         HttpResponse<String> again = alice.post("api/jobs", QUICK, key);
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(again.statusCode()).isEqualTo(202);
-        assertThat(Json.parse(again.body()).getString("id")).isEqualTo(Json.parse(first.body()).getString("id"));
+        assertThat(Json.parse(again.body()).getString("id"))
+                .isEqualTo(Json.parse(first.body()).getString("id"));
 
         HttpResponse<String> other = alice.post("api/jobs", "{\"type\":\"steps\",\"params\":{\"count\":2}}", key);
         assertProblem(other, 409);
         // keys are per client: bob's request with the same key is his own job
         HttpResponse<String> bobs = bob.post("api/jobs", QUICK, key);
         assertThat(bobs.statusCode()).isEqualTo(202);
-        assertThat(Json.parse(bobs.body()).getString("id")).isNotEqualTo(Json.parse(first.body()).getString("id"));
+        assertThat(Json.parse(bobs.body()).getString("id"))
+                .isNotEqualTo(Json.parse(first.body()).getString("id"));
     }
 
     @Test
@@ -71,7 +78,8 @@ class RestApiIT extends DeployedWar {
         assertProblem(new ApiClient(base, null).post("api/jobs", QUICK), 401);
         HttpResponse<String> wrong = new ApiClient(base, "not-a-key").get("api/jobs");
         assertProblem(wrong, 401);
-        assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(wrong.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     }
 
     @Test
@@ -83,7 +91,9 @@ class RestApiIT extends DeployedWar {
         assertProblem(alice.get("api/jobs/AAAAAAAAAAAAAAAAAAAAAA"), 404);
         assertProblem(alice.get("api/jobs/....etc.passwd"), 404);
         HttpResponse<String> encodedSlash = alice.get("api/jobs/..%2F..%2Fetc");
-        assertThat(encodedSlash.statusCode()).as("refused by the container before the API").isBetween(400, 404);
+        assertThat(encodedSlash.statusCode())
+                .as("refused by the container before the API")
+                .isBetween(400, 404);
         assertThat(encodedSlash.body()).doesNotContain("Exception").doesNotContain("\tat ");
         assertProblem(alice.get("api/jobs/" + "x".repeat(2000)), 404);
     }
@@ -96,7 +106,8 @@ class RestApiIT extends DeployedWar {
         HttpResponse<String> bad = alice.post("api/jobs", "{\"type\":\"steps\",\"params\":{\"count\":0,\"colour\":1}}");
         JsonObject problem = assertProblem(bad, 422);
         List<String> parameters = problem.getJsonArray("violations").getValuesAs(JsonObject.class).stream()
-                .map(v -> v.getString("parameter")).toList();
+                .map(v -> v.getString("parameter"))
+                .toList();
         assertThat(parameters).containsExactlyInAnyOrder("count", "colour");
         assertProblem(alice.post("api/jobs", "{\"type\":\"steps\",\"params\":{\"count\":3,\"failAt\":4}}"), 422);
     }
@@ -117,14 +128,21 @@ class RestApiIT extends DeployedWar {
 
     @Test
     void eventsAfterSinceAreStoredInOrder() throws Exception {
-        String id = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":120}}").getString("id");
+        String id = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":120}}")
+                .getString("id");
         JsonObject done = alice.awaitJob(id, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(20));
         JsonObject all = Json.parse(alice.get("api/jobs/" + id + "/events").body());
         List<Long> seqs = all.getJsonArray("events").getValuesAs(JsonObject.class).stream()
-                .map(e -> e.getJsonNumber("seq").longValue()).toList();
+                .map(e -> e.getJsonNumber("seq").longValue())
+                .toList();
         assertThat(seqs).hasSize(done.getInt("seq")).first().isEqualTo(1L);
-        JsonObject tail = Json.parse(alice.get("api/jobs/" + id + "/events?since=4").body());
-        assertThat(tail.getJsonArray("events").getValuesAs(JsonObject.class).get(0).getInt("seq")).isEqualTo(5);
+        JsonObject tail =
+                Json.parse(alice.get("api/jobs/" + id + "/events?since=4").body());
+        assertThat(tail.getJsonArray("events")
+                        .getValuesAs(JsonObject.class)
+                        .get(0)
+                        .getInt("seq"))
+                .isEqualTo(5);
         assertProblem(alice.get("api/jobs/" + id + "/events?since=-1"), 400);
         assertProblem(alice.get("api/jobs/" + id + "/events?since=abc"), 400);
     }
@@ -141,7 +159,8 @@ class RestApiIT extends DeployedWar {
         String cursor = null;
         int pages = 0;
         do {
-            JsonObject page = Json.parse(bob.get("api/jobs?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).body());
+            JsonObject page = Json.parse(bob.get("api/jobs?limit=2" + (cursor == null ? "" : "&cursor=" + cursor))
+                    .body());
             page.getJsonArray("jobs").getValuesAs(JsonObject.class).forEach(j -> {
                 assertThat(j.getString("owner")).isEqualTo("bob");
                 assertThat(listed.add(j.getString("id"))).as("listed once").isTrue();
@@ -163,17 +182,24 @@ class RestApiIT extends DeployedWar {
     void jobTypesListsTheBuiltInTypesWithTheirParameters() {
         HttpResponse<String> response = new ApiClient(base, null).get("api/job-types");
         assertThat(response.statusCode()).isEqualTo(200);
-        List<JsonObject> types = Json.parse(response.body()).getJsonArray("types").getValuesAs(JsonObject.class);
+        List<JsonObject> types =
+                Json.parse(response.body()).getJsonArray("types").getValuesAs(JsonObject.class);
         assertThat(types).extracting(t -> t.getString("name")).contains("steps", "prime-count", "sha256-digest");
-        JsonObject steps = types.stream().filter(t -> t.getString("name").equals("steps")).findFirst().orElseThrow();
+        JsonObject steps = types.stream()
+                .filter(t -> t.getString("name").equals("steps"))
+                .findFirst()
+                .orElseThrow();
         assertThat(steps.getJsonArray("parameters").getValuesAs(JsonObject.class))
-                .extracting(p -> p.getString("name")).containsExactly("count", "intervalMs", "failAt");
+                .extracting(p -> p.getString("name"))
+                .containsExactly("count", "intervalMs", "failAt");
     }
 
     @Test
     void realJobTypesDoTheirWork() throws Exception {
-        String primes = alice.submit("{\"type\":\"prime-count\",\"params\":{\"limit\":1000000}}").getString("id");
-        String digest = alice.submit("{\"type\":\"sha256-digest\",\"params\":{\"sizeMb\":4,\"seed\":7}}").getString("id");
+        String primes = alice.submit("{\"type\":\"prime-count\",\"params\":{\"limit\":1000000}}")
+                .getString("id");
+        String digest = alice.submit("{\"type\":\"sha256-digest\",\"params\":{\"sizeMb\":4,\"seed\":7}}")
+                .getString("id");
         JsonObject p = alice.awaitJob(primes, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(60));
         assertThat(p.getJsonObject("result").getInt("primes")).isEqualTo(78498);
         JsonObject d = alice.awaitJob(digest, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(60));
@@ -183,12 +209,15 @@ class RestApiIT extends DeployedWar {
 
     private static JsonObject assertProblem(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         JsonObject problem = Json.parse(response.body());
         assertThat(problem.getInt("status")).isEqualTo(status);
         assertThat(problem.getString("title")).isNotBlank();
-        assertThat(problem.getString("detail")).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(problem.getString("detail"))
+                .isNotBlank()
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
         return problem;
     }
 }

@@ -37,8 +37,11 @@ class RestHostileInputIT extends DeployedWar {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     /** HTTP/1.1 only: an h2c upgrade would add the server's HTTP/2 limits to every answer. */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT)
+            .build();
+
     private Client alice;
     private Client bob;
 
@@ -107,15 +110,22 @@ class RestHostileInputIT extends DeployedWar {
             assertProblem(bob.post("api/jobs/" + id + "/cancel", ""), 404, "Not Found");
             assertProblem(bob.get("api/jobs/" + id + "/events"), 404, "Not Found");
             assertProblem(bob.get("api/jobs/" + id + "/events?wait=1"), 404, "Not Found");
-            assertThat(bob.get("api/jobs/" + id + "/events?token=v1." + id + ".1.AAAA").statusCode()).isEqualTo(404);
+            assertThat(bob.get("api/jobs/" + id + "/events?token=v1." + id + ".1.AAAA")
+                            .statusCode())
+                    .isEqualTo(404);
             // DELETE is no route: the same answer for every id, so no existence oracle
-            assertThat(send(ApiClient.BOB, "DELETE", "api/jobs/" + id, null, null).statusCode()).isEqualTo(405);
+            assertThat(send(ApiClient.BOB, "DELETE", "api/jobs/" + id, null, null)
+                            .statusCode())
+                    .isEqualTo(405);
         }
         JsonObject still = alice.job(alices);
         assertThat(still.getBoolean("cancelRequested")).isFalse();
         assertThat(still.getString("state")).isIn("QUEUED", "RUNNING");
-        assertThat(Json.parse(bob.get("api/jobs?limit=100").body()).getJsonArray("jobs").getValuesAs(JsonObject.class))
-                .extracting(j -> j.getString("id")).doesNotContain(alices);
+        assertThat(Json.parse(bob.get("api/jobs?limit=100").body())
+                        .getJsonArray("jobs")
+                        .getValuesAs(JsonObject.class))
+                .extracting(j -> j.getString("id"))
+                .doesNotContain(alices);
         alice.post("api/jobs/" + alices + "/cancel", "");
     }
 
@@ -131,7 +141,9 @@ class RestHostileInputIT extends DeployedWar {
             List<Future<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 answers.add(pool.submit(() -> {
-                    assertThat(start.await(10, TimeUnit.SECONDS)).as("all twenty submitted together").isTrue();
+                    assertThat(start.await(10, TimeUnit.SECONDS))
+                            .as("all twenty submitted together")
+                            .isTrue();
                     return alice.post("api/jobs", QUICK, key);
                 }));
             }
@@ -153,8 +165,8 @@ class RestHostileInputIT extends DeployedWar {
     void theSameKeyWithAnotherBodyIs409() {
         String key = UUID.randomUUID().toString();
         assertThat(alice.post("api/jobs", QUICK, key).statusCode()).isEqualTo(202);
-        JsonObject problem = assertProblem(alice.post("api/jobs", "{\"type\":\"steps\",\"params\":{\"count\":2}}", key),
-                409, "Conflict");
+        JsonObject problem = assertProblem(
+                alice.post("api/jobs", "{\"type\":\"steps\",\"params\":{\"count\":2}}", key), 409, "Conflict");
         assertThat(problem.getString("detail")).contains("Idempotency-Key");
     }
 
@@ -176,8 +188,16 @@ class RestHostileInputIT extends DeployedWar {
     @Test
     void aDeclaredBodyOverTheLimitIs413BeforeItIsSent() throws Exception {
         try (RawHttp raw = RawHttp.connect(base, TIMEOUT)) {
-            raw.head("POST", "/jobpulse/api/jobs", Map.of("Authorization", "Bearer " + ApiClient.ALICE,
-                    "Content-Type", "application/json", "Content-Length", String.valueOf(2 * 1024 * 1024)));
+            raw.head(
+                    "POST",
+                    "/jobpulse/api/jobs",
+                    Map.of(
+                            "Authorization",
+                            "Bearer " + ApiClient.ALICE,
+                            "Content-Type",
+                            "application/json",
+                            "Content-Length",
+                            String.valueOf(2 * 1024 * 1024)));
             assertRawProblem(raw.response(), 413, "Content Too Large");
         }
     }
@@ -186,9 +206,18 @@ class RestHostileInputIT extends DeployedWar {
     void aChunkedBodyOverTheLimitIs413() throws Exception {
         long refusedBefore = counter("rest-bodies-refused");
         try (RawHttp raw = RawHttp.connect(base, TIMEOUT)) {
-            raw.head("POST", "/jobpulse/api/jobs", Map.of("Authorization", "Bearer " + ApiClient.ALICE,
-                    "Content-Type", "application/json", "Transfer-Encoding", "chunked"));
-            byte[] chunk = ("{\"type\":\"steps\",\"name\":\"" + "x".repeat(16 * 1024)).getBytes(StandardCharsets.US_ASCII);
+            raw.head(
+                    "POST",
+                    "/jobpulse/api/jobs",
+                    Map.of(
+                            "Authorization",
+                            "Bearer " + ApiClient.ALICE,
+                            "Content-Type",
+                            "application/json",
+                            "Transfer-Encoding",
+                            "chunked"));
+            byte[] chunk =
+                    ("{\"type\":\"steps\",\"name\":\"" + "x".repeat(16 * 1024)).getBytes(StandardCharsets.US_ASCII);
             int sent = 0;
             while (sent < 4 * 1024 * 1024 && !raw.answered() && raw.sendChunk(chunk)) {
                 sent += chunk.length;
@@ -203,29 +232,46 @@ class RestHostileInputIT extends DeployedWar {
     void aBodyTrickledAByteAtATimeIs408AndOthersAreServedMeanwhile() throws Exception {
         long started = System.nanoTime();
         try (RawHttp raw = RawHttp.connect(base, Duration.ofSeconds(40))) {
-            raw.head("POST", "/jobpulse/api/jobs", Map.of("Authorization", "Bearer " + ApiClient.ALICE,
-                    "Content-Type", "application/json", "Content-Length", "5000"));
+            raw.head(
+                    "POST",
+                    "/jobpulse/api/jobs",
+                    Map.of(
+                            "Authorization",
+                            "Bearer " + ApiClient.ALICE,
+                            "Content-Type",
+                            "application/json",
+                            "Content-Length",
+                            "5000"));
             byte[] space = {' '};
             int sent = 0;
             while (!raw.answered() && sent < 200 && raw.send(space)) {
                 sent++;
                 Thread.sleep(200);
                 if (sent == 10) {
-                    assertThat(alice.get("api/jobs?limit=1").statusCode()).as("served meanwhile").isEqualTo(200);
+                    assertThat(alice.get("api/jobs?limit=1").statusCode())
+                            .as("served meanwhile")
+                            .isEqualTo(200);
                 }
             }
             RawHttp.Response response = raw.response();
             assertRawProblem(response, 408, "Request Timeout");
             assertThat(Json.parse(response.body()).getString("detail")).contains("too slowly");
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(20), Duration.ofSeconds(40));
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .isBetween(Duration.ofSeconds(20), Duration.ofSeconds(40));
     }
 
     // ---- content types
 
     @ParameterizedTest
-    @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "application/xml", "text/html",
-            "multipart/form-data; boundary=x"})
+    @ValueSource(
+            strings = {
+                "text/plain",
+                "application/x-www-form-urlencoded",
+                "application/xml",
+                "text/html",
+                "multipart/form-data; boundary=x"
+            })
     void aBodyThatIsNotJsonIs415WithAProblem(String type) {
         String body = type.contains("xml")
                 ? "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>"
@@ -238,7 +284,8 @@ class RestHostileInputIT extends DeployedWar {
     @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void jsonWithACharsetParameterIsAccepted() {
-        assertThat(send(ApiClient.ALICE, "POST", "api/jobs", "application/json; charset=utf-8", QUICK).statusCode())
+        assertThat(send(ApiClient.ALICE, "POST", "api/jobs", "application/json; charset=utf-8", QUICK)
+                        .statusCode())
                 .isEqualTo(202);
     }
 
@@ -246,8 +293,18 @@ class RestHostileInputIT extends DeployedWar {
 
     @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @ParameterizedTest
-    @ValueSource(strings = {"{\"type\":", "{type:\"steps\"}", "{\"type\":\"steps\",}", "[]", "\"steps\"", "null",
-            "{\"type\":\"steps\"}{\"type\":\"steps\"}", "{\"type\":\"steps\"} trailing", "{\"type\":\"steps\"}]"})
+    @ValueSource(
+            strings = {
+                "{\"type\":",
+                "{type:\"steps\"}",
+                "{\"type\":\"steps\",}",
+                "[]",
+                "\"steps\"",
+                "null",
+                "{\"type\":\"steps\"}{\"type\":\"steps\"}",
+                "{\"type\":\"steps\"} trailing",
+                "{\"type\":\"steps\"}]"
+            })
     void malformedJsonIs400WithAProblem(String body) {
         JsonObject problem = assertProblem(alice.post("api/jobs", body), 400, "Bad Request");
         assertThat(problem.getString("type")).isEqualTo("about:blank");
@@ -257,7 +314,8 @@ class RestHostileInputIT extends DeployedWar {
     @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @Test
     void trailingGarbageIsNamed() {
-        assertThat(assertProblem(alice.post("api/jobs", QUICK + QUICK), 400, "Bad Request").getString("detail"))
+        assertThat(assertProblem(alice.post("api/jobs", QUICK + QUICK), 400, "Bad Request")
+                        .getString("detail"))
                 .contains("text after the JSON object");
     }
 
@@ -266,17 +324,26 @@ class RestHostileInputIT extends DeployedWar {
     void jsonThatBreaksALimitIs400NamingTheRule() {
         long refusedBefore = counter("rest-bodies-refused");
         Map<String, String> cases = Map.of(
-                "[".repeat(100_000), "max-depth",
-                "{\"type\":\"steps\",\"params\":{\"count\":1e1000000}}", "max-exponent",
-                "{\"type\":\"steps\",\"params\":{\"count\":" + "1".repeat(60 * 1024) + "}}", "max-number-length",
-                "{\"type\":\"steps\",\"type\":\"prime-count\"}", "duplicate-key",
-                "{\"type\":\"steps\",\"params\":{\"count\":1,\"\\u0063ount\":2}}", "duplicate-key",
-                "{\"type\":\"steps\",\"name\":\"" + "n".repeat(70_000) + "\"}", "max-string-length");
+                "[".repeat(100_000),
+                "max-depth",
+                "{\"type\":\"steps\",\"params\":{\"count\":1e1000000}}",
+                "max-exponent",
+                "{\"type\":\"steps\",\"params\":{\"count\":" + "1".repeat(60 * 1024) + "}}",
+                "max-number-length",
+                "{\"type\":\"steps\",\"type\":\"prime-count\"}",
+                "duplicate-key",
+                "{\"type\":\"steps\",\"params\":{\"count\":1,\"\\u0063ount\":2}}",
+                "duplicate-key",
+                "{\"type\":\"steps\",\"name\":\"" + "n".repeat(70_000) + "\"}",
+                "max-string-length");
         cases.forEach((body, rule) -> {
             JsonObject problem = assertProblem(alice.post("api/jobs", body), 400, "JSON Limit Exceeded");
             assertThat(problem.getString("type")).isEqualTo("urn:jobpulse:problem:json-limit");
             assertThat(problem.getString("rule")).as(rule).isEqualTo(rule);
-            assertThat(problem.getString("detail")).hasSizeLessThan(120).doesNotContain("1e1000000").doesNotContain("nnnn");
+            assertThat(problem.getString("detail"))
+                    .hasSizeLessThan(120)
+                    .doesNotContain("1e1000000")
+                    .doesNotContain("nnnn");
         });
         assertThat(counter("rest-bodies-refused")).isGreaterThanOrEqualTo(refusedBefore + cases.size());
     }
@@ -286,18 +353,33 @@ class RestHostileInputIT extends DeployedWar {
     void aValidBodyAtTheDepthLimitIsAccepted() {
         String deep = "{\"a\":".repeat(30) + "1" + "}".repeat(30);
         // 32 levels: the request object, params, and 30 nested objects in a parameter the type does not know
-        JsonObject problem = assertProblem(alice.post("api/jobs", "{\"type\":\"steps\",\"params\":{\"x\":" + deep + "}}"),
-                422, "Unprocessable Content");
-        assertThat(problem.containsKey("violations")).as("parsed, then judged by the job type").isTrue();
+        JsonObject problem = assertProblem(
+                alice.post("api/jobs", "{\"type\":\"steps\",\"params\":{\"x\":" + deep + "}}"),
+                422,
+                "Unprocessable Content");
+        assertThat(problem.containsKey("violations"))
+                .as("parsed, then judged by the job type")
+                .isTrue();
     }
 
     // ---- query parameters
 
     @ContainerIndependent // REST semantics: keys, ownership, idempotency, JSON, parameters
     @ParameterizedTest
-    @ValueSource(strings = {"api/jobs?limit=-1", "api/jobs?limit=0", "api/jobs?limit=101", "api/jobs?limit=1000000000000",
-            "api/jobs?limit=99999999999999999999999", "api/jobs?limit=abc", "api/jobs?limit=1e3", "api/jobs?state=%00",
-            "api/jobs?cursor=%00", "api/jobs?cursor=cjk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5", "api/jobs?cursor=!!!"})
+    @ValueSource(
+            strings = {
+                "api/jobs?limit=-1",
+                "api/jobs?limit=0",
+                "api/jobs?limit=101",
+                "api/jobs?limit=1000000000000",
+                "api/jobs?limit=99999999999999999999999",
+                "api/jobs?limit=abc",
+                "api/jobs?limit=1e3",
+                "api/jobs?state=%00",
+                "api/jobs?cursor=%00",
+                "api/jobs?cursor=cjk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5",
+                "api/jobs?cursor=!!!"
+            })
     void outOfRangeListParametersAre400(String path) {
         assertProblem(alice.get(path), 400, "Bad Request");
     }
@@ -312,8 +394,15 @@ class RestHostileInputIT extends DeployedWar {
     @Test
     void outOfRangeEventParametersAre400() {
         String id = alice.submit(QUICK).getString("id");
-        for (String query : List.of("since=-1", "since=1e3", "since=99999999999999999999", "limit=0", "limit=1001",
-                "limit=1000000000000", "wait=-5", "wait=forever")) {
+        for (String query : List.of(
+                "since=-1",
+                "since=1e3",
+                "since=99999999999999999999",
+                "limit=0",
+                "limit=1001",
+                "limit=1000000000000",
+                "wait=-5",
+                "wait=forever")) {
             assertProblem(alice.get("api/jobs/" + id + "/events?" + query), 400, "Bad Request");
         }
     }
@@ -321,13 +410,24 @@ class RestHostileInputIT extends DeployedWar {
     // ---- path tricks
 
     @ParameterizedTest
-    @ValueSource(strings = {"api/jobs/..%2f..%2fnode", "api/jobs/%2e%2e/node", "api/jobs/%00", "api/jobs/a%00b",
-            "api/jobs/..;/node", "api/jobs/%252e%252e", "api/jobs/%2e%2e%2f%2e%2e%2fWEB-INF%2fweb.xml",
-            "api/jobs/AAAAAAAAAAAAAAAAAAAAAA%00"})
+    @ValueSource(
+            strings = {
+                "api/jobs/..%2f..%2fnode",
+                "api/jobs/%2e%2e/node",
+                "api/jobs/%00",
+                "api/jobs/a%00b",
+                "api/jobs/..;/node",
+                "api/jobs/%252e%252e",
+                "api/jobs/%2e%2e%2f%2e%2e%2fWEB-INF%2fweb.xml",
+                "api/jobs/AAAAAAAAAAAAAAAAAAAAAA%00"
+            })
     void pathTricksAre400Or404WithoutInternals(String path) {
         HttpResponse<String> response = alice.get(path);
         assertThat(response.statusCode()).as(path + " -> " + response.body()).isIn(400, 404);
-        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("heapUsedBytes");
+        assertThat(response.body())
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ")
+                .doesNotContain("heapUsedBytes");
     }
 
     @Test
@@ -347,14 +447,19 @@ class RestHostileInputIT extends DeployedWar {
     // ---- helpers
 
     private long counter(String name) {
-        return Json.parse(alice.get("api/node").body()).getJsonObject("counters").getJsonNumber(name).longValue();
+        return Json.parse(alice.get("api/node").body())
+                .getJsonObject("counters")
+                .getJsonNumber(name)
+                .longValue();
     }
 
-    private HttpResponse<String> send(String key, String method, String path, String contentType, String body,
-                                      String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+    private HttpResponse<String> send(
+            String key, String method, String path, String contentType, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(TIMEOUT)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
@@ -376,15 +481,15 @@ class RestHostileInputIT extends DeployedWar {
 
     static JsonObject assertProblem(HttpResponse<String> response, int status, String title) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         return problemBody(response.body(), status, title);
     }
 
     static JsonObject assertRawProblem(RawHttp.Response response, int status, String title) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
-        assertThat(response.header("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.header("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         return problemBody(response.body(), status, title);
     }
 
@@ -393,7 +498,10 @@ class RestHostileInputIT extends DeployedWar {
         assertThat(problem.getInt("status")).isEqualTo(status);
         assertThat(problem.getString("title")).isEqualTo(title);
         assertThat(problem.getString("type")).isNotBlank();
-        assertThat(problem.getString("detail")).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(problem.getString("detail"))
+                .isNotBlank()
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
         return problem;
     }
 }

@@ -34,6 +34,7 @@ class ServerConfigIT extends DeployedWar {
 
     /** What server.xml and jobpulse.cli set (32 KiB), as Linux reports it: doubled, for its own bookkeeping. */
     private static final int CAPPED_SEND_BUFFER = 2 * 32 * 1024;
+
     private static final Pattern SKMEM_SEND_BUFFER = Pattern.compile("\\btb(\\d+)");
 
     @Test
@@ -41,10 +42,15 @@ class ServerConfigIT extends DeployedWar {
         String home = System.getProperty("tomcat.catalinaHome");
         assumeTrue(home != null, "Tomcat only (server-config/tomcat/server.xml)");
         String marker = "marker" + ThreadLocalRandom.current().nextLong(1_000_000_000L);
-        assertThat(alice.get("api/jobs/" + marker + "/events?token=secret-" + marker).statusCode()).isEqualTo(404);
+        assertThat(alice.get("api/jobs/" + marker + "/events?token=secret-" + marker)
+                        .statusCode())
+                .isEqualTo(404);
         Path logs = Path.of(home, "logs");
         // the valve writes buffered: its background task flushes about every 10 s
-        Await.until("the request in the access log", Duration.ofSeconds(30), Duration.ofMillis(500),
+        Await.until(
+                "the request in the access log",
+                Duration.ofSeconds(30),
+                Duration.ofMillis(500),
                 () -> !accessLogLines(logs, marker).isEmpty());
         List<String> lines = accessLogLines(logs, marker);
         assertThat(lines).as("without its query string").noneMatch(line -> line.contains("secret-" + marker));
@@ -57,8 +63,11 @@ class ServerConfigIT extends DeployedWar {
         HttpResponse<String> response = alice.get("api/jobs/" + "x".repeat(10 * 1024));
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).as(response.body())
-                .doesNotContain("Exception").doesNotContain("Apache Tomcat").doesNotContain("Request header is too large");
+        assertThat(response.body())
+                .as(response.body())
+                .doesNotContain("Exception")
+                .doesNotContain("Apache Tomcat")
+                .doesNotContain("Request header is too large");
     }
 
     @Test
@@ -70,14 +79,23 @@ class ServerConfigIT extends DeployedWar {
 
     @Test
     void openWebSocketHasTheCappedKernelSendBuffer() throws Exception {
-        assumeTrue(System.getProperty("tomcat.catalinaHome") != null || System.getProperty("jboss.home") != null,
+        assumeTrue(
+                System.getProperty("tomcat.catalinaHome") != null || System.getProperty("jboss.home") != null,
                 "Tomcat and WildFly only: Payara Micro cannot lower the send buffer (server-config/payara/README.md)");
         assumeTrue(System.getProperty("os.name").startsWith("Linux"), "reads the socket with Linux's ss");
         try (Socket socket = openWebSocket()) {
-            String ss = run("ss", "-t", "-m", "-n", "state", "established",
+            String ss = run(
+                    "ss",
+                    "-t",
+                    "-m",
+                    "-n",
+                    "state",
+                    "established",
                     "( sport = :" + ws.getPort() + " and dport = :" + socket.getLocalPort() + " )");
             Matcher sendBuffer = SKMEM_SEND_BUFFER.matcher(ss);
-            assertThat(sendBuffer.find()).as("the server's side of the connection in ss: " + ss).isTrue();
+            assertThat(sendBuffer.find())
+                    .as("the server's side of the connection in ss: " + ss)
+                    .isTrue();
             assertThat(Integer.parseInt(sendBuffer.group(1))).as(ss).isEqualTo(CAPPED_SEND_BUFFER);
         }
     }
@@ -85,9 +103,12 @@ class ServerConfigIT extends DeployedWar {
     /** jboss-cli's answer to reading an attribute of the HTTP listener of the running WildFly. */
     private static String wildflyListenerAttribute(String name) throws Exception {
         String controller = "remote+http://127.0.0.1:" + System.getProperty("wildfly.management-port", "9990");
-        String output = run(Path.of(System.getProperty("jboss.home"), "bin", "jboss-cli.sh").toString(), "-c",
+        String output = run(
+                Path.of(System.getProperty("jboss.home"), "bin", "jboss-cli.sh").toString(),
+                "-c",
                 "--controller=" + controller,
-                "--command=/subsystem=undertow/server=default-server/http-listener=default:read-attribute(name=" + name + ")");
+                "--command=/subsystem=undertow/server=default-server/http-listener=default:read-attribute(name=" + name
+                        + ")");
         assertThat(output).as(output).contains("\"outcome\" => \"success\"");
         return output;
     }
@@ -97,15 +118,20 @@ class ServerConfigIT extends DeployedWar {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " finished").isTrue();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as(String.join(" ", command) + " finished")
+                .isTrue();
         return output;
     }
 
     private static List<String> accessLogLines(Path logs, String marker) throws IOException {
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(logs)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("localhost_access_log")).toList()) {
-                Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> l.contains(marker)).forEach(found::add);
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("localhost_access_log"))
+                    .toList()) {
+                Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                        .filter(l -> l.contains(marker))
+                        .forEach(found::add);
             }
         }
         return found;
@@ -118,7 +144,8 @@ class ServerConfigIT extends DeployedWar {
         assertThat(response.get(0)).as("status line").startsWith("HTTP/1.1 101");
         assertThat(header(response, "sec-websocket-protocol")).isEqualTo("jobpulse.v1");
         String accepted = header(response, "sec-websocket-extensions");
-        assertThat(accepted == null ? "" : accepted.toLowerCase(Locale.ROOT)).as("accepted extensions")
+        assertThat(accepted == null ? "" : accepted.toLowerCase(Locale.ROOT))
+                .as("accepted extensions")
                 .doesNotContain("deflate");
     }
 
@@ -157,7 +184,8 @@ class ServerConfigIT extends DeployedWar {
         OutputStream out = socket.getOutputStream();
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+                new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
         List<String> lines = new ArrayList<>();
         for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
             lines.add(line);
@@ -168,9 +196,11 @@ class ServerConfigIT extends DeployedWar {
 
     /** The value of the named header (case-insensitive), or null when the response has none. */
     private static String header(List<String> response, String name) {
-        return response.stream().skip(1)
+        return response.stream()
+                .skip(1)
                 .filter(line -> line.toLowerCase(Locale.ROOT).startsWith(name + ":"))
                 .map(line -> line.substring(name.length() + 1).trim())
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 }

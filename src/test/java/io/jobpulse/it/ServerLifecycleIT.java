@@ -39,11 +39,16 @@ class ServerLifecycleIT {
 
     @BeforeAll
     static void directories() throws Exception {
-        workDir = Files.createDirectories(Path.of("target", "lifecycle-it", ServerProcess.kind())).toAbsolutePath();
+        workDir = Files.createDirectories(Path.of("target", "lifecycle-it", ServerProcess.kind()))
+                .toAbsolutePath();
         Path dataDir = Files.createTempDirectory(workDir, "data-");
-        settings = List.of("-Djobpulse.data-dir=" + dataDir, "-Djobpulse.api-keys=alice:" + ApiClient.ALICE,
-                "-Djobpulse.token-secret=lifecycle-test-secret-0123456789", "-Djobpulse.node-id=lifecycle-node",
-                "-Djobpulse.ws.idle-timeout=3s", "-Djobpulse.shutdown-grace=5s",
+        settings = List.of(
+                "-Djobpulse.data-dir=" + dataDir,
+                "-Djobpulse.api-keys=alice:" + ApiClient.ALICE,
+                "-Djobpulse.token-secret=lifecycle-test-secret-0123456789",
+                "-Djobpulse.node-id=lifecycle-node",
+                "-Djobpulse.ws.idle-timeout=3s",
+                "-Djobpulse.shutdown-grace=5s",
                 "-Djobpulse.jobs.prime-count.max-attempts=1");
     }
 
@@ -52,16 +57,20 @@ class ServerLifecycleIT {
     void gracefulStopClosesWatchersWith1001AndRequeuesOrInterruptsTheRunningJobs() throws Exception {
         try (ServerProcess server = ServerProcess.start(workDir, settings)) {
             ApiClient alice = new ApiClient(server.base(), ApiClient.ALICE);
-            finishedJob = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":10}}").getString("id");
+            finishedJob = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":10}}")
+                    .getString("id");
             alice.awaitJob(finishedJob, j -> j.getString("state").equals("SUCCEEDED"), JOB_WAIT);
 
             JsonObject running = alice.submit(LONG_PRIME_COUNT);
             gracefullyStoppedJob = running.getString("id");
             gracefullyRequeuedJob = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":40,\"intervalMs\":100}}")
                     .getString("id");
-            alice.awaitJob(gracefullyStoppedJob, j -> j.getJsonObject("progress").getJsonNumber("done").longValue() > 0,
+            alice.awaitJob(
+                    gracefullyStoppedJob,
+                    j -> j.getJsonObject("progress").getJsonNumber("done").longValue() > 0,
                     JOB_WAIT);
-            alice.awaitJob(gracefullyRequeuedJob, j -> j.getJsonObject("progress").getInt("done") >= 2, JOB_WAIT);
+            alice.awaitJob(
+                    gracefullyRequeuedJob, j -> j.getJsonObject("progress").getInt("done") >= 2, JOB_WAIT);
             try (WsClient watcher = WsClient.connect(alice.wsUri())) {
                 watcher.subscribe(gracefullyStoppedJob, running.getString("watchToken"));
                 assertThat(watcher.next().getString("type")).isEqualTo("subscribed");
@@ -90,12 +99,16 @@ class ServerLifecycleIT {
             assertThat(events.get(events.size() - 1).getString("state")).isEqualTo("FAILED");
             assertThat(events.get(events.size() - 1).getInt("seq")).isEqualTo(stopped.getInt("seq"));
 
-            JsonObject requeued = alice.awaitJob(gracefullyRequeuedJob, j -> j.getString("state").equals("SUCCEEDED"),
-                    JOB_WAIT);
+            JsonObject requeued = alice.awaitJob(
+                    gracefullyRequeuedJob, j -> j.getString("state").equals("SUCCEEDED"), JOB_WAIT);
             assertThat(requeued.getJsonObject("result").getInt("steps")).isEqualTo(40);
-            assertThat(stateEvents(events(alice, gracefullyRequeuedJob))).containsExactly("QUEUED", "RUNNING",
-                    "QUEUED re-queued after interruption (the server stopped while the job ran), attempt 2 of 3",
-                    "RUNNING", "SUCCEEDED");
+            assertThat(stateEvents(events(alice, gracefullyRequeuedJob)))
+                    .containsExactly(
+                            "QUEUED",
+                            "RUNNING",
+                            "QUEUED re-queued after interruption (the server stopped while the job ran), attempt 2 of 3",
+                            "RUNNING",
+                            "SUCCEEDED");
 
             JsonObject retrySafe = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":50,\"intervalMs\":100}}");
             retried = retrySafe.getString("id");
@@ -103,17 +116,21 @@ class ServerLifecycleIT {
             try (WsClient watcher = WsClient.connect(alice.wsUri())) {
                 watcher.subscribe(retried, retrySafe.getString("watchToken"));
                 lastSeqBeforeCrash = lastSeqOnceDone(watcher, retried, 2);
-                alice.awaitJob(interrupted, j -> j.getJsonObject("progress").getJsonNumber("done").longValue() > 0,
+                alice.awaitJob(
+                        interrupted,
+                        j -> j.getJsonObject("progress").getJsonNumber("done").longValue() > 0,
                         JOB_WAIT);
                 server.kill();
             }
         }
         try (ServerProcess server = ServerProcess.start(workDir, settings)) {
             ApiClient alice = new ApiClient(server.base(), ApiClient.ALICE);
-            JsonObject crashed = alice.awaitJob(interrupted, j -> !j.getString("state").equals("RUNNING"), JOB_WAIT);
+            JsonObject crashed =
+                    alice.awaitJob(interrupted, j -> !j.getString("state").equals("RUNNING"), JOB_WAIT);
             assertThat(crashed.getString("state")).isEqualTo("FAILED");
             assertThat(crashed.getJsonObject("error").getString("kind")).isEqualTo("interrupted");
-            assertThat(crashed.getJsonObject("progress").getJsonNumber("done").longValue()).isPositive();
+            assertThat(crashed.getJsonObject("progress").getJsonNumber("done").longValue())
+                    .isPositive();
 
             try (WsClient watcher = WsClient.connect(alice.wsUri())) {
                 watcher.subscribe(retried, alice.job(retried).getString("watchToken"), lastSeqBeforeCrash);
@@ -121,15 +138,22 @@ class ServerLifecycleIT {
                 assertThat(subscribed.getString("type")).isEqualTo("subscribed");
                 assertThat(subscribed.getBoolean("resumed")).isTrue();
                 List<JsonObject> resumed = untilTerminal(watcher, alice, retried);
-                assertThat(resumed).allSatisfy(m -> assertThat(m.getString("type")).isEqualTo("event"));
+                assertThat(resumed)
+                        .allSatisfy(m -> assertThat(m.getString("type")).isEqualTo("event"));
                 assertNoSilentGap(resumed, lastSeqBeforeCrash);
-                assertThat(stateEvents(resumed)).containsExactly(
-                        "QUEUED re-queued after interruption (the node running the job stopped), attempt 2 of 3",
-                        "RUNNING", "SUCCEEDED");
-                assertThat(resumed.get(resumed.size() - 1).getJsonObject("result").getInt("steps")).isEqualTo(50);
+                assertThat(stateEvents(resumed))
+                        .containsExactly(
+                                "QUEUED re-queued after interruption (the node running the job stopped), attempt 2 of 3",
+                                "RUNNING",
+                                "SUCCEEDED");
+                assertThat(resumed.get(resumed.size() - 1)
+                                .getJsonObject("result")
+                                .getInt("steps"))
+                        .isEqualTo(50);
             }
             assertThat(alice.job(retried).getString("state")).isEqualTo("SUCCEEDED");
-            assertThat(Json.parse(alice.get("api/jobs?state=RUNNING").body()).getJsonArray("jobs")).isEmpty();
+            assertThat(Json.parse(alice.get("api/jobs?state=RUNNING").body()).getJsonArray("jobs"))
+                    .isEmpty();
 
             idleConnectionIsClosedAndPingsKeepItOpen(alice);
         }
@@ -138,12 +162,15 @@ class ServerLifecycleIT {
     @Test
     @Order(3)
     void aJobThatOverrunsItsTypesTimeoutEndsFailedTimeoutAndFreesItsSlot() throws Exception {
-        List<String> withTimeout = Stream.concat(settings.stream(),
-                Stream.of("-Djobpulse.jobs.steps.timeout=3s", "-Djobpulse.max-running-jobs=1")).toList();
+        List<String> withTimeout = Stream.concat(
+                        settings.stream(),
+                        Stream.of("-Djobpulse.jobs.steps.timeout=3s", "-Djobpulse.max-running-jobs=1"))
+                .toList();
         try (ServerProcess server = ServerProcess.start(workDir, withTimeout)) {
             ApiClient alice = new ApiClient(server.base(), ApiClient.ALICE);
             JsonObject slow = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":600,\"intervalMs\":100}}");
-            String waiting = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":10}}").getString("id");
+            String waiting = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":3,\"intervalMs\":10}}")
+                    .getString("id");
             try (WsClient watcher = WsClient.connect(alice.wsUri())) {
                 watcher.subscribe(slow.getString("id"), slow.getString("watchToken"));
                 List<JsonObject> messages = untilTerminal(watcher, alice, slow.getString("id"));
@@ -154,14 +181,18 @@ class ServerLifecycleIT {
                 assertThat(terminal.getJsonObject("error").getString("message")).contains("PT3S");
             }
             JsonObject timedOut = alice.job(slow.getString("id"));
-            Duration ran = Duration.between(Instant.parse(timedOut.getString("startedAt")),
-                    Instant.parse(timedOut.getString("finishedAt")));
-            assertThat(ran).as("ended by the 3 s timeout, not by its 60 s of steps")
+            Duration ran = Duration.between(
+                    Instant.parse(timedOut.getString("startedAt")), Instant.parse(timedOut.getString("finishedAt")));
+            assertThat(ran)
+                    .as("ended by the 3 s timeout, not by its 60 s of steps")
                     .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(20));
             JsonObject next = alice.awaitJob(waiting, j -> j.getString("state").equals("SUCCEEDED"), JOB_WAIT);
             assertThat(next.getJsonObject("result").getInt("steps")).isEqualTo(3);
             JsonObject node = Json.parse(alice.get("api/node").body());
-            assertThat(node.getJsonObject("counters").getJsonNumber("jobs-timed-out").longValue()).isEqualTo(1);
+            assertThat(node.getJsonObject("counters")
+                            .getJsonNumber("jobs-timed-out")
+                            .longValue())
+                    .isEqualTo(1);
             assertThat(server.log()).contains("ran longer than its timeout of PT3S");
         }
     }
@@ -171,10 +202,12 @@ class ServerLifecycleIT {
         long expected = since + 1;
         for (JsonObject e : events) {
             if (e.containsKey("skipped")) {
-                assertThat(e.getJsonObject("skipped").getJsonNumber("from").longValue()).isEqualTo(expected);
+                assertThat(e.getJsonObject("skipped").getJsonNumber("from").longValue())
+                        .isEqualTo(expected);
                 expected = e.getJsonObject("skipped").getJsonNumber("to").longValue() + 1;
             }
-            assertThat(e.getJsonNumber("seq").longValue()).as("seq after since=%d: %s", since, events)
+            assertThat(e.getJsonNumber("seq").longValue())
+                    .as("seq after since=%d: %s", since, events)
                     .isEqualTo(expected);
             expected++;
         }
@@ -184,7 +217,8 @@ class ServerLifecycleIT {
     private static long lastSeqOnceDone(WsClient watcher, String job, int done) throws InterruptedException {
         while (true) {
             JsonObject message = watcher.next();
-            if ("event".equals(message.getString("type")) && job.equals(message.getString("job"))
+            if ("event".equals(message.getString("type"))
+                    && job.equals(message.getString("job"))
                     && message.getJsonObject("progress").getInt("done") >= done) {
                 return message.getJsonNumber("seq").longValue();
             }
@@ -221,7 +255,8 @@ class ServerLifecycleIT {
     }
 
     private static List<JsonObject> events(ApiClient alice, String job) {
-        return Json.parse(alice.get("api/jobs/" + job + "/events").body()).getJsonArray("events")
+        return Json.parse(alice.get("api/jobs/" + job + "/events").body())
+                .getJsonArray("events")
                 .getValuesAs(JsonObject.class);
     }
 
@@ -231,19 +266,23 @@ class ServerLifecycleIT {
         for (JsonObject e : events) {
             if ("state".equals(e.getString("kind"))) {
                 String message = e.getJsonObject("progress").getString("message");
-                states.add(e.getString("state") + (e.getString("state").equals("QUEUED") && !message.isEmpty()
-                        ? " " + message : ""));
+                states.add(e.getString("state")
+                        + (e.getString("state").equals("QUEUED") && !message.isEmpty() ? " " + message : ""));
             }
         }
         return states;
     }
 
     private static void idleConnectionIsClosedAndPingsKeepItOpen(ApiClient alice) throws Exception {
-        try (WsClient pinging = WsClient.connect(alice.wsUri()); WsClient idle = WsClient.connect(alice.wsUri())) {
+        try (WsClient pinging = WsClient.connect(alice.wsUri());
+                WsClient idle = WsClient.connect(alice.wsUri())) {
             // ping every second until the server closes the idle one: the pinging one lived as long, and stays open
             int[] id = {0};
-            Await.until("the idle connection closed by the 3 s idle timeout", Duration.ofSeconds(10),
-                    Duration.ofSeconds(1), () -> {
+            Await.until(
+                    "the idle connection closed by the 3 s idle timeout",
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(1),
+                    () -> {
                         pinging.send("{\"type\":\"ping\",\"id\":" + (++id[0]) + "}");
                         assertThat(pinging.next().getInt("id")).isEqualTo(id[0]);
                         return !idle.isOpen();

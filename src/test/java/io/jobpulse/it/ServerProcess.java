@@ -26,12 +26,13 @@ interface ServerProcess extends AutoCloseable {
      */
     static ServerProcess start(Path workDir, List<String> systemProperties, int port) throws Exception {
         return switch (kind()) {
-            case "payara" -> PayaraMicroProcess.start(workDir, systemProperties,
-                    port == 0 ? PayaraMicroProcess.freePort() : port);
+            case "payara" ->
+                PayaraMicroProcess.start(workDir, systemProperties, port == 0 ? PayaraMicroProcess.freePort() : port);
             case "tomcat" -> TomcatProcess.start(workDir, systemProperties, port);
             case "wildfly" -> WildFlyProcess.start(workDir, systemProperties, port);
-            default -> throw new IllegalStateException("jobpulse.it.server=" + kind()
-                    + ": expected payara, tomcat or wildfly");
+            default ->
+                throw new IllegalStateException(
+                        "jobpulse.it.server=" + kind() + ": expected payara, tomcat or wildfly");
         };
     }
 
@@ -39,7 +40,6 @@ interface ServerProcess extends AutoCloseable {
     static ServerProcess start(Path workDir, List<String> systemProperties) throws Exception {
         return start(workDir, systemProperties, 0);
     }
-
 
     /** {@code http://127.0.0.1:<port>/jobpulse/} */
     URI base();

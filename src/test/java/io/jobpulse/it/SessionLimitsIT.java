@@ -29,11 +29,16 @@ class SessionLimitsIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.builtWarWith(Map.of(
-                "jobpulse.ws.max-messages-per-second", Integer.toString(RATE),
-                "jobpulse.ws.max-subscriptions", Integer.toString(MAX_SUBSCRIPTIONS),
-                "jobpulse.ws.subscribe-deadline", DEADLINE.toSeconds() + "s",
-                "jobpulse.ws.max-connections-per-client", "2",
-                "jobpulse.ws.max-message-bytes", "1024"));
+                "jobpulse.ws.max-messages-per-second",
+                Integer.toString(RATE),
+                "jobpulse.ws.max-subscriptions",
+                Integer.toString(MAX_SUBSCRIPTIONS),
+                "jobpulse.ws.subscribe-deadline",
+                DEADLINE.toSeconds() + "s",
+                "jobpulse.ws.max-connections-per-client",
+                "2",
+                "jobpulse.ws.max-message-bytes",
+                "1024"));
     }
 
     @ArquillianResource
@@ -62,7 +67,10 @@ class SessionLimitsIT {
     }
 
     private static long counter(ApiClient api, String name) {
-        return Json.parse(api.get("api/node").body()).getJsonObject("counters").getJsonNumber(name).longValue();
+        return Json.parse(api.get("api/node").body())
+                .getJsonObject("counters")
+                .getJsonNumber(name)
+                .longValue();
     }
 
     private static int connections(ApiClient api) {
@@ -95,8 +103,8 @@ class SessionLimitsIT {
     void aConnectionThatDoesNotSubscribeInTimeIsClosedWith4001EvenWhileItPings() throws Exception {
         try (WsClient client = WsClient.connect(ws)) {
             // pings every 400 ms until the server closes: they must not count as subscribing
-            Duration closedAfter = Await.until("the server closes the connection", DEADLINE.multipliedBy(4),
-                    Duration.ofMillis(400), () -> {
+            Duration closedAfter = Await.until(
+                    "the server closes the connection", DEADLINE.multipliedBy(4), Duration.ofMillis(400), () -> {
                         if (!client.isOpen()) {
                             return true;
                         }
@@ -131,8 +139,10 @@ class SessionLimitsIT {
         JsonObject alicesJob = longJob(alice);
         JsonObject bobsJob = longJob(bob);
         long before = counter(alice, "ws-closed-client-connections");
-        try (WsClient first = WsClient.connect(ws); WsClient second = WsClient.connect(ws);
-             WsClient third = WsClient.connect(ws); WsClient bobs = WsClient.connect(ws)) {
+        try (WsClient first = WsClient.connect(ws);
+                WsClient second = WsClient.connect(ws);
+                WsClient third = WsClient.connect(ws);
+                WsClient bobs = WsClient.connect(ws)) {
             subscribed(first, alicesJob);
             subscribed(second, alicesJob);
             third.subscribe(alicesJob.getString("id"), alicesJob.getString("watchToken"));
@@ -141,7 +151,9 @@ class SessionLimitsIT {
 
             int open = connections(alice);
             first.close();
-            Await.until("the node counts the closed connection out", Duration.ofSeconds(10),
+            Await.until(
+                    "the node counts the closed connection out",
+                    Duration.ofSeconds(10),
                     () -> connections(alice) < open);
             try (WsClient again = WsClient.connect(ws)) {
                 subscribed(again, alicesJob); // the slot first held is free again

@@ -36,10 +36,12 @@ class SlowConsumersIT {
     private static final Logger LOG = Logger.getLogger(SlowConsumersIT.class.getName());
     /** Above the trickle reader's worst ping delay: the send window (64 KiB) read at 20 KB/s takes about 3.2 s. */
     private static final Duration MAX_LAG = Duration.ofSeconds(8);
+
     private static final Duration IDLE = Duration.ofSeconds(20);
     private static final int SMALL_RECEIVE_BUFFER = 4096;
     /** A slow mobile link: about 80 progress events a second, while the job makes about 1000. */
     private static final int TRICKLE_BYTES_PER_SECOND = 20_000;
+
     private static final Duration TRICKLE_PHASE = Duration.ofSeconds(15);
     /**
      * What a trickle reader may lag behind: the socket buffers between the outbox and the reader (the server's send
@@ -47,6 +49,7 @@ class SlowConsumersIT {
      * lag would grow by about 12 s every second.
      */
     private static final Duration MAX_STALENESS = Duration.ofSeconds(6);
+
     private static final int PING = 0x9;
     private static final int PONG = 0xA;
     private static Bystander bystander;
@@ -108,7 +111,10 @@ class SlowConsumersIT {
     }
 
     private long counter(String name) {
-        return Json.parse(alice.get("api/node").body()).getJsonObject("counters").getJsonNumber(name).longValue();
+        return Json.parse(alice.get("api/node").body())
+                .getJsonObject("counters")
+                .getJsonNumber(name)
+                .longValue();
     }
 
     private int connections() {
@@ -120,7 +126,8 @@ class SlowConsumersIT {
         long lagging = counter("ws-closed-lagging");
         JsonObject first = chattyJob();
         JsonObject second = chattyJob();
-        try (RawWebSocket stalled = RawWebSocket.to(ws).receiveBuffer(SMALL_RECEIVE_BUFFER).open()) {
+        try (RawWebSocket stalled =
+                RawWebSocket.to(ws).receiveBuffer(SMALL_RECEIVE_BUFFER).open()) {
             assertThat(stalled.status()).isEqualTo(101);
             stalled.send(Frames.text(subscribe(first)));
             stalled.send(Frames.text(subscribe(second)));
@@ -135,7 +142,9 @@ class SlowConsumersIT {
             // the close frame waits behind what the client never read; a container that gives up writing it drops
             // the connection instead (the server-side count above is the close itself)
             if (code != null) {
-                assertThat(code).as("the close the stalled client finds when it reads again").isEqualTo(4008);
+                assertThat(code)
+                        .as("the close the stalled client finds when it reads again")
+                        .isEqualTo(4008);
             }
             check.assertConsistent();
             LOG.info(() -> "never-reading client on " + ServerProcess.kind() + ": " + check + ", then "
@@ -149,25 +158,34 @@ class SlowConsumersIT {
         JsonObject job = chattyJob();
         alice.awaitJob(job.getString("id"), j -> j.getString("state").equals("RUNNING"), Duration.ofSeconds(20));
         SeqCheck check = new SeqCheck();
-        try (RawWebSocket trickle = RawWebSocket.to(ws).receiveBuffer(SMALL_RECEIVE_BUFFER).open()) {
+        try (RawWebSocket trickle =
+                RawWebSocket.to(ws).receiveBuffer(SMALL_RECEIVE_BUFFER).open()) {
             trickle.send(Frames.text(subscribe(job)));
             long end = System.nanoTime() + TRICKLE_PHASE.toNanos();
             while (System.nanoTime() < end) {
                 trickleRead(trickle, check);
             }
             Duration staleness = Duration.between(check.lastEventAt(), Instant.now());
-            assertThat(staleness).as("age of the latest event the trickle reader got after " + TRICKLE_PHASE
-                    + " at " + TRICKLE_BYTES_PER_SECOND + " bytes/s").isLessThan(MAX_STALENESS);
+            assertThat(staleness)
+                    .as("age of the latest event the trickle reader got after " + TRICKLE_PHASE + " at "
+                            + TRICKLE_BYTES_PER_SECOND + " bytes/s")
+                    .isLessThan(MAX_STALENESS);
 
             alice.post("api/jobs/" + job.getString("id") + "/cancel", "");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!check.ended() && System.nanoTime() < deadline) {
                 trickleRead(trickle, check);
             }
-            assertThat(check.ended()).as("the terminal event reached the trickle reader").isTrue();
+            assertThat(check.ended())
+                    .as("the terminal event reached the trickle reader")
+                    .isTrue();
             check.assertConsistent();
-            assertThat(check.skippedEvents()).as("progress events skipped for the trickle reader").isPositive();
-            assertThat(check.batches()).as("batch frames sent to a jobpulse.v1 client").isZero();
+            assertThat(check.skippedEvents())
+                    .as("progress events skipped for the trickle reader")
+                    .isPositive();
+            assertThat(check.batches())
+                    .as("batch frames sent to a jobpulse.v1 client")
+                    .isZero();
             LOG.info(() -> "trickle reader: " + check + ", staleness " + staleness.toMillis() + " ms");
         }
         assertThat(counter("ws-progress-coalesced")).isGreaterThan(coalesced);
@@ -181,8 +199,10 @@ class SlowConsumersIT {
             alice.awaitJob(job.getString("id"), j -> j.getString("state").equals("RUNNING"), Duration.ofSeconds(20));
         }
         SeqCheck check = new SeqCheck();
-        try (RawWebSocket trickle = RawWebSocket.to(ws).protocol("jobpulse.v2, jobpulse.v1")
-                .receiveBuffer(SMALL_RECEIVE_BUFFER).open()) {
+        try (RawWebSocket trickle = RawWebSocket.to(ws)
+                .protocol("jobpulse.v2, jobpulse.v1")
+                .receiveBuffer(SMALL_RECEIVE_BUFFER)
+                .open()) {
             assertThat(trickle.header("Sec-WebSocket-Protocol")).contains("jobpulse.v2");
             for (JsonObject job : jobs) {
                 trickle.send(Frames.text(subscribe(job)));
@@ -198,7 +218,9 @@ class SlowConsumersIT {
             while (check.endedJobs() < jobs.size() && System.nanoTime() < deadline) {
                 trickleRead(trickle, check);
             }
-            assertThat(check.endedJobs()).as("terminal events that reached the v2 trickle reader").isEqualTo(jobs.size());
+            assertThat(check.endedJobs())
+                    .as("terminal events that reached the v2 trickle reader")
+                    .isEqualTo(jobs.size());
             check.assertConsistent();
             assertThat(check.batches()).as("batch frames").isPositive();
             assertThat(check.largestBatch()).as("messages in the largest batch").isGreaterThan(1);
@@ -214,7 +236,8 @@ class SlowConsumersIT {
         JsonObject job = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":600,\"intervalMs\":1000}}");
         chatty.add(job.getString("id"));
         int before = connections();
-        RawWebSocket silent = RawWebSocket.to(ws).receiveBuffer(SMALL_RECEIVE_BUFFER).open();
+        RawWebSocket silent =
+                RawWebSocket.to(ws).receiveBuffer(SMALL_RECEIVE_BUFFER).open();
         try {
             silent.send(Frames.text(subscribe(job)));
             long opened = System.nanoTime();
@@ -229,10 +252,13 @@ class SlowConsumersIT {
                 Thread.sleep(250);
             }
             Duration reaped = Duration.ofNanos(System.nanoTime() - opened);
-            assertThat(connections()).as("open connections after the silent client's idle bound").isEqualTo(before);
+            assertThat(connections())
+                    .as("open connections after the silent client's idle bound")
+                    .isEqualTo(before);
             assertThat(reaped).isBetween(IDLE.minusSeconds(1), IDLE.plus(Duration.ofSeconds(15)));
             assertThat(counter("ws-closed-idle")).isGreaterThan(idle);
-            LOG.info(() -> "silent client reaped after " + reaped.toMillis() + " ms (idle bound " + IDLE.toMillis() + " ms)");
+            LOG.info(() ->
+                    "silent client reaped after " + reaped.toMillis() + " ms (idle bound " + IDLE.toMillis() + " ms)");
         } finally {
             silent.close();
         }
@@ -244,7 +270,9 @@ class SlowConsumersIT {
      */
     private static void trickleRead(RawWebSocket socket, SeqCheck check) throws Exception {
         Frames.Frame frame = socket.read(Duration.ofSeconds(10));
-        assertThat(frame.isClose()).as("the trickle reader is not closed: " + frame).isFalse();
+        assertThat(frame.isClose())
+                .as("the trickle reader is not closed: " + frame)
+                .isFalse();
         if (frame.opcode() == PING) {
             socket.send(Frames.frame(PONG).payload(frame.payload()));
         } else {
@@ -334,7 +362,8 @@ class SlowConsumersIT {
             }
             last.put(job, seq);
             lastEventAt = Instant.parse(message.getString("at"));
-            boolean terminal = !message.getString("state").equals("RUNNING") && !message.getString("state").equals("QUEUED");
+            boolean terminal = !message.getString("state").equals("RUNNING")
+                    && !message.getString("state").equals("QUEUED");
             ended |= terminal;
             if (terminal) {
                 endedJobs.add(job);

@@ -21,8 +21,7 @@ import java.util.concurrent.TimeUnit;
 /** Reads a Server-Sent Events stream on its own thread, queueing each message (its id and its JSON data). */
 final class SseClient implements AutoCloseable {
 
-    record Message(String id, JsonObject data) {
-    }
+    record Message(String id, JsonObject data) {}
 
     private final LinkedBlockingDeque<Message> received = new LinkedBlockingDeque<>();
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -83,7 +82,8 @@ final class SseClient implements AutoCloseable {
     }
 
     private void read() {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String id = null;
             StringBuilder data = new StringBuilder();
             String line;
@@ -101,7 +101,8 @@ final class SseClient implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            if (ended.getCount() > 0 && !(e.getMessage() != null && e.getMessage().contains("closed"))) {
+            if (ended.getCount() > 0
+                    && !(e.getMessage() != null && e.getMessage().contains("closed"))) {
                 throw new UncheckedIOException(e);
             }
         } finally {

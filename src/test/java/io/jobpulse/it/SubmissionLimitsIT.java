@@ -65,24 +65,38 @@ class SubmissionLimitsIT {
         }
         assertThat(refused).as("a 429 within %s submissions", 3 * PER_MINUTE).isNotNull();
         // the bucket starts full and refills one token every 2 s while the flood runs
-        assertThat(statuses.subList(0, statuses.size() - 1)).allMatch(s -> s == 202)
+        assertThat(statuses.subList(0, statuses.size() - 1))
+                .allMatch(s -> s == 202)
                 .hasSizeBetween(PER_MINUTE - 1, PER_MINUTE + 10);
         JsonObject problem = RestHostileInputIT.assertProblem(refused, 429, "Too Many Submissions");
         assertThat(problem.getString("type")).isEqualTo("urn:jobpulse:problem:submission-rate");
         assertThat(problem.getString("detail")).contains(PER_MINUTE + " submissions per minute");
-        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
-                seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60 / PER_MINUTE));
+        assertThat(refused.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(
+                        seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60 / PER_MINUTE));
 
-        assertThat(alice.post("api/jobs", QUICK).statusCode()).as("still refused").isEqualTo(429);
+        assertThat(alice.post("api/jobs", QUICK).statusCode())
+                .as("still refused")
+                .isEqualTo(429);
         HttpResponse<String> repeat = alice.post("api/jobs", QUICK, key);
-        assertThat(repeat.statusCode()).as("a repeat creates nothing and is not refused").isEqualTo(202);
-        assertThat(Json.parse(repeat.body()).getString("id")).isEqualTo(Json.parse(first.body()).getString("id"));
-        assertThat(bob.post("api/jobs", QUICK).statusCode()).as("bob has his own rate").isEqualTo(202);
-        assertThat(alice.get("api/jobs?limit=1").statusCode()).as("reads are not limited").isEqualTo(200);
+        assertThat(repeat.statusCode())
+                .as("a repeat creates nothing and is not refused")
+                .isEqualTo(202);
+        assertThat(Json.parse(repeat.body()).getString("id"))
+                .isEqualTo(Json.parse(first.body()).getString("id"));
+        assertThat(bob.post("api/jobs", QUICK).statusCode())
+                .as("bob has his own rate")
+                .isEqualTo(202);
+        assertThat(alice.get("api/jobs?limit=1").statusCode())
+                .as("reads are not limited")
+                .isEqualTo(200);
         assertThat(counter(bob, "rest-submissions-refused")).isGreaterThanOrEqualTo(refusedBefore + 2);
     }
 
     static long counter(ApiClient client, String name) {
-        return Json.parse(client.get("api/node").body()).getJsonObject("counters").getJsonNumber(name).longValue();
+        return Json.parse(client.get("api/node").body())
+                .getJsonObject("counters")
+                .getJsonNumber(name)
+                .longValue();
     }
 }

@@ -35,9 +35,23 @@ final class TomcatProcess implements ServerProcess {
      * @param contexts  files for conf/Catalina/localhost (e.g. jobpulse.xml)
      * @param libraries jars for lib/
      */
-    static TomcatProcess start(Path catalinaHome, Path war, Map<String, Path> contexts, List<Path> libraries,
-                               String jvmOptions, Map<String, String> environment, Path workDir) throws Exception {
-        return start(catalinaHome, war, contexts, libraries, jvmOptions, environment, workDir,
+    static TomcatProcess start(
+            Path catalinaHome,
+            Path war,
+            Map<String, Path> contexts,
+            List<Path> libraries,
+            String jvmOptions,
+            Map<String, String> environment,
+            Path workDir)
+            throws Exception {
+        return start(
+                catalinaHome,
+                war,
+                contexts,
+                libraries,
+                jvmOptions,
+                environment,
+                workDir,
                 PayaraMicroProcess.freePort());
     }
 
@@ -52,12 +66,26 @@ final class TomcatProcess implements ServerProcess {
         if (home == null || war == null) {
             throw new IllegalStateException("tomcat.catalinaHome and jobpulse.war must be set (mvn verify -Ptomcat)");
         }
-        return start(Path.of(home), Path.of(war), Map.of(), List.of(), String.join(" ", systemProperties), Map.of(),
-                workDir, port == 0 ? PayaraMicroProcess.freePort() : port);
+        return start(
+                Path.of(home),
+                Path.of(war),
+                Map.of(),
+                List.of(),
+                String.join(" ", systemProperties),
+                Map.of(),
+                workDir,
+                port == 0 ? PayaraMicroProcess.freePort() : port);
     }
 
-    private static TomcatProcess start(Path catalinaHome, Path war, Map<String, Path> contexts, List<Path> libraries,
-                                       String jvmOptions, Map<String, String> environment, Path workDir, int port)
+    private static TomcatProcess start(
+            Path catalinaHome,
+            Path war,
+            Map<String, Path> contexts,
+            List<Path> libraries,
+            String jvmOptions,
+            Map<String, String> environment,
+            Path workDir,
+            int port)
             throws Exception {
         Path base = Files.createTempDirectory(workDir, "catalina-base-");
         copyTree(catalinaHome.resolve("conf"), base.resolve("conf"));
@@ -71,7 +99,8 @@ final class TomcatProcess implements ServerProcess {
         lines.add("tomcat.http.port=" + port);
         lines.add("tomcat.shutdown.port=-1");
         Files.write(properties, lines);
-        Path contextDir = Files.createDirectories(base.resolve("conf").resolve("Catalina").resolve("localhost"));
+        Path contextDir =
+                Files.createDirectories(base.resolve("conf").resolve("Catalina").resolve("localhost"));
         for (Map.Entry<String, Path> context : contexts.entrySet()) {
             Files.copy(context.getValue(), contextDir.resolve(context.getKey()), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -84,8 +113,10 @@ final class TomcatProcess implements ServerProcess {
             Files.createDirectories(base.resolve(dir));
         }
         Path log = Files.createTempFile(workDir, "tomcat-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(catalinaHome.resolve("bin").resolve("catalina.sh").toString(), "run")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        catalinaHome.resolve("bin").resolve("catalina.sh").toString(), "run")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         builder.environment().put("CATALINA_HOME", catalinaHome.toString());
         builder.environment().put("CATALINA_BASE", base.toString());

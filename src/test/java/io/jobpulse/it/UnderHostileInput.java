@@ -72,8 +72,12 @@ abstract class UnderHostileInput extends DeployedWar {
     private static synchronized void write(String suffix, String line) {
         try {
             Files.createDirectories(OUTPUT);
-            Files.writeString(OUTPUT.resolve(server() + suffix), line + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    OUTPUT.resolve(server() + suffix),
+                    line + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + OUTPUT, e);
         }

@@ -23,8 +23,17 @@ class WebSocketProtocolIT extends DeployedWar {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"not json", "[1,2]", "{\"type\":\"subscribe\"", "{\"type\":\"launch-missiles\"}",
-        "{\"type\":\"event\",\"job\":\"x\"}", "{\"type\":\"snapshot\"}", "{\"job\":\"x\"}", "\"subscribe\""})
+    @ValueSource(
+            strings = {
+                "not json",
+                "[1,2]",
+                "{\"type\":\"subscribe\"",
+                "{\"type\":\"launch-missiles\"}",
+                "{\"type\":\"event\",\"job\":\"x\"}",
+                "{\"type\":\"snapshot\"}",
+                "{\"job\":\"x\"}",
+                "\"subscribe\""
+            })
     void textThatIsNotAKnownClientMessageClosesWith1007(String text) throws Exception {
         try (WsClient client = WsClient.connect(ws)) {
             client.send(text);
@@ -107,19 +116,28 @@ class WebSocketProtocolIT extends DeployedWar {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://evil.example.org", "null", "https://app.example.com.evil.com",
-        "http://app.example.com", "https://app.example.com:8443"})
+    @ValueSource(
+            strings = {
+                "https://evil.example.org",
+                "null",
+                "https://app.example.com.evil.com",
+                "http://app.example.com",
+                "https://app.example.com:8443"
+            })
     void foreignOriginIsRefusedWith403(String origin) {
         assertThatThrownBy(() -> WsClient.connect(ws, origin))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(WebSocketHandshakeException.class)
-                .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(403));
+                .cause()
+                .isInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(
+                                ((WebSocketHandshakeException) e).getResponse().statusCode())
+                        .isEqualTo(403));
     }
 
     @Test
     void sameOriginAndAllowedOriginsConnect() throws Exception {
         try (WsClient sameOrigin = WsClient.connect(ws, "http://" + ws.getRawAuthority());
-             WsClient allowed = WsClient.connect(ws, "https://app.example.com")) {
+                WsClient allowed = WsClient.connect(ws, "https://app.example.com")) {
             sameOrigin.send("{\"type\":\"ping\",\"id\":1}");
             allowed.send("{\"type\":\"ping\",\"id\":2}");
             assertThat(sameOrigin.next().getInt("id")).isEqualTo(1);

@@ -38,19 +38,24 @@ final class WildFlyProcess implements ServerProcess {
      * ports moved by {@code portOffset}, these {@code -D} settings and environment, and waits until the WAR is
      * deployed.
      */
-    static WildFlyProcess start(Path baseDir, int portOffset, List<String> systemProperties,
-                                Map<String, String> environment) throws Exception {
+    static WildFlyProcess start(
+            Path baseDir, int portOffset, List<String> systemProperties, Map<String, String> environment)
+            throws Exception {
         String jbossHome = System.getProperty("jboss.home");
         String war = System.getProperty("jobpulse.war");
         if (jbossHome == null || war == null) {
-            throw new IllegalStateException("jboss.home and jobpulse.war must be set (run through mvn verify -Pwildfly)");
+            throw new IllegalStateException(
+                    "jboss.home and jobpulse.war must be set (run through mvn verify -Pwildfly)");
         }
         Path deployments = Files.createDirectories(baseDir.resolve("deployments"));
-        List<String> command = new ArrayList<>(List.of(Path.of(jbossHome, "bin", "standalone.sh").toString(),
-                "-Djboss.server.base.dir=" + baseDir, "-Djboss.socket.binding.port-offset=" + portOffset));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(jbossHome, "bin", "standalone.sh").toString(),
+                "-Djboss.server.base.dir=" + baseDir,
+                "-Djboss.socket.binding.port-offset=" + portOffset));
         command.addAll(systemProperties);
         Path log = baseDir.resolve("console.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         // the script then runs the JVM in the background and passes SIGTERM on to it
@@ -77,7 +82,8 @@ final class WildFlyProcess implements ServerProcess {
         Path configuration = Path.of(jbossHome, "standalone", "configuration");
         try (Stream<Path> files = Files.walk(configuration)) {
             for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = baseDir.resolve("configuration").resolve(configuration.relativize(source).toString());
+                Path target = baseDir.resolve("configuration")
+                        .resolve(configuration.relativize(source).toString());
                 if (Files.isDirectory(source)) {
                     Files.createDirectories(target);
                 } else {
@@ -174,11 +180,16 @@ final class WildFlyProcess implements ServerProcess {
 
     private boolean answers() throws InterruptedException {
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(2)).build();
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         try {
-            return http.send(java.net.http.HttpRequest.newBuilder(base().resolve("api/job-types"))
-                    .timeout(Duration.ofSeconds(5)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http.send(
+                                    java.net.http.HttpRequest.newBuilder(base().resolve("api/job-types"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException notYet) {
             return false;
         }
@@ -194,9 +205,11 @@ final class WildFlyProcess implements ServerProcess {
             }
             if (Files.exists(deployments.resolve("jobpulse.war.failed")) || !process.isAlive()) {
                 close();
-                throw new AssertionError("WildFly did not deploy JobPulse: " + Files.readString(
-                        Files.exists(deployments.resolve("jobpulse.war.failed"))
-                                ? deployments.resolve("jobpulse.war.failed") : log));
+                throw new AssertionError("WildFly did not deploy JobPulse: "
+                        + Files.readString(
+                                Files.exists(deployments.resolve("jobpulse.war.failed"))
+                                        ? deployments.resolve("jobpulse.war.failed")
+                                        : log));
             }
             Thread.sleep(500);
         }

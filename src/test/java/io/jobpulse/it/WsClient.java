@@ -25,8 +25,10 @@ final class WsClient implements AutoCloseable {
     private final WebSocket socket;
 
     private WsClient(URI uri, String origin) throws Exception {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
-                .connectTimeout(WAIT).subprotocols("jobpulse.v1");
+        WebSocket.Builder builder = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .connectTimeout(WAIT)
+                .subprotocols("jobpulse.v1");
         if (origin != null) {
             builder.header("Origin", origin);
         }
@@ -89,13 +91,16 @@ final class WsClient implements AutoCloseable {
     }
 
     static boolean isTerminalEventOf(JsonObject message, String job) {
-        return "event".equals(message.getString("type")) && job.equals(message.getString("job"))
+        return "event".equals(message.getString("type"))
+                && job.equals(message.getString("job"))
                 && List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(message.getString("state"));
     }
 
     private static boolean isTerminalSnapshotOf(JsonObject message, String job) {
-        return "snapshot".equals(message.getString("type")) && job.equals(message.getJsonObject("job").getString("id"))
-                && List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(message.getJsonObject("job").getString("state"));
+        return "snapshot".equals(message.getString("type"))
+                && job.equals(message.getJsonObject("job").getString("id"))
+                && List.of("SUCCEEDED", "FAILED", "CANCELLED")
+                        .contains(message.getJsonObject("job").getString("state"));
     }
 
     /** The close code the server sent, failing the test if the connection is not closed in time. */

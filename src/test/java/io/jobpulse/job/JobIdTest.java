@@ -18,8 +18,9 @@ class JobIdTest {
 
     @Test
     void randomIdsAre22UrlSafeCharacters() {
-        IntStream.range(0, 1_000).mapToObj(i -> JobId.random()).forEach(id ->
-                assertThat(id.value()).hasSize(22).matches("[A-Za-z0-9_-]{22}"));
+        IntStream.range(0, 1_000)
+                .mapToObj(i -> JobId.random())
+                .forEach(id -> assertThat(id.value()).hasSize(22).matches("[A-Za-z0-9_-]{22}"));
     }
 
     @Test
@@ -45,19 +46,21 @@ class JobIdTest {
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {
-            "../x",
-            "../../../../etc/passwd",
-            "......................",
-            "../aaaaaaaaaaaaaaaaaaa",
-            "abcdefghijABCDEFGHIJ-",
-            "abcdefghijABCDEFGHIJ-_x",
-            "abcdefghijABCDEFGHIJ+/",
-            "abcdefghijABCDEFGHIJ=_",
-            "abcdefghij ABCDEFGHIJ-",
-            "abcdefghijABCDEFGHIJ-\n",
-            "abcdéfghijABCDEFGHIJ-_",
-            "abcdefghijABCDEFGHIJ%2"})
+    @ValueSource(
+            strings = {
+                "../x",
+                "../../../../etc/passwd",
+                "......................",
+                "../aaaaaaaaaaaaaaaaaaa",
+                "abcdefghijABCDEFGHIJ-",
+                "abcdefghijABCDEFGHIJ-_x",
+                "abcdefghijABCDEFGHIJ+/",
+                "abcdefghijABCDEFGHIJ=_",
+                "abcdefghij ABCDEFGHIJ-",
+                "abcdefghijABCDEFGHIJ-\n",
+                "abcdéfghijABCDEFGHIJ-_",
+                "abcdefghijABCDEFGHIJ%2"
+            })
     void parseRejectsAnythingThatIsNotAnId(String candidate) {
         assertThat(JobId.parse(candidate)).isEmpty();
     }
@@ -69,8 +72,7 @@ class JobIdTest {
 
     @Test
     void constructorRejectsMalformedValueWithoutEchoingIt() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new JobId("../x"))
-                .withMessageNotContaining("../x");
+        assertThatIllegalArgumentException().isThrownBy(() -> new JobId("../x")).withMessageNotContaining("../x");
     }
 
     @Test

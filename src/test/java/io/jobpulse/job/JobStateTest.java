@@ -30,8 +30,9 @@ class JobStateTest {
             CANCELLED, EnumSet.noneOf(JobState.class));
 
     static Stream<Arguments> everyPairOfStates() {
-        return Arrays.stream(JobState.values()).flatMap(from -> Arrays.stream(JobState.values())
-                .map(to -> Arguments.of(from, to, ALLOWED.get(from).contains(to))));
+        return Arrays.stream(JobState.values())
+                .flatMap(from -> Arrays.stream(JobState.values())
+                        .map(to -> Arguments.of(from, to, ALLOWED.get(from).contains(to))));
     }
 
     @ParameterizedTest(name = "{0} -> {1} allowed: {2}")
@@ -83,14 +84,18 @@ class JobStateTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = JobState.class, names = {"SUCCEEDED", "FAILED", "CANCELLED"})
+    @EnumSource(
+            value = JobState.class,
+            names = {"SUCCEEDED", "FAILED", "CANCELLED"})
     void terminalStatesAreTerminalAndGoNowhere(JobState terminal) {
         assertThat(terminal.isTerminal()).isTrue();
         assertThat(JobState.values()).noneMatch(terminal::canMoveTo);
     }
 
     @ParameterizedTest
-    @EnumSource(value = JobState.class, names = {"QUEUED", "RUNNING"})
+    @EnumSource(
+            value = JobState.class,
+            names = {"QUEUED", "RUNNING"})
     void activeStatesAreNotTerminal(JobState active) {
         assertThat(active.isTerminal()).isFalse();
     }

@@ -98,15 +98,28 @@ class JobTest {
 
     @Test
     void rejectsSequenceBelowOne() {
-        assertThatThrownBy(() -> new Job(ID, "steps", "n", "alice", JobState.QUEUED, 0, Progress.none(), Map.of(),
-                null, null, CREATED, null, null, false, 0))
+        assertThatThrownBy(() -> new Job(
+                        ID,
+                        "steps",
+                        "n",
+                        "alice",
+                        JobState.QUEUED,
+                        0,
+                        Progress.none(),
+                        Map.of(),
+                        null,
+                        null,
+                        CREATED,
+                        null,
+                        null,
+                        false,
+                        0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void rejectsMissingId() {
-        assertThatNullPointerException().isThrownBy(
-                () -> Job.submit(null, "steps", "n", "alice", Map.of(), CREATED));
+        assertThatNullPointerException().isThrownBy(() -> Job.submit(null, "steps", "n", "alice", Map.of(), CREATED));
     }
 
     // --- each verb moves seq by exactly one ---
@@ -114,15 +127,28 @@ class JobTest {
     static Stream<Arguments> verbs() {
         return Stream.of(
                 Arguments.of("start", JobState.QUEUED, (Function<Job, Job>) j -> j.start(STARTED), JobState.RUNNING),
-                Arguments.of("cancel queued", JobState.QUEUED, (Function<Job, Job>) j -> j.cancel(FINISHED),
+                Arguments.of(
+                        "cancel queued",
+                        JobState.QUEUED,
+                        (Function<Job, Job>) j -> j.cancel(FINISHED),
                         JobState.CANCELLED),
-                Arguments.of("report", JobState.RUNNING,
-                        (Function<Job, Job>) j -> j.report(new Progress(1, 3, "one")).orElseThrow(), JobState.RUNNING),
-                Arguments.of("succeed", JobState.RUNNING, (Function<Job, Job>) j -> j.succeed(Map.of(), FINISHED),
+                Arguments.of(
+                        "report",
+                        JobState.RUNNING,
+                        (Function<Job, Job>)
+                                j -> j.report(new Progress(1, 3, "one")).orElseThrow(),
+                        JobState.RUNNING),
+                Arguments.of(
+                        "succeed",
+                        JobState.RUNNING,
+                        (Function<Job, Job>) j -> j.succeed(Map.of(), FINISHED),
                         JobState.SUCCEEDED),
-                Arguments.of("fail", JobState.RUNNING, (Function<Job, Job>) j -> j.fail(BOOM, FINISHED),
-                        JobState.FAILED),
-                Arguments.of("cancel running", JobState.RUNNING, (Function<Job, Job>) j -> j.cancel(FINISHED),
+                Arguments.of(
+                        "fail", JobState.RUNNING, (Function<Job, Job>) j -> j.fail(BOOM, FINISHED), JobState.FAILED),
+                Arguments.of(
+                        "cancel running",
+                        JobState.RUNNING,
+                        (Function<Job, Job>) j -> j.cancel(FINISHED),
                         JobState.CANCELLED));
     }
 
@@ -230,7 +256,11 @@ class JobTest {
     void eachStartCountsAnAttempt() {
         assertThat(aQueuedJob().attempt()).isZero();
         assertThat(aRunningJob().attempt()).isEqualTo(1);
-        assertThat(aRunningJob().interrupt("node stopped", 3, FINISHED).start(FINISHED).attempt()).isEqualTo(2);
+        assertThat(aRunningJob()
+                        .interrupt("node stopped", 3, FINISHED)
+                        .start(FINISHED)
+                        .attempt())
+                .isEqualTo(2);
     }
 
     @Test
@@ -242,15 +272,19 @@ class JobTest {
         assertThat(requeued.state()).isEqualTo(JobState.QUEUED);
         assertThat(requeued.seq()).isEqualTo(running.seq() + 1);
         assertThat(requeued.attempt()).isEqualTo(1);
-        assertThat(requeued.progress()).isEqualTo(new Progress(0, 10,
-                "re-queued after interruption (the node running the job stopped), attempt 2 of 3"));
+        assertThat(requeued.progress())
+                .isEqualTo(new Progress(
+                        0, 10, "re-queued after interruption (the node running the job stopped), attempt 2 of 3"));
         assertThat(requeued.error()).isNull();
         assertThat(requeued.finishedAt()).isNull();
     }
 
     @Test
     void anInterruptedRunWithoutAttemptsLeftEndsFailedInterrupted() {
-        Job third = aRunningJob().interrupt("x", 3, FINISHED).start(FINISHED).interrupt("x", 3, FINISHED)
+        Job third = aRunningJob()
+                .interrupt("x", 3, FINISHED)
+                .start(FINISHED)
+                .interrupt("x", 3, FINISHED)
                 .start(FINISHED);
 
         Job failed = third.interrupt("the node running the job stopped", 3, FINISHED);
@@ -263,12 +297,16 @@ class JobTest {
 
     @Test
     void anInterruptedRunOfATypeNotSafeToRetryEndsFailedInterrupted() {
-        assertThat(aRunningJob().interrupt("stopped", 1, FINISHED).error().kind()).isEqualTo(JobError.INTERRUPTED);
+        assertThat(aRunningJob().interrupt("stopped", 1, FINISHED).error().kind())
+                .isEqualTo(JobError.INTERRUPTED);
     }
 
     @Test
     void anInterruptedRunWhoseCancelWasAskedForEndsCancelled() {
-        assertThat(aRunningJob().requestCancel().interrupt("stopped", 3, FINISHED).state())
+        assertThat(aRunningJob()
+                        .requestCancel()
+                        .interrupt("stopped", 3, FINISHED)
+                        .state())
                 .isEqualTo(JobState.CANCELLED);
     }
 
@@ -281,8 +319,22 @@ class JobTest {
 
     @Test
     void rejectsANegativeAttempt() {
-        assertThatThrownBy(() -> new Job(ID, "steps", "n", "alice", JobState.QUEUED, 1, Progress.none(), Map.of(),
-                null, null, CREATED, null, null, false, -1))
+        assertThatThrownBy(() -> new Job(
+                        ID,
+                        "steps",
+                        "n",
+                        "alice",
+                        JobState.QUEUED,
+                        1,
+                        Progress.none(),
+                        Map.of(),
+                        null,
+                        null,
+                        CREATED,
+                        null,
+                        null,
+                        false,
+                        -1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -331,22 +383,28 @@ class JobTest {
         Stream.Builder<Arguments> all = Stream.builder();
         for (JobState terminal : new JobState[] {JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED}) {
             all.add(Arguments.of(terminal, "start", (Function<Job, Object>) j -> j.start(FINISHED), JobState.RUNNING));
-            all.add(Arguments.of(terminal, "report",
-                    (Function<Job, Object>) j -> j.report(new Progress(1, 2, "")), JobState.RUNNING));
-            all.add(Arguments.of(terminal, "succeed",
-                    (Function<Job, Object>) j -> j.succeed(Map.of(), FINISHED), JobState.SUCCEEDED));
-            all.add(Arguments.of(terminal, "fail", (Function<Job, Object>) j -> j.fail(BOOM, FINISHED),
-                    JobState.FAILED));
-            all.add(Arguments.of(terminal, "cancel", (Function<Job, Object>) j -> j.cancel(FINISHED),
-                    JobState.CANCELLED));
+            all.add(Arguments.of(
+                    terminal,
+                    "report",
+                    (Function<Job, Object>) j -> j.report(new Progress(1, 2, "")),
+                    JobState.RUNNING));
+            all.add(Arguments.of(
+                    terminal,
+                    "succeed",
+                    (Function<Job, Object>) j -> j.succeed(Map.of(), FINISHED),
+                    JobState.SUCCEEDED));
+            all.add(Arguments.of(
+                    terminal, "fail", (Function<Job, Object>) j -> j.fail(BOOM, FINISHED), JobState.FAILED));
+            all.add(Arguments.of(
+                    terminal, "cancel", (Function<Job, Object>) j -> j.cancel(FINISHED), JobState.CANCELLED));
         }
         return all.build();
     }
 
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("verbsOnFinishedJobs")
-    void aFinishedJobAcceptsNoFurtherChange(JobState terminal, String verb, Function<Job, Object> apply,
-                                            JobState target) {
+    void aFinishedJobAcceptsNoFurtherChange(
+            JobState terminal, String verb, Function<Job, Object> apply, JobState target) {
         Job finished = aJobIn(terminal);
 
         assertThatExceptionOfType(IllegalJobStateChangeException.class)

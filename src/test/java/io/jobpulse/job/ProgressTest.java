@@ -45,21 +45,15 @@ class ProgressTest {
     }
 
     @ParameterizedTest(name = "{0}/{1} is {2}%")
-    @CsvSource({
-            "0, 10, 0",
-            "1, 3, 33",
-            "2, 3, 66",
-            "1, 2, 50",
-            "999, 1000, 99",
-            "10, 10, 100",
-            "1, 1000000, 0"})
+    @CsvSource({"0, 10, 0", "1, 3, 33", "2, 3, 66", "1, 2, 50", "999, 1000, 99", "10, 10, 100", "1, 1000000, 0"})
     void percentIsWholePercentRoundedDown(long done, long total, int percent) {
         assertThat(new Progress(done, total, "").percent()).hasValue(percent);
     }
 
     @Test
     void percentIsRightForHugeCounts() {
-        assertThat(new Progress(Long.MAX_VALUE / 2, Long.MAX_VALUE, "").percent()).hasValue(49);
+        assertThat(new Progress(Long.MAX_VALUE / 2, Long.MAX_VALUE, "").percent())
+                .hasValue(49);
         assertThat(new Progress(Long.MAX_VALUE, Long.MAX_VALUE, "").percent()).hasValue(100);
     }
 

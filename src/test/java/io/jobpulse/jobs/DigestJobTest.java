@@ -38,7 +38,8 @@ class DigestJobTest {
         while (data.hasRemaining()) {
             data.putLong(random.nextLong());
         }
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data.array()));
+        String expected =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data.array()));
 
         FakeJobContext context = FakeJobContext.forHandler(job, Map.of("sizeMb", 1L, "seed", seed));
         job.run(context);
@@ -54,8 +55,11 @@ class DigestJobTest {
 
         assertThat(context.result).containsEntry("seed", 42L).containsEntry("sizeMb", 3L);
         assertThat((String) context.result.get("sha256")).matches("[0-9a-f]{64}");
-        assertThat(context.progress).containsExactly(new Progress(1, 3, "1 of 3 MiB hashed"),
-                new Progress(2, 3, "2 of 3 MiB hashed"), new Progress(3, 3, "3 of 3 MiB hashed"));
+        assertThat(context.progress)
+                .containsExactly(
+                        new Progress(1, 3, "1 of 3 MiB hashed"),
+                        new Progress(2, 3, "2 of 3 MiB hashed"),
+                        new Progress(3, 3, "3 of 3 MiB hashed"));
         assertThat(digest(Map.of("sizeMb", 3L, "seed", 42L))).isEqualTo(context.result.get("sha256"));
     }
 

@@ -59,10 +59,21 @@ class PrimeCountJobTest {
     void segmentsStartingAtPrimeSquaresAndAroundThemAreRight() {
         int[] basePrimes = PrimeCountJob.smallPrimes(1_000);
         BitSet composite = new BitSet();
-        for (long[] range : new long[][] {{0, 2}, {2, 3}, {4, 5}, {24, 26}, {48, 50}, {49, 50}, {120, 122},
-                {961, 962}, {999_000, 1_000_000}, {1_000_000 - 17, 1_000_000}}) {
+        for (long[] range : new long[][] {
+            {0, 2},
+            {2, 3},
+            {4, 5},
+            {24, 26},
+            {48, 50},
+            {49, 50},
+            {120, 122},
+            {961, 962},
+            {999_000, 1_000_000},
+            {1_000_000 - 17, 1_000_000}
+        }) {
             assertThat(PrimeCountJob.sieveSegment(range[0], range[1], basePrimes, composite))
-                    .as("primes in [%d, %d)", range[0], range[1]).isEqualTo(naiveCount(range[0], range[1]));
+                    .as("primes in [%d, %d)", range[0], range[1])
+                    .isEqualTo(naiveCount(range[0], range[1]));
         }
     }
 

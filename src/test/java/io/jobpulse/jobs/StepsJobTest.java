@@ -19,7 +19,8 @@ class StepsJobTest {
 
     @Test
     void rejectsFailAtBeyondCount() {
-        InvalidParametersException e = catchThrowableOfType(InvalidParametersException.class,
+        InvalidParametersException e = catchThrowableOfType(
+                InvalidParametersException.class,
                 () -> FakeJobContext.forHandler(steps, Map.of("count", 3L, "failAt", 4L)));
 
         assertThat(e.violations()).containsExactly(new Violation("failAt", "must not be greater than count (3)"));
@@ -27,8 +28,10 @@ class StepsJobTest {
 
     @Test
     void acceptsFailAtTheLastStep() throws Exception {
-        assertThat(FakeJobContext.forHandler(steps, Map.of("count", 3L, "failAt", 3L)).parameters()
-                .getLong("failAt")).isEqualTo(3L);
+        assertThat(FakeJobContext.forHandler(steps, Map.of("count", 3L, "failAt", 3L))
+                        .parameters()
+                        .getLong("failAt"))
+                .isEqualTo(3L);
     }
 
     @Test
@@ -37,10 +40,14 @@ class StepsJobTest {
 
         steps.run(context);
 
-        assertThat(context.progress).containsExactly(new Progress(0, 3, "starting"), new Progress(1, 3, "step 1 of 3"),
-                new Progress(2, 3, "step 2 of 3"), new Progress(3, 3, "step 3 of 3"));
-        assertThat(context.sleeps).containsExactly(Duration.ofMillis(250), Duration.ofMillis(250),
-                Duration.ofMillis(250));
+        assertThat(context.progress)
+                .containsExactly(
+                        new Progress(0, 3, "starting"),
+                        new Progress(1, 3, "step 1 of 3"),
+                        new Progress(2, 3, "step 2 of 3"),
+                        new Progress(3, 3, "step 3 of 3"));
+        assertThat(context.sleeps)
+                .containsExactly(Duration.ofMillis(250), Duration.ofMillis(250), Duration.ofMillis(250));
         assertThat(context.result).isEqualTo(Map.of("steps", 3L));
     }
 

@@ -25,7 +25,8 @@ class JsonLimitsTest {
     }
 
     private static void breaks(JsonLimits limits, String text, JsonRule rule) {
-        assertThatExceptionOfType(JsonLimitException.class).isThrownBy(() -> limits.check(text))
+        assertThatExceptionOfType(JsonLimitException.class)
+                .isThrownBy(() -> limits.check(text))
                 .satisfies(e -> {
                     assertThat(e.rule()).isEqualTo(rule);
                     assertThat(e.getMessage()).hasSizeLessThan(80).doesNotContain("xxxx");
@@ -46,15 +47,23 @@ class JsonLimitsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"type\":\"steps\",\"name\":\"nightly\",\"params\":{\"count\":5,\"ratio\":-1.25e-3,\"on\":true,\"x\":null}}",
-            "{}", "[]", "", "  ", "42", "\"text\"", "[1,[2,[3]],{\"a\":[{}]}]",
-            "{\"a\":1,\"b\":{\"a\":2},\"c\":[{\"a\":3},{\"a\":4}]}",
-            "{\"a\":\"a\",\"b\":\"a\"}",
-            "{\"quote\\\"\":1,\"quote\\\\\":2,\"quote\":3}",
-            "{\"a\\nb\":1,\"a\\\\nb\":2}",
-            "{\"e\":1e999,\"f\":1E+999,\"g\":2e-999,\"h\":1e0000000000999}",
-            "{\"s\":\"}]]]]{{{{[[[[\\\"\"}"})
+    @ValueSource(
+            strings = {
+                "{\"type\":\"steps\",\"name\":\"nightly\",\"params\":{\"count\":5,\"ratio\":-1.25e-3,\"on\":true,\"x\":null}}",
+                "{}",
+                "[]",
+                "",
+                "  ",
+                "42",
+                "\"text\"",
+                "[1,[2,[3]],{\"a\":[{}]}]",
+                "{\"a\":1,\"b\":{\"a\":2},\"c\":[{\"a\":3},{\"a\":4}]}",
+                "{\"a\":\"a\",\"b\":\"a\"}",
+                "{\"quote\\\"\":1,\"quote\\\\\":2,\"quote\":3}",
+                "{\"a\\nb\":1,\"a\\\\nb\":2}",
+                "{\"e\":1e999,\"f\":1E+999,\"g\":2e-999,\"h\":1e0000000000999}",
+                "{\"s\":\"}]]]]{{{{[[[[\\\"\"}"
+            })
     void ordinaryJsonPasses(String text) {
         passes(text);
     }
@@ -84,7 +93,9 @@ class JsonLimitsTest {
     void aHundredThousandOpeningBracketsAreRefusedWithoutRecursion() {
         breaks("[".repeat(100_000), JsonRule.MAX_DEPTH);
         breaks("{\"a\":".repeat(100_000), JsonRule.MAX_DEPTH);
-        breaks(new JsonLimits(1_000_000, 64, 64), "[".repeat(100_001) + "1" + "]".repeat(100_001) + "[".repeat(1_000_001),
+        breaks(
+                new JsonLimits(1_000_000, 64, 64),
+                "[".repeat(100_001) + "1" + "]".repeat(100_001) + "[".repeat(1_000_001),
                 JsonRule.MAX_DEPTH);
     }
 
@@ -116,8 +127,8 @@ class JsonLimitsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1e1000000", "1E1000", "1e+1000", "-1.5e-1000", "0e1000", "1e99999999999999999999",
-            "1e0001000"})
+    @ValueSource(
+            strings = {"1e1000000", "1E1000", "1e+1000", "-1.5e-1000", "0e1000", "1e99999999999999999999", "1e0001000"})
     void anExponentOfAThousandOrMoreIsRefused(String number) {
         breaks("{\"lastSeq\":" + number + "}", JsonRule.MAX_EXPONENT);
         breaks("[" + number + "]", JsonRule.MAX_EXPONENT);
@@ -211,8 +222,21 @@ class JsonLimitsTest {
     // --- malformed text is the parser's business
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"a\"", "{\"a\":\"unterminated", "]]]}}}", "{\"a\":1}{\"a\":1}", "\"\\", "\"\\u12",
-            "{\"a\" \"a\":1}", "-", "1e", "1e+", "nul", "{,,,}"})
+    @ValueSource(
+            strings = {
+                "{\"a\"",
+                "{\"a\":\"unterminated",
+                "]]]}}}",
+                "{\"a\":1}{\"a\":1}",
+                "\"\\",
+                "\"\\u12",
+                "{\"a\" \"a\":1}",
+                "-",
+                "1e",
+                "1e+",
+                "nul",
+                "{,,,}"
+            })
     void malformedTextPassesUnlessItBreaksARule(String text) {
         passes(text);
     }

@@ -51,11 +51,29 @@ class JsonMapsTest {
 
     @Test
     void integersComeBackAsLong() {
-        Map<String, Object> back = roundTrip(Map.of("int", 5, "long", 6L, "short", (short) 7, "byte", (byte) 8,
-                "max", Long.MAX_VALUE, "negative", -12L, "zero", 0));
+        Map<String, Object> back = roundTrip(Map.of(
+                "int",
+                5,
+                "long",
+                6L,
+                "short",
+                (short) 7,
+                "byte",
+                (byte) 8,
+                "max",
+                Long.MAX_VALUE,
+                "negative",
+                -12L,
+                "zero",
+                0));
 
-        assertThat(back).containsEntry("int", 5L).containsEntry("long", 6L).containsEntry("short", 7L)
-                .containsEntry("byte", 8L).containsEntry("max", Long.MAX_VALUE).containsEntry("negative", -12L)
+        assertThat(back)
+                .containsEntry("int", 5L)
+                .containsEntry("long", 6L)
+                .containsEntry("short", 7L)
+                .containsEntry("byte", 8L)
+                .containsEntry("max", Long.MAX_VALUE)
+                .containsEntry("negative", -12L)
                 .containsEntry("zero", 0L);
         assertThat(back.values()).allSatisfy(v -> assertThat(v).isInstanceOf(Long.class));
     }
@@ -83,7 +101,8 @@ class JsonMapsTest {
 
     @Test
     void parsedIntegralNumbersAreLongAndFractionalAreBigDecimal() {
-        Map<String, Object> map = JsonMaps.toMap(JsonMaps.parseObject("{\"i\":42,\"f\":4.20,\"big\":123456789012345678901234567890}"));
+        Map<String, Object> map =
+                JsonMaps.toMap(JsonMaps.parseObject("{\"i\":42,\"f\":4.20,\"big\":123456789012345678901234567890}"));
 
         assertThat(map.get("i")).isEqualTo(42L);
         assertThat(map.get("f")).isEqualTo(new BigDecimal("4.20"));
@@ -93,7 +112,8 @@ class JsonMapsTest {
     @Test
     void booleansSurviveARoundTrip() {
         assertThat(roundTrip(Map.of("yes", true, "no", false)))
-                .containsEntry("yes", Boolean.TRUE).containsEntry("no", Boolean.FALSE);
+                .containsEntry("yes", Boolean.TRUE)
+                .containsEntry("no", Boolean.FALSE);
     }
 
     @Test
@@ -136,7 +156,8 @@ class JsonMapsTest {
 
     @Test
     void rejectsValuesThatAreNotJsonLike() {
-        assertThatIllegalArgumentException().isThrownBy(() -> JsonMaps.toJsonValue(new Object()))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> JsonMaps.toJsonValue(new Object()))
                 .withMessageContaining("java.lang.Object");
         assertThatIllegalArgumentException().isThrownBy(() -> JsonMaps.toJson(Map.of("when", java.time.Instant.EPOCH)));
     }
@@ -151,21 +172,24 @@ class JsonMapsTest {
     @ParameterizedTest
     @ValueSource(strings = {"{\"a\":1}{\"b\":2}", "{\"a\":1} x", "{} []", "{}}"})
     void parseObjectRefusesTextAfterTheObject(String text) {
-        assertThatExceptionOfType(MalformedJsonException.class).isThrownBy(() -> JsonMaps.parseObject(text))
+        assertThatExceptionOfType(MalformedJsonException.class)
+                .isThrownBy(() -> JsonMaps.parseObject(text))
                 .withMessage("text after the JSON object");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"[]", "42", "\"text\"", "null", "", "  "})
     void parseObjectRefusesWhatIsNotAnObject(String text) {
-        assertThatExceptionOfType(MalformedJsonException.class).isThrownBy(() -> JsonMaps.parseObject(text))
+        assertThatExceptionOfType(MalformedJsonException.class)
+                .isThrownBy(() -> JsonMaps.parseObject(text))
                 .withMessage("not a JSON object");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"type\":", "{type:1}", "{\"a\":1,}", "{\"a\":01}", "{\"a\":\"\\x\"}"})
     void parseObjectRefusesMalformedJsonWithAShortMessage(String text) {
-        assertThatExceptionOfType(MalformedJsonException.class).isThrownBy(() -> JsonMaps.parseObject(text))
+        assertThatExceptionOfType(MalformedJsonException.class)
+                .isThrownBy(() -> JsonMaps.parseObject(text))
                 .withMessage("not valid JSON");
     }
 
@@ -177,9 +201,13 @@ class JsonMapsTest {
     @Test
     void loneSurrogatesAreWrittenAsReplacementCharactersAndPairsKept() {
         String written = JsonMaps.write(jakarta.json.Json.createObjectBuilder()
-                .add("lone", "a\ud800b").add("low", "\udc00").add("pair", "\ud83d\ude00").build());
+                .add("lone", "a\ud800b")
+                .add("low", "\udc00")
+                .add("pair", "\ud83d\ude00")
+                .build());
 
         assertThat(written).isEqualTo("{\"lone\":\"a\ufffdb\",\"low\":\"\ufffd\",\"pair\":\"\ud83d\ude00\"}");
-        assertThat(java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(written)).isTrue();
+        assertThat(java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(written))
+                .isTrue();
     }
 }

@@ -63,8 +63,19 @@ class ClientMessageDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-1", "1.5", "1.0", "1e3", "123456789012345678901234567890", "9223372036854775808",
-            "\"5\"", "true", "[1]", "{}"})
+    @ValueSource(
+            strings = {
+                "-1",
+                "1.5",
+                "1.0",
+                "1e3",
+                "123456789012345678901234567890",
+                "9223372036854775808",
+                "\"5\"",
+                "true",
+                "[1]",
+                "{}"
+            })
     void badSinceIsInvalid(String since) throws DecodeException {
         assertThat(decode(subscribeWithSince(since)))
                 .isEqualTo(new ClientMessage.Invalid("subscribe", JOB, "since must be a non-negative integer"));
@@ -140,8 +151,9 @@ class ClientMessageDecoderTest {
 
     @Test
     void decodesPingWithNumberId() throws DecodeException {
-        assertThat(decode("{\"type\":\"ping\",\"id\":17}")).isInstanceOfSatisfying(ClientMessage.Ping.class,
-                p -> assertThat(p.id()).isEqualTo(Json.createValue(17)));
+        assertThat(decode("{\"type\":\"ping\",\"id\":17}"))
+                .isInstanceOfSatisfying(
+                        ClientMessage.Ping.class, p -> assertThat(p.id()).isEqualTo(Json.createValue(17)));
     }
 
     @Test
@@ -162,8 +174,8 @@ class ClientMessageDecoderTest {
     @ParameterizedTest
     @ValueSource(strings = {"{}", "{\"a\":1}", "[]", "[1,2]"})
     void pingWithObjectOrArrayIdIsInvalid(String id) throws DecodeException {
-        assertThat(decode("{\"type\":\"ping\",\"id\":" + id + "}")).isInstanceOfSatisfying(ClientMessage.Invalid.class,
-                i -> {
+        assertThat(decode("{\"type\":\"ping\",\"id\":" + id + "}"))
+                .isInstanceOfSatisfying(ClientMessage.Invalid.class, i -> {
                     assertThat(i.type()).isEqualTo("ping");
                     assertThat(i.job()).isNull();
                     assertThat(i.reason()).isNotBlank();
@@ -180,30 +192,32 @@ class ClientMessageDecoderTest {
     // --- not a client message at all ---
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "not json",
-            "[{\"type\":\"ping\"}]",
-            "[]",
-            "\"ping\"",
-            "42",
-            "null",
-            "",
-            "   ",
-            "{\"type\":\"subscribe\",\"job\":",
-            "{\"type\":\"ping\"",
-            "{type:ping}",
-            "{\"type\":\"teleport\"}",
-            "{\"type\":\"PING\"}",
-            "{}",
-            "{\"job\":\"x\"}",
-            "{\"type\":null}",
-            "{\"type\":7}",
-            "{\"type\":[\"ping\"]}",
-            "{\"type\":\"event\",\"job\":\"x\",\"seq\":1}",
-            "{\"type\":\"snapshot\",\"job\":{}}",
-            "{\"type\":\"subscribed\",\"job\":\"x\",\"resumed\":false}",
-            "{\"type\":\"pong\",\"id\":1}",
-            "{\"type\":\"error\",\"code\":\"not_found\",\"message\":\"x\"}"})
+    @ValueSource(
+            strings = {
+                "not json",
+                "[{\"type\":\"ping\"}]",
+                "[]",
+                "\"ping\"",
+                "42",
+                "null",
+                "",
+                "   ",
+                "{\"type\":\"subscribe\",\"job\":",
+                "{\"type\":\"ping\"",
+                "{type:ping}",
+                "{\"type\":\"teleport\"}",
+                "{\"type\":\"PING\"}",
+                "{}",
+                "{\"job\":\"x\"}",
+                "{\"type\":null}",
+                "{\"type\":7}",
+                "{\"type\":[\"ping\"]}",
+                "{\"type\":\"event\",\"job\":\"x\",\"seq\":1}",
+                "{\"type\":\"snapshot\",\"job\":{}}",
+                "{\"type\":\"subscribed\",\"job\":\"x\",\"resumed\":false}",
+                "{\"type\":\"pong\",\"id\":1}",
+                "{\"type\":\"error\",\"code\":\"not_found\",\"message\":\"x\"}"
+            })
     void textThatIsNotAClientMessageIsADecodeException(String text) {
         assertThatExceptionOfType(DecodeException.class).isThrownBy(() -> decode(text));
     }
@@ -212,7 +226,8 @@ class ClientMessageDecoderTest {
     void hugeUnknownTypeIsRejectedWithAShortReason() {
         String type = "x".repeat(10_000);
 
-        assertThatExceptionOfType(DecodeException.class).isThrownBy(() -> decode("{\"type\":\"" + type + "\"}"))
+        assertThatExceptionOfType(DecodeException.class)
+                .isThrownBy(() -> decode("{\"type\":\"" + type + "\"}"))
                 .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
     }
 
@@ -234,13 +249,16 @@ class ClientMessageDecoderTest {
     // --- JSON limits before parsing
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"type\":\"subscribe\",\"job\":\"mine\",\"job\":\"theirs\",\"token\":\"t\"}",
-            "{\"type\":\"subscribe\",\"job\":\"" + JOB + "\",\"token\":\"t\",\"since\":1e1000000}",
-            "{\"type\":\"ping\",\"id\":123456789012345678901234567890123456789012345678901234567890123456789}",
-            "{\"type\":\"ping\",\"type\":\"subscribe\"}"})
+    @ValueSource(
+            strings = {
+                "{\"type\":\"subscribe\",\"job\":\"mine\",\"job\":\"theirs\",\"token\":\"t\"}",
+                "{\"type\":\"subscribe\",\"job\":\"" + JOB + "\",\"token\":\"t\",\"since\":1e1000000}",
+                "{\"type\":\"ping\",\"id\":123456789012345678901234567890123456789012345678901234567890123456789}",
+                "{\"type\":\"ping\",\"type\":\"subscribe\"}"
+            })
     void textThatBreaksAJsonLimitIsADecodeExceptionNamingTheRule(String text) {
-        assertThatExceptionOfType(DecodeException.class).isThrownBy(() -> decode(text))
+        assertThatExceptionOfType(DecodeException.class)
+                .isThrownBy(() -> decode(text))
                 .isNotInstanceOf(MessageTooBigException.class)
                 .satisfies(e -> assertThat(e.getMessage()).startsWith("JSON ").hasSizeLessThan(100));
     }
@@ -250,7 +268,8 @@ class ClientMessageDecoderTest {
         ClientMessageDecoder roomy = new ClientMessageDecoder(64 * 1024, JsonSettings.defaults());
         String deep = "{\"type\":\"ping\",\"id\":" + "[".repeat(30_000) + "]".repeat(30_000) + "}";
 
-        assertThatExceptionOfType(DecodeException.class).isThrownBy(() -> roomy.decode(deep))
+        assertThatExceptionOfType(DecodeException.class)
+                .isThrownBy(() -> roomy.decode(deep))
                 .withMessage("JSON nested deeper than 32 levels");
     }
 
@@ -258,9 +277,11 @@ class ClientMessageDecoderTest {
 
     @Test
     void messageOverTheDefaultSizeLimitIsTooBig() {
-        String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(WebSocketSettings.defaults().maxMessageBytes()) + "\"}";
+        String text = "{\"type\":\"ping\",\"id\":\""
+                + "x".repeat(WebSocketSettings.defaults().maxMessageBytes()) + "\"}";
 
-        assertThatExceptionOfType(MessageTooBigException.class).isThrownBy(() -> decode(text))
+        assertThatExceptionOfType(MessageTooBigException.class)
+                .isThrownBy(() -> decode(text))
                 .withMessage("message over " + WebSocketSettings.defaults().maxMessageBytes() + " bytes");
     }
 
@@ -269,7 +290,8 @@ class ClientMessageDecoderTest {
         String text = "{\"type\":\"ping\",\"id\":\"" + "x".repeat(600) + "\"}";
         ClientMessageDecoder small = new ClientMessageDecoder(256, JsonSettings.defaults());
 
-        assertThatExceptionOfType(MessageTooBigException.class).isThrownBy(() -> small.decode(text))
+        assertThatExceptionOfType(MessageTooBigException.class)
+                .isThrownBy(() -> small.decode(text))
                 .withMessage("message over 256 bytes");
         assertThat(new ClientMessageDecoder(1024, JsonSettings.defaults()).decode(text))
                 .isInstanceOf(ClientMessage.Invalid.class);
@@ -288,12 +310,18 @@ class ClientMessageDecoderTest {
     void sizeLimitCountsUtf8Bytes() {
         int limit = 8192;
         assertThat(ClientMessageDecoder.overSizeLimit("x".repeat(limit), limit)).isFalse();
-        assertThat(ClientMessageDecoder.overSizeLimit("x".repeat(limit + 1), limit)).isTrue();
-        assertThat(ClientMessageDecoder.overSizeLimit("\u00e9".repeat(limit / 2), limit)).isFalse();
-        assertThat(ClientMessageDecoder.overSizeLimit("\u00e9".repeat(limit / 2 + 1), limit)).isTrue();
-        assertThat(ClientMessageDecoder.overSizeLimit("\u20ac".repeat(limit / 3 + 1), limit)).isTrue();
-        assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4), limit)).isFalse();
-        assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4) + "x", limit)).isTrue();
+        assertThat(ClientMessageDecoder.overSizeLimit("x".repeat(limit + 1), limit))
+                .isTrue();
+        assertThat(ClientMessageDecoder.overSizeLimit("\u00e9".repeat(limit / 2), limit))
+                .isFalse();
+        assertThat(ClientMessageDecoder.overSizeLimit("\u00e9".repeat(limit / 2 + 1), limit))
+                .isTrue();
+        assertThat(ClientMessageDecoder.overSizeLimit("\u20ac".repeat(limit / 3 + 1), limit))
+                .isTrue();
+        assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4), limit))
+                .isFalse();
+        assertThat(ClientMessageDecoder.overSizeLimit("\ud83d\ude00".repeat(limit / 4) + "x", limit))
+                .isTrue();
     }
 
     @Test

@@ -29,15 +29,31 @@ class JobJsonTest {
     private static final Instant AT = Instant.parse("2025-01-01T10:01:00.123Z");
     private static final JobError BOOM = new JobError(JobError.HANDLER_ERROR, "boom");
 
-    private static final String[] VIEW_FIELDS = {"id", "type", "name", "state", "seq", "progress", "params",
-            "createdAt", "startedAt", "finishedAt", "result", "error", "cancelRequested"};
+    private static final String[] VIEW_FIELDS = {
+        "id",
+        "type",
+        "name",
+        "state",
+        "seq",
+        "progress",
+        "params",
+        "createdAt",
+        "startedAt",
+        "finishedAt",
+        "result",
+        "error",
+        "cancelRequested"
+    };
 
     private static Job aQueuedJob() {
         return Job.submit(ID, "steps", "nightly", "alice", Map.of("steps", 3L, "label", "x"), CREATED);
     }
 
     private static Job aRunningJob() {
-        return aQueuedJob().start(STARTED).report(new Progress(1, 4, "one of four")).orElseThrow();
+        return aQueuedJob()
+                .start(STARTED)
+                .report(new Progress(1, 4, "one of four"))
+                .orElseThrow();
     }
 
     private static Job aJobIn(JobState state) {
@@ -73,8 +89,11 @@ class JobJsonTest {
         assertThat(view.get("result")).isEqualTo(JsonValue.NULL);
         assertThat(view.get("error")).isEqualTo(JsonValue.NULL);
         assertThat(view.get("cancelRequested")).isEqualTo(JsonValue.FALSE);
-        assertThat(view.getJsonObject("params")).isEqualTo(
-                Json.createObjectBuilder().add("steps", 3).add("label", "x").build());
+        assertThat(view.getJsonObject("params"))
+                .isEqualTo(Json.createObjectBuilder()
+                        .add("steps", 3)
+                        .add("label", "x")
+                        .build());
     }
 
     @Test
@@ -99,7 +118,8 @@ class JobJsonTest {
         assertThat(view.getString("state")).isEqualTo("SUCCEEDED");
         assertThat(view.getString("startedAt")).isEqualTo("2025-01-01T10:00:05Z");
         assertThat(view.getString("finishedAt")).isEqualTo("2025-01-01T10:01:00Z");
-        assertThat(view.getJsonObject("result").getJsonNumber("count").longValueExact()).isEqualTo(7);
+        assertThat(view.getJsonObject("result").getJsonNumber("count").longValueExact())
+                .isEqualTo(7);
         assertThat(view.get("error")).isEqualTo(JsonValue.NULL);
     }
 
@@ -115,7 +135,8 @@ class JobJsonTest {
 
     @Test
     void viewShowsACancelRequest() {
-        assertThat(JobJson.view(aRunningJob().requestCancel()).get("cancelRequested")).isEqualTo(JsonValue.TRUE);
+        assertThat(JobJson.view(aRunningJob().requestCancel()).get("cancelRequested"))
+                .isEqualTo(JsonValue.TRUE);
     }
 
     // --- progress ---
@@ -160,7 +181,8 @@ class JobJsonTest {
 
     @Test
     void stateEventKindIsLowerCase() {
-        assertThat(JobJson.event(aQueuedJob().event(EventKind.STATE, AT)).getString("kind")).isEqualTo("state");
+        assertThat(JobJson.event(aQueuedJob().event(EventKind.STATE, AT)).getString("kind"))
+                .isEqualTo("state");
     }
 
     @Test
@@ -168,7 +190,8 @@ class JobJsonTest {
         JsonObject json = JobJson.event(aJobIn(JobState.SUCCEEDED).event(EventKind.STATE, AT));
 
         assertThat(json).containsKey("result").doesNotContainKey("error");
-        assertThat(json.getJsonObject("result").getJsonNumber("count").longValueExact()).isEqualTo(7);
+        assertThat(json.getJsonObject("result").getJsonNumber("count").longValueExact())
+                .isEqualTo(7);
     }
 
     @Test
@@ -188,7 +211,9 @@ class JobJsonTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = JobState.class, names = {"QUEUED", "RUNNING", "CANCELLED"})
+    @EnumSource(
+            value = JobState.class,
+            names = {"QUEUED", "RUNNING", "CANCELLED"})
     void otherEventsHaveNeitherResultNorError(JobState state) {
         JsonObject json = JobJson.event(aJobIn(state).event(EventKind.STATE, AT));
 
@@ -197,9 +222,13 @@ class JobJsonTest {
 
     @Test
     void eventWithIndeterminateProgressHasNullPercent() {
-        Job running = aQueuedJob().start(STARTED).report(new Progress(3, 0, "counting")).orElseThrow();
+        Job running = aQueuedJob()
+                .start(STARTED)
+                .report(new Progress(3, 0, "counting"))
+                .orElseThrow();
 
-        JsonObject progress = JobJson.event(running.event(EventKind.PROGRESS, AT)).getJsonObject("progress");
+        JsonObject progress =
+                JobJson.event(running.event(EventKind.PROGRESS, AT)).getJsonObject("progress");
 
         assertThat(progress.isNull("percent")).isTrue();
         assertThat(progress.getJsonNumber("done").longValueExact()).isEqualTo(3);
@@ -224,6 +253,7 @@ class JobJsonTest {
         JsonObject json = JobJson.event(aRunningJob().succeed(result, FINISHED).event(EventKind.STATE, AT));
 
         assertThat(json.getJsonObject("result").getJsonArray("list")).hasSize(3);
-        assertThat(json.getJsonObject("result").getJsonObject("map").getString("k")).isEqualTo("v");
+        assertThat(json.getJsonObject("result").getJsonObject("map").getString("k"))
+                .isEqualTo("v");
     }
 }

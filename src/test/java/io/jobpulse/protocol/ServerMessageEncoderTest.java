@@ -41,7 +41,11 @@ class ServerMessageEncoderTest {
 
     @Test
     void encodesSnapshotWithTheJobViewNested() {
-        JsonObject view = Json.createObjectBuilder().add("id", JOB).add("state", "RUNNING").add("seq", 3).build();
+        JsonObject view = Json.createObjectBuilder()
+                .add("id", JOB)
+                .add("state", "RUNNING")
+                .add("seq", 3)
+                .build();
 
         JsonObject json = parse(encoder.encode(new ServerMessage.Snapshot(view)));
 
@@ -111,15 +115,18 @@ class ServerMessageEncoderTest {
 
     @ParameterizedTest
     @CsvSource({
-            "NOT_FOUND,              not_found",
-            "INVALID_MESSAGE,        invalid_message",
-            "ALREADY_SUBSCRIBED,     already_subscribed",
-            "NOT_SUBSCRIBED,         not_subscribed",
-            "TOO_MANY_SUBSCRIPTIONS, too_many_subscriptions",
-            "UNAVAILABLE,            unavailable"})
+        "NOT_FOUND,              not_found",
+        "INVALID_MESSAGE,        invalid_message",
+        "ALREADY_SUBSCRIBED,     already_subscribed",
+        "NOT_SUBSCRIBED,         not_subscribed",
+        "TOO_MANY_SUBSCRIPTIONS, too_many_subscriptions",
+        "UNAVAILABLE,            unavailable"
+    })
     void errorCodesAreLowerCaseWireNames(ErrorCode code, String wire) {
         assertThat(code.wire()).isEqualTo(wire);
-        assertThat(parse(encoder.encode(new ServerMessage.Error(JOB, code, "m"))).getString("code")).isEqualTo(wire);
+        assertThat(parse(encoder.encode(new ServerMessage.Error(JOB, code, "m")))
+                        .getString("code"))
+                .isEqualTo(wire);
     }
 
     @ParameterizedTest
@@ -131,14 +138,15 @@ class ServerMessageEncoderTest {
     @Test
     void encodesABatchAsTheTextsOfItsMessagesInOrder() {
         String event = "{\"type\":\"event\",\"job\":\"" + JOB + "\",\"seq\":7}";
-        String text = encoder.encode(new ServerMessage.Batch(java.util.List.of(
-                new ServerMessage.Subscribed(JOB, true), new ServerMessage.Event(event))));
+        String text = encoder.encode(new ServerMessage.Batch(
+                java.util.List.of(new ServerMessage.Subscribed(JOB, true), new ServerMessage.Event(event))));
 
         JsonObject json = parse(text);
         assertThat(json).containsOnlyKeys("type", "messages");
         assertThat(json.getString("type")).isEqualTo("batch");
         assertThat(json.getJsonArray("messages")).hasSize(2);
-        assertThat(json.getJsonArray("messages").getJsonObject(0).getString("type")).isEqualTo("subscribed");
+        assertThat(json.getJsonArray("messages").getJsonObject(0).getString("type"))
+                .isEqualTo("subscribed");
         assertThat(json.getJsonArray("messages").getJsonObject(1)).isEqualTo(parse(event));
         assertThat(text).endsWith("," + event + "]}");
     }
@@ -151,7 +159,7 @@ class ServerMessageEncoderTest {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> new ServerMessage.Batch(java.util.List.of(one)));
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> new ServerMessage.Batch(java.util.List.of(one,
-                        new ServerMessage.Batch(java.util.List.of(one, two)))));
+                .isThrownBy(() -> new ServerMessage.Batch(
+                        java.util.List.of(one, new ServerMessage.Batch(java.util.List.of(one, two)))));
     }
 }

@@ -38,13 +38,20 @@ class WireTextTest {
             + "\"message\":\"no such job, or the token does not grant it\"}";
 
     static Job aQueuedJob() {
-        return Job.submit(new JobId(JOB), "steps", "nightly", "alice", Map.of("steps", 3L),
+        return Job.submit(
+                new JobId(JOB),
+                "steps",
+                "nightly",
+                "alice",
+                Map.of("steps", 3L),
                 Instant.parse("2025-01-01T10:00:00Z"));
     }
 
     static Job aRunningJob() {
-        return aQueuedJob().start(Instant.parse("2025-01-01T10:00:05Z"))
-                .report(new Progress(1, 4, "one of four")).orElseThrow();
+        return aQueuedJob()
+                .start(Instant.parse("2025-01-01T10:00:05Z"))
+                .report(new Progress(1, 4, "one of four"))
+                .orElseThrow();
     }
 
     static JobEvent aProgressEvent() {
@@ -52,7 +59,8 @@ class WireTextTest {
     }
 
     static JobEvent aSucceededEvent() {
-        return aRunningJob().succeed(Map.of("count", 7L), Instant.parse("2025-01-01T10:01:00Z"))
+        return aRunningJob()
+                .succeed(Map.of("count", 7L), Instant.parse("2025-01-01T10:01:00Z"))
                 .event(EventKind.STATE, Instant.parse("2025-01-01T10:01:00.500Z"));
     }
 
@@ -68,15 +76,17 @@ class WireTextTest {
 
     @Test
     void failedEventCarriesTheErrorWithEscapedText() {
-        JobEvent failed = aRunningJob().fail(new JobError("handler_error", "boom \"x\""),
-                Instant.parse("2025-01-01T10:01:00Z")).event(EventKind.STATE, Instant.parse("2025-01-01T10:01:00.500Z"));
+        JobEvent failed = aRunningJob()
+                .fail(new JobError("handler_error", "boom \"x\""), Instant.parse("2025-01-01T10:01:00Z"))
+                .event(EventKind.STATE, Instant.parse("2025-01-01T10:01:00.500Z"));
         String head = "{\"type\":\"event\",\"job\":\"" + JOB + "\",\"seq\":4,\"kind\":\"state\",\"state\":\"FAILED\","
                 + "\"progress\":{\"done\":1,\"total\":4,\"percent\":25,\"message\":\"one of four\"},"
                 + "\"at\":\"2025-01-01T10:01:00.500Z\",\"error\":";
         // the error's two members come from a Map.of, whose order is fixed per JVM run but not across runs
-        assertThat(JobJson.eventText(failed)).isIn(
-                head + "{\"kind\":\"handler_error\",\"message\":\"boom \\\"x\\\"\"}}",
-                head + "{\"message\":\"boom \\\"x\\\"\",\"kind\":\"handler_error\"}}");
+        assertThat(JobJson.eventText(failed))
+                .isIn(
+                        head + "{\"kind\":\"handler_error\",\"message\":\"boom \\\"x\\\"\"}}",
+                        head + "{\"message\":\"boom \\\"x\\\"\",\"kind\":\"handler_error\"}}");
     }
 
     @Test
@@ -99,8 +109,9 @@ class WireTextTest {
 
     @Test
     void errorAboutAJob() {
-        assertThat(ServerMessageEncoder.text(new ServerMessage.Error(JOB, ErrorCode.NOT_FOUND,
-                "no such job, or the token does not grant it"))).isEqualTo(NOT_FOUND);
+        assertThat(ServerMessageEncoder.text(new ServerMessage.Error(
+                        JOB, ErrorCode.NOT_FOUND, "no such job, or the token does not grant it")))
+                .isEqualTo(NOT_FOUND);
     }
 
     @Test
@@ -117,29 +128,35 @@ class WireTextTest {
 
     @Test
     void batch() {
-        String text = ServerMessageEncoder.text(new ServerMessage.Batch(List.of(
-                new ServerMessage.Subscribed(JOB, false), new ServerMessage.Event(PROGRESS_EVENT))));
+        String text = ServerMessageEncoder.text(new ServerMessage.Batch(
+                List.of(new ServerMessage.Subscribed(JOB, false), new ServerMessage.Event(PROGRESS_EVENT))));
 
-        assertThat(text).isEqualTo("{\"type\":\"batch\",\"messages\":[{\"type\":\"subscribed\",\"job\":\"" + JOB
-                + "\",\"resumed\":false}," + PROGRESS_EVENT + "]}");
+        assertThat(text)
+                .isEqualTo("{\"type\":\"batch\",\"messages\":[{\"type\":\"subscribed\",\"job\":\"" + JOB
+                        + "\",\"resumed\":false}," + PROGRESS_EVENT + "]}");
     }
 
     @Test
     void aCoalescedEventEndsWithTheRangeItSkipped() {
         ServerMessage.Event event = new ServerMessage.Event(PROGRESS_EVENT).skipping(new SkippedRange(1, 2));
 
-        assertThat(ServerMessageEncoder.text(event)).isEqualTo(PROGRESS_EVENT.substring(0, PROGRESS_EVENT.length() - 1)
-                + ",\"skipped\":{\"from\":1,\"to\":2}}");
-        assertThat(event.text()).as("the text shared with other watchers is not edited").isEqualTo(PROGRESS_EVENT);
+        assertThat(ServerMessageEncoder.text(event))
+                .isEqualTo(PROGRESS_EVENT.substring(0, PROGRESS_EVENT.length() - 1)
+                        + ",\"skipped\":{\"from\":1,\"to\":2}}");
+        assertThat(event.text())
+                .as("the text shared with other watchers is not edited")
+                .isEqualTo(PROGRESS_EVENT);
     }
 
     @Test
     void aBatchWritesTheSkippedRangeOfItsEvents() {
         ServerMessage.Event coalesced = new ServerMessage.Event(PROGRESS_EVENT).skipping(new SkippedRange(2, 2));
 
-        assertThat(ServerMessageEncoder.text(new ServerMessage.Batch(List.of(coalesced, new ServerMessage.Event(SUCCEEDED_EVENT)))))
-                .isEqualTo("{\"type\":\"batch\",\"messages\":[" + PROGRESS_EVENT.substring(0, PROGRESS_EVENT.length() - 1)
-                        + ",\"skipped\":{\"from\":2,\"to\":2}}," + SUCCEEDED_EVENT + "]}");
+        assertThat(ServerMessageEncoder.text(
+                        new ServerMessage.Batch(List.of(coalesced, new ServerMessage.Event(SUCCEEDED_EVENT)))))
+                .isEqualTo(
+                        "{\"type\":\"batch\",\"messages\":[" + PROGRESS_EVENT.substring(0, PROGRESS_EVENT.length() - 1)
+                                + ",\"skipped\":{\"from\":2,\"to\":2}}," + SUCCEEDED_EVENT + "]}");
     }
 
     @Test
@@ -149,18 +166,22 @@ class WireTextTest {
 
     @Test
     void snapshotOfAJob() {
-        assertThat(ServerMessageEncoder.text(ServerMessage.Snapshot.of(aQueuedJob()))).isEqualTo(SNAPSHOT);
+        assertThat(ServerMessageEncoder.text(ServerMessage.Snapshot.of(aQueuedJob())))
+                .isEqualTo(SNAPSHOT);
     }
 
     @Test
     void replayedEventIsEncodedLikeAPublishedOne() {
-        assertThat(ServerMessageEncoder.text(ServerMessage.Event.of(aProgressEvent()))).isEqualTo(PROGRESS_EVENT);
+        assertThat(ServerMessageEncoder.text(ServerMessage.Event.of(aProgressEvent())))
+                .isEqualTo(PROGRESS_EVENT);
     }
 
     @Test
     void pollAnswerListsTheMessages() {
-        String text = ServerMessageEncoder.pollAnswer(List.of(ServerMessage.Snapshot.of(aQueuedJob()),
-                new ServerMessage.Event(PROGRESS_EVENT), ServerMessage.Error.notFound(JOB)));
+        String text = ServerMessageEncoder.pollAnswer(List.of(
+                ServerMessage.Snapshot.of(aQueuedJob()),
+                new ServerMessage.Event(PROGRESS_EVENT),
+                ServerMessage.Error.notFound(JOB)));
 
         assertThat(text).isEqualTo("{\"messages\":[" + SNAPSHOT + "," + PROGRESS_EVENT + "," + NOT_FOUND + "]}");
     }
@@ -173,7 +194,8 @@ class WireTextTest {
     @Test
     void eventLogNamesTheJobItsLatestSeqAndTheEvents() {
         assertThat(JobJson.eventLog(new JobId(JOB), 4, List.of(aProgressEvent(), aSucceededEvent())))
-                .isEqualTo("{\"job\":\"" + JOB + "\",\"seq\":4,\"events\":[" + PROGRESS_EVENT + "," + SUCCEEDED_EVENT + "]}");
+                .isEqualTo("{\"job\":\"" + JOB + "\",\"seq\":4,\"events\":[" + PROGRESS_EVENT + "," + SUCCEEDED_EVENT
+                        + "]}");
     }
 
     @Test
@@ -202,26 +224,38 @@ class WireTextTest {
 
     @Test
     void sseSubscribedAndErrorHaveNoId() {
-        assertThat(SseMessage.of(ServerMessage.Error.notFound(JOB))).isEqualTo(new SseMessage(Optional.empty(), NOT_FOUND));
+        assertThat(SseMessage.of(ServerMessage.Error.notFound(JOB)))
+                .isEqualTo(new SseMessage(Optional.empty(), NOT_FOUND));
     }
 
     @Test
     void problemOfTheHandshake() {
-        assertThat(ProblemDetails.of(403, "Forbidden", "This origin may not open a JobPulse WebSocket.").json())
+        assertThat(ProblemDetails.of(403, "Forbidden", "This origin may not open a JobPulse WebSocket.")
+                        .json())
                 .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
                         + "\"detail\":\"This origin may not open a JobPulse WebSocket.\"}");
-        assertThat(ProblemDetails.of(503, "Service Unavailable", "This node holds its maximum of 2 WebSocket connections"
-                + " (jobpulse.ws.max-connections).").json())
-                .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
-                        + "\"detail\":\"This node holds its maximum of 2 WebSocket connections (jobpulse.ws.max-connections).\"}");
+        assertThat(ProblemDetails.of(
+                                503,
+                                "Service Unavailable",
+                                "This node holds its maximum of 2 WebSocket connections"
+                                        + " (jobpulse.ws.max-connections).")
+                        .json())
+                .isEqualTo(
+                        "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
+                                + "\"detail\":\"This node holds its maximum of 2 WebSocket connections (jobpulse.ws.max-connections).\"}");
     }
 
     @Test
     void problemWithATypeAndExtraMembers() {
-        ProblemDetails problem = new ProblemDetails("urn:jobpulse:problem:json-limit", "JSON Limit Exceeded", 400,
-                "Too deep.", Json.createObjectBuilder().add("rule", "max-depth").build());
+        ProblemDetails problem = new ProblemDetails(
+                "urn:jobpulse:problem:json-limit",
+                "JSON Limit Exceeded",
+                400,
+                "Too deep.",
+                Json.createObjectBuilder().add("rule", "max-depth").build());
 
-        assertThat(problem.json()).isEqualTo("{\"type\":\"urn:jobpulse:problem:json-limit\",\"title\":\"JSON Limit Exceeded\","
-                + "\"status\":400,\"detail\":\"Too deep.\",\"rule\":\"max-depth\"}");
+        assertThat(problem.json())
+                .isEqualTo("{\"type\":\"urn:jobpulse:problem:json-limit\",\"title\":\"JSON Limit Exceeded\","
+                        + "\"status\":400,\"detail\":\"Too deep.\",\"rule\":\"max-depth\"}");
     }
 }

@@ -3,9 +3,9 @@ package io.jobpulse.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import io.jobpulse.http.ApiProblem;
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.config.SettingsSource;
+import io.jobpulse.http.ApiProblem;
 import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.websocket.OpenSessions;
 import java.util.Map;
@@ -24,14 +24,16 @@ class NodeResourceTest {
 
     @Test
     void theGcHookIsRefusedWhenTestHooksAreOff() {
-        assertThatExceptionOfType(ApiProblem.class).isThrownBy(() -> node(Map.of()).node(true))
+        assertThatExceptionOfType(ApiProblem.class)
+                .isThrownBy(() -> node(Map.of()).node(true))
                 .satisfies(p -> assertThat(p.status()).isEqualTo(403))
                 .withMessageContaining("jobpulse.test-hooks");
     }
 
     @Test
     void theGcHookIsRefusedInDevModeToo() {
-        assertThatExceptionOfType(ApiProblem.class).isThrownBy(() -> node(Map.of("jobpulse.dev", "true")).node(true))
+        assertThatExceptionOfType(ApiProblem.class)
+                .isThrownBy(() -> node(Map.of("jobpulse.dev", "true")).node(true))
                 .satisfies(p -> assertThat(p.status()).isEqualTo(403));
     }
 

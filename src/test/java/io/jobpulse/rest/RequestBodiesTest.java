@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jobpulse.config.JsonSettings;
 import io.jobpulse.http.ApiProblem;
-import io.jobpulse.json.JsonLimits;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import java.io.ByteArrayInputStream;
@@ -33,13 +32,13 @@ class RequestBodiesTest {
     }
 
     private ApiProblem problem(InputStream body, Optional<Long> declared) {
-        return catchThrowableOfType(ApiProblem.class,
-                () -> bodies.jsonObject(body, declared));
+        return catchThrowableOfType(ApiProblem.class, () -> bodies.jsonObject(body, declared));
     }
 
     @Test
     void readsAJsonObject() {
-        assertThat(bodies.jsonObject(body("{\"type\":\"steps\"}"), Optional.of(16L)).getString("type"))
+        assertThat(bodies.jsonObject(body("{\"type\":\"steps\"}"), Optional.of(16L))
+                        .getString("type"))
                 .isEqualTo("steps");
     }
 
@@ -65,15 +64,22 @@ class RequestBodiesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
-            "{\"since\":1e1000000}", "{\"a\":1,\"a\":2}", "{\"n\":12345678901234567890123456789012345678901234567890123456789012345}"})
+    @ValueSource(
+            strings = {
+                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+                "{\"since\":1e1000000}",
+                "{\"a\":1,\"a\":2}",
+                "{\"n\":12345678901234567890123456789012345678901234567890123456789012345}"
+            })
     void aJsonLimitIs400NamingTheRule(String text) {
         ApiProblem p = problem(text);
         assertThat(p.status()).isEqualTo(400);
         assertThat(p.type()).isEqualTo(RequestBodies.JSON_LIMIT_TYPE);
         assertThat(p.title()).isEqualTo("JSON Limit Exceeded");
         assertThat(p.extra().getString("rule")).matches("max-depth|max-exponent|duplicate-key|max-number-length");
-        assertThat(p.getMessage()).startsWith("The request body breaks a JSON limit: JSON ").doesNotContain("1e1000000");
+        assertThat(p.getMessage())
+                .startsWith("The request body breaks a JSON limit: JSON ")
+                .doesNotContain("1e1000000");
         assertThat(metrics.get(Counter.REST_BODIES_REFUSED)).isEqualTo(1);
     }
 
@@ -97,7 +103,8 @@ class RequestBodiesTest {
     void emptyAndNonUtf8BodiesAre400() {
         assertThat(problem("  ").getMessage()).contains("empty");
         assertThat(problem(new ByteArrayInputStream(new byte[] {'{', '"', (byte) 0xC3, '"', '}'}), Optional.empty())
-                .getMessage()).contains("UTF-8");
+                        .getMessage())
+                .contains("UTF-8");
     }
 
     @Test
@@ -119,7 +126,9 @@ class RequestBodiesTest {
         ApiProblem p = problem(trickle, Optional.empty());
         assertThat(p.status()).isEqualTo(408);
         assertThat(p.getMessage()).contains("too slowly");
-        assertThat(now.get()).isBetween(Duration.ofSeconds(21).toNanos(), Duration.ofSeconds(22).toNanos());
+        assertThat(now.get())
+                .isBetween(
+                        Duration.ofSeconds(21).toNanos(), Duration.ofSeconds(22).toNanos());
         assertThat(metrics.get(Counter.REST_BODIES_REFUSED)).isEqualTo(1);
     }
 

@@ -29,7 +29,8 @@ class SubmissionLimitsTest {
         for (int i = 0; i < 3; i++) {
             limits.admit("alice", Optional.empty());
         }
-        assertThatExceptionOfType(ApiProblem.class).isThrownBy(() -> limits.admit("alice", Optional.empty()))
+        assertThatExceptionOfType(ApiProblem.class)
+                .isThrownBy(() -> limits.admit("alice", Optional.empty()))
                 .satisfies(p -> {
                     assertThat(p.status()).isEqualTo(429);
                     assertThat(p.type()).isEqualTo(SubmissionLimits.RATE_TYPE);
@@ -58,18 +59,18 @@ class SubmissionLimitsTest {
         }
         assertThatCode(() -> limits.admit("alice", Optional.of("order-1"))).doesNotThrowAnyException();
         assertThatExceptionOfType(ApiProblem.class).isThrownBy(() -> limits.admit("alice", Optional.of("order-9")));
-        assertThatExceptionOfType(ApiProblem.class).as("keys are per client")
-                .isThrownBy(() -> {
-                    for (int i = 0; i < 4; i++) {
-                        limits.admit("bob", Optional.of("order-1"));
-                    }
-                });
+        assertThatExceptionOfType(ApiProblem.class).as("keys are per client").isThrownBy(() -> {
+            for (int i = 0; i < 4; i++) {
+                limits.admit("bob", Optional.of("order-1"));
+            }
+        });
     }
 
     @Test
     void aFullQueueIsRefusedWithItsOwnType() {
         store.queued.put("alice", 5);
-        assertThatExceptionOfType(ApiProblem.class).isThrownBy(() -> limits.admit("alice", Optional.empty()))
+        assertThatExceptionOfType(ApiProblem.class)
+                .isThrownBy(() -> limits.admit("alice", Optional.empty()))
                 .satisfies(p -> {
                     assertThat(p.status()).isEqualTo(429);
                     assertThat(p.type()).isEqualTo(SubmissionLimits.QUEUE_TYPE);

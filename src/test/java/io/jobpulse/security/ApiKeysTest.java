@@ -57,18 +57,22 @@ class ApiKeysTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', value = {
-            "topsecret-value               | entry 1",
-            ":topsecret-value              | entry 1",
-            "alice:                        | entry 1",
-            "alice:   ,bob:topsecret-value | entry 1",
-            "bad client:topsecret-value    | entry 1",
-            "al!ce:topsecret-value         | entry 1",
-            "a/b:topsecret-value           | entry 1",
-            "alice:ok,topsecret-value      | entry 2",
-            "alice:ok,bob:fine,<x>:topsecret-value | entry 3"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "topsecret-value               | entry 1",
+                ":topsecret-value              | entry 1",
+                "alice:                        | entry 1",
+                "alice:   ,bob:topsecret-value | entry 1",
+                "bad client:topsecret-value    | entry 1",
+                "al!ce:topsecret-value         | entry 1",
+                "a/b:topsecret-value           | entry 1",
+                "alice:ok,topsecret-value      | entry 2",
+                "alice:ok,bob:fine,<x>:topsecret-value | entry 3"
+            })
     void badEntriesAreRejectedWithoutRevealingTheSecret(String setting, String position) {
-        assertThatIllegalArgumentException().isThrownBy(() -> ApiKeys.parse(setting))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ApiKeys.parse(setting))
                 .withMessageContaining(position)
                 .withMessageContaining("jobpulse.api-keys")
                 .withMessageNotContaining("topsecret")
@@ -78,7 +82,8 @@ class ApiKeysTest {
 
     @Test
     void overlongClientNameIsRejected() {
-        assertThatIllegalArgumentException().isThrownBy(() -> ApiKeys.parse("c".repeat(65) + ":topsecret"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ApiKeys.parse("c".repeat(65) + ":topsecret"))
                 .withMessageNotContaining("topsecret");
     }
 

@@ -40,13 +40,12 @@ class WatchTokensTest {
     void tokenHasVersionJobExpiryAndSignature() {
         String token = TOKENS.issue(JOB);
 
-        assertThat(token.split("\\.")).hasSize(4)
-                .satisfies(parts -> {
-                    assertThat(parts[0]).isEqualTo("v1");
-                    assertThat(parts[1]).isEqualTo(JOB.value());
-                    assertThat(parts[2]).isEqualTo(Long.toString(NOW.plus(TTL).getEpochSecond()));
-                    assertThat(parts[3]).matches("[A-Za-z0-9_-]{43}");
-                });
+        assertThat(token.split("\\.")).hasSize(4).satisfies(parts -> {
+            assertThat(parts[0]).isEqualTo("v1");
+            assertThat(parts[1]).isEqualTo(JOB.value());
+            assertThat(parts[2]).isEqualTo(Long.toString(NOW.plus(TTL).getEpochSecond()));
+            assertThat(parts[3]).matches("[A-Za-z0-9_-]{43}");
+        });
     }
 
     @Test
@@ -77,8 +76,10 @@ class WatchTokensTest {
     void tokenWithoutSignatureIsRefused() {
         String token = TOKENS.issue(JOB);
 
-        assertThat(TOKENS.grants(token.substring(0, token.lastIndexOf('.') + 1), JOB)).isFalse();
-        assertThat(TOKENS.grants(token.substring(0, token.lastIndexOf('.')), JOB)).isFalse();
+        assertThat(TOKENS.grants(token.substring(0, token.lastIndexOf('.') + 1), JOB))
+                .isFalse();
+        assertThat(TOKENS.grants(token.substring(0, token.lastIndexOf('.')), JOB))
+                .isFalse();
     }
 
     @Test
@@ -135,14 +136,16 @@ class WatchTokensTest {
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {
-            "garbage",
-            ".",
-            "...",
-            "....",
-            "v1.AAAAAAAAAAAAAAAAAAAAAA.99999999999.x",
-            "v1.AAAAAAAAAAAAAAAAAAAAAA.notanumber.x",
-            "v2.AAAAAAAAAAAAAAAAAAAAAA.1740834000.abc"})
+    @ValueSource(
+            strings = {
+                "garbage",
+                ".",
+                "...",
+                "....",
+                "v1.AAAAAAAAAAAAAAAAAAAAAA.99999999999.x",
+                "v1.AAAAAAAAAAAAAAAAAAAAAA.notanumber.x",
+                "v2.AAAAAAAAAAAAAAAAAAAAAA.1740834000.abc"
+            })
     void garbageTokensAreRefused(String token) {
         assertThat(TOKENS.grants(token, JOB)).isFalse();
     }
@@ -172,8 +175,7 @@ class WatchTokensTest {
 
     @Test
     void secretShorterThan16BytesIsRejected() {
-        assertThatIllegalArgumentException()
-                .isThrownBy(() -> new WatchTokens(new byte[15], TTL, Clock.systemUTC()));
+        assertThatIllegalArgumentException().isThrownBy(() -> new WatchTokens(new byte[15], TTL, Clock.systemUTC()));
     }
 
     @Test

@@ -62,6 +62,7 @@ class JdbcJobStoreTest {
 
         @TempDir
         Path dataDir;
+
         private JdbcConnectionPool pool;
 
         @Override
@@ -90,7 +91,9 @@ class JdbcJobStoreTest {
             JdbcJobStore reopened = new JdbcJobStore(pool);
 
             assertThat(reopened.find(job.id())).contains(before);
-            assertThat(reopened.eventsAfter(job.id(), 0, Long.MAX_VALUE, 100)).isEqualTo(eventsBefore).hasSize(3);
+            assertThat(reopened.eventsAfter(job.id(), 0, Long.MAX_VALUE, 100))
+                    .isEqualTo(eventsBefore)
+                    .hasSize(3);
             assertThat(reopened.submit(aQueuedJob("alice", T0), Optional.of(new IdempotencyKey("k-1", "hash-1"))))
                     .isEqualTo(new SubmitOutcome.Replayed(before));
         }
@@ -123,7 +126,8 @@ class JdbcJobStoreTest {
         @Override
         DataSource openDatabase() throws SQLException {
             String name = "jobpulse_" + databases.incrementAndGet();
-            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = postgres.getPostgresDatabase().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + name);
             }
             return postgres.getDatabase("postgres", name);
@@ -166,10 +170,22 @@ class JdbcJobStoreTest {
 
         @Test
         void submitThenFindRoundTripsEveryFieldOfAFinishedJob() {
-            Job job = new Job(JobId.random(), "prime-count", "all fields", "bob", JobState.FAILED, 7,
-                    new Progress(40, 100, "forty"), Map.of("limit", 1000L),
-                    Map.of("partial", List.of(2L, 3L), "ok", false), new JobError("step_failed", "failed at 4"),
-                    T0, T0.plusMillis(1), T0.plusSeconds(61).plusMillis(999), true, 2);
+            Job job = new Job(
+                    JobId.random(),
+                    "prime-count",
+                    "all fields",
+                    "bob",
+                    JobState.FAILED,
+                    7,
+                    new Progress(40, 100, "forty"),
+                    Map.of("limit", 1000L),
+                    Map.of("partial", List.of(2L, 3L), "ok", false),
+                    new JobError("step_failed", "failed at 4"),
+                    T0,
+                    T0.plusMillis(1),
+                    T0.plusSeconds(61).plusMillis(999),
+                    true,
+                    2);
 
             store.submit(job, Optional.empty());
 
@@ -187,30 +203,40 @@ class JdbcJobStoreTest {
         void theFirstEventIsSeqOneQueued() {
             Job job = submitted("alice", T0);
 
-            assertThat(allEvents(job.id())).containsExactly(
-                    new JobEvent(job.id(), 1, EventKind.STATE, JobState.QUEUED, Progress.none(), T0, null, null));
+            assertThat(allEvents(job.id()))
+                    .containsExactly(new JobEvent(
+                            job.id(), 1, EventKind.STATE, JobState.QUEUED, Progress.none(), T0, null, null));
         }
 
         @Test
         void everyVersionAppendsExactlyOneEventOfTheRightKind() {
             Job job = submitted("alice", T0);
-            Change claimed = store.claimNext("node-1", T0.plusMillis(10), T0.plus(LEASE)).orElseThrow();
-            Change progressed = store.update(job.id(), T0.plusMillis(20),
-                    j -> j.report(new Progress(1, 10, "one"))).orElseThrow();
-            Optional<Change> unchanged = store.update(job.id(), T0.plusMillis(25),
-                    j -> j.report(new Progress(1, 10, "one")));
-            Change succeeded = store.update(job.id(), T0.plusMillis(30),
-                    j -> Optional.of(j.succeed(Map.of("steps", 10L), T0.plusMillis(30)))).orElseThrow();
+            Change claimed =
+                    store.claimNext("node-1", T0.plusMillis(10), T0.plus(LEASE)).orElseThrow();
+            Change progressed = store.update(job.id(), T0.plusMillis(20), j -> j.report(new Progress(1, 10, "one")))
+                    .orElseThrow();
+            Optional<Change> unchanged =
+                    store.update(job.id(), T0.plusMillis(25), j -> j.report(new Progress(1, 10, "one")));
+            Change succeeded = store.update(
+                            job.id(),
+                            T0.plusMillis(30),
+                            j -> Optional.of(j.succeed(Map.of("steps", 10L), T0.plusMillis(30))))
+                    .orElseThrow();
 
             assertThat(unchanged).isEmpty();
             List<JobEvent> events = allEvents(job.id());
             assertThat(events).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L);
-            assertThat(events).extracting(JobEvent::kind)
+            assertThat(events)
+                    .extracting(JobEvent::kind)
                     .containsExactly(EventKind.STATE, EventKind.STATE, EventKind.PROGRESS, EventKind.STATE);
-            assertThat(events).extracting(JobEvent::state)
+            assertThat(events)
+                    .extracting(JobEvent::state)
                     .containsExactly(JobState.QUEUED, JobState.RUNNING, JobState.RUNNING, JobState.SUCCEEDED);
-            assertThat(events.subList(1, 4)).containsExactly(claimed.event().orElseThrow(),
-                    progressed.event().orElseThrow(), succeeded.event().orElseThrow());
+            assertThat(events.subList(1, 4))
+                    .containsExactly(
+                            claimed.event().orElseThrow(),
+                            progressed.event().orElseThrow(),
+                            succeeded.event().orElseThrow());
             assertThat(events.get(2).at()).isEqualTo(T0.plusMillis(20));
             assertThat(events.get(3).result()).isEqualTo(Map.of("steps", 10L));
             assertThat(events.get(3).progress()).isEqualTo(new Progress(1, 10, "one"));
@@ -237,7 +263,8 @@ class JdbcJobStoreTest {
             Job job = submitted("alice", T0);
             store.claimNext("node-1", T0, T0.plus(LEASE));
 
-            Change change = store.update(job.id(), T0.plusMillis(1), j -> Optional.of(j.requestCancel())).orElseThrow();
+            Change change = store.update(job.id(), T0.plusMillis(1), j -> Optional.of(j.requestCancel()))
+                    .orElseThrow();
 
             assertThat(change.event()).isEmpty();
             Job found = store.find(job.id()).orElseThrow();
@@ -250,8 +277,8 @@ class JdbcJobStoreTest {
         void anIllegalTransitionThrowsAndChangesNothing() {
             Job job = submitted("alice", T0);
 
-            assertThatThrownBy(() -> store.update(job.id(), T0.plusMillis(1),
-                    j -> Optional.of(j.succeed(Map.of(), T0.plusMillis(1)))))
+            assertThatThrownBy(() -> store.update(
+                            job.id(), T0.plusMillis(1), j -> Optional.of(j.succeed(Map.of(), T0.plusMillis(1)))))
                     .isInstanceOf(IllegalJobStateChangeException.class)
                     .hasMessage("A job cannot move from QUEUED to SUCCEEDED");
 
@@ -265,8 +292,10 @@ class JdbcJobStoreTest {
             store.claimNext("node-1", T0, T0.plus(LEASE));
             Job running = store.find(job.id()).orElseThrow();
 
-            assertThatThrownBy(() -> store.update(job.id(), T0.plusMillis(1), j -> j.report(new Progress(1, 3, ""))
-                    .flatMap(once -> once.report(new Progress(2, 3, "")))))
+            assertThatThrownBy(() -> store.update(
+                            job.id(),
+                            T0.plusMillis(1),
+                            j -> j.report(new Progress(1, 3, "")).flatMap(once -> once.report(new Progress(2, 3, "")))))
                     .isInstanceOf(IllegalStateException.class);
 
             assertThat(store.find(job.id())).contains(running);
@@ -290,7 +319,9 @@ class JdbcJobStoreTest {
 
             assertThat(changes).hasSize(4);
             assertThat(changes.get(1)).isEmpty();
-            assertThat(changes.get(2)).as("QUEUED cannot succeed: left out, the others commit").isEmpty();
+            assertThat(changes.get(2))
+                    .as("QUEUED cannot succeed: left out, the others commit")
+                    .isEmpty();
             assertThat(changes.get(0).flatMap(Change::event)).hasValueSatisfying(e -> {
                 assertThat(e.seq()).isEqualTo(3);
                 assertThat(e.at()).isEqualTo(at);
@@ -304,7 +335,8 @@ class JdbcJobStoreTest {
 
         @Test
         void updateOfAnUnknownJobAnswersEmpty() {
-            assertThat(store.update(JobId.random(), T0, j -> Optional.of(j.cancel(T0)))).isEmpty();
+            assertThat(store.update(JobId.random(), T0, j -> Optional.of(j.cancel(T0))))
+                    .isEmpty();
         }
 
         @Test
@@ -312,13 +344,19 @@ class JdbcJobStoreTest {
             Job job = jobWithSixEvents();
             Job other = jobWithSixEvents();
 
-            assertThat(store.eventsAfter(job.id(), 2, 5, 100)).extracting(JobEvent::seq).containsExactly(3L, 4L, 5L);
-            assertThat(store.eventsAfter(job.id(), 0, 6, 2)).extracting(JobEvent::seq).containsExactly(1L, 2L);
-            assertThat(store.eventsAfter(job.id(), 3, 100, 100)).extracting(JobEvent::seq)
+            assertThat(store.eventsAfter(job.id(), 2, 5, 100))
+                    .extracting(JobEvent::seq)
+                    .containsExactly(3L, 4L, 5L);
+            assertThat(store.eventsAfter(job.id(), 0, 6, 2))
+                    .extracting(JobEvent::seq)
+                    .containsExactly(1L, 2L);
+            assertThat(store.eventsAfter(job.id(), 3, 100, 100))
+                    .extracting(JobEvent::seq)
                     .containsExactly(4L, 5L, 6L);
             assertThat(store.eventsAfter(job.id(), 6, 100, 100)).isEmpty();
             assertThat(store.eventsAfter(job.id(), 4, 4, 100)).isEmpty();
-            assertThat(store.eventsAfter(job.id(), 0, 6, 100)).allSatisfy(e -> assertThat(e.jobId()).isEqualTo(job.id()));
+            assertThat(store.eventsAfter(job.id(), 0, 6, 100))
+                    .allSatisfy(e -> assertThat(e.jobId()).isEqualTo(job.id()));
             assertThat(store.eventsAfter(other.id(), 0, 6, 100)).hasSize(6);
         }
 
@@ -343,11 +381,16 @@ class JdbcJobStoreTest {
             Job queued = submitted("alice", T0.plusMillis(1));
             store.claimNext("node-1", T0.plusMillis(2), T0.plus(LEASE));
 
-            assertThat(store.list("alice", Optional.of(JobState.RUNNING), 10, Optional.empty()).jobs())
-                    .extracting(Job::id).containsExactly(running.id());
-            assertThat(store.list("alice", Optional.of(JobState.QUEUED), 10, Optional.empty()).jobs())
+            assertThat(store.list("alice", Optional.of(JobState.RUNNING), 10, Optional.empty())
+                            .jobs())
+                    .extracting(Job::id)
+                    .containsExactly(running.id());
+            assertThat(store.list("alice", Optional.of(JobState.QUEUED), 10, Optional.empty())
+                            .jobs())
                     .containsExactly(queued);
-            assertThat(store.list("alice", Optional.of(JobState.FAILED), 10, Optional.empty()).jobs()).isEmpty();
+            assertThat(store.list("alice", Optional.of(JobState.FAILED), 10, Optional.empty())
+                            .jobs())
+                    .isEmpty();
         }
 
         @Test
@@ -356,7 +399,8 @@ class JdbcJobStoreTest {
                 String owner = "pager-" + total;
                 List<JobId> submittedNewestFirst = new ArrayList<>();
                 for (int i = 0; i < total; i++) {
-                    submittedNewestFirst.add(0, submitted(owner, T0.plusMillis(i)).id());
+                    submittedNewestFirst.add(
+                            0, submitted(owner, T0.plusMillis(i)).id());
                 }
                 submitted("someone-else", T0);
 
@@ -381,9 +425,14 @@ class JdbcJobStoreTest {
             Job alices = submitted("alice", T0);
             Job bobs = submitted("bob", T0);
 
-            assertThat(store.list("alice", Optional.empty(), 10, Optional.empty()).jobs()).containsExactly(alices);
-            assertThat(store.list("bob", Optional.empty(), 10, Optional.empty()).jobs()).containsExactly(bobs);
-            assertThat(store.list("carol", Optional.empty(), 10, Optional.empty()).jobs()).isEmpty();
+            assertThat(store.list("alice", Optional.empty(), 10, Optional.empty())
+                            .jobs())
+                    .containsExactly(alices);
+            assertThat(store.list("bob", Optional.empty(), 10, Optional.empty()).jobs())
+                    .containsExactly(bobs);
+            assertThat(store.list("carol", Optional.empty(), 10, Optional.empty())
+                            .jobs())
+                    .isEmpty();
         }
 
         @Test
@@ -396,8 +445,8 @@ class JdbcJobStoreTest {
             submitted("bob", T0.plusMillis(4));
             assertThat(store.countQueued("alice")).isEqualTo(4);
 
-            assertThat(store.claimNext("node-1", T0.plusMillis(5), T0.plus(LEASE))).hasValueSatisfying(
-                    change -> assertThat(change.job().id()).isEqualTo(running.id()));
+            assertThat(store.claimNext("node-1", T0.plusMillis(5), T0.plus(LEASE)))
+                    .hasValueSatisfying(change -> assertThat(change.job().id()).isEqualTo(running.id()));
             store.update(cancelled.id(), T0.plusMillis(6), j -> Optional.of(j.cancel(T0.plusMillis(6))));
 
             assertThat(store.countQueued("alice")).isEqualTo(2);
@@ -426,8 +475,8 @@ class JdbcJobStoreTest {
             Job first = aQueuedJob("alice", T0);
             store.submit(first, Optional.of(new IdempotencyKey("order-42", "hash-a")));
 
-            SubmitOutcome outcome = store.submit(aQueuedJob("alice", T0),
-                    Optional.of(new IdempotencyKey("order-42", "hash-b")));
+            SubmitOutcome outcome =
+                    store.submit(aQueuedJob("alice", T0), Optional.of(new IdempotencyKey("order-42", "hash-b")));
 
             assertThat(outcome).isEqualTo(new SubmitOutcome.KeyConflict(first));
             assertThat(countRows("jp_job")).isEqualTo(1);
@@ -467,12 +516,16 @@ class JdbcJobStoreTest {
             assertThat(claimed.job().id()).isEqualTo(oldest.id());
             assertThat(claimed.job().state()).isEqualTo(JobState.RUNNING);
             assertThat(claimed.job().startedAt()).isEqualTo(now);
-            assertThat(claimed.event()).contains(new JobEvent(oldest.id(), 2, EventKind.STATE, JobState.RUNNING,
-                    Progress.none(), now, null, null));
+            assertThat(claimed.event())
+                    .contains(new JobEvent(
+                            oldest.id(), 2, EventKind.STATE, JobState.RUNNING, Progress.none(), now, null, null));
             assertThat(store.find(oldest.id())).contains(claimed.job());
             assertThat(allEvents(oldest.id())).last().isEqualTo(claimed.event().orElseThrow());
 
-            assertThat(store.claimNext("node-1", now, now.plus(LEASE)).orElseThrow().job().id())
+            assertThat(store.claimNext("node-1", now, now.plus(LEASE))
+                            .orElseThrow()
+                            .job()
+                            .id())
                     .isEqualTo(younger.id());
             assertThat(store.claimNext("node-1", now, now.plus(LEASE))).isEmpty();
         }
@@ -504,8 +557,9 @@ class JdbcJobStoreTest {
                     Callable<Integer> worker = () -> {
                         go.await();
                         int mine = 0;
-                        for (Optional<Change> c = store.claimNext(node, T0, FAR); c.isPresent();
-                             c = store.claimNext(node, T0, FAR)) {
+                        for (Optional<Change> c = store.claimNext(node, T0, FAR);
+                                c.isPresent();
+                                c = store.claimNext(node, T0, FAR)) {
                             claimed.add(c.get().job().id());
                             mine++;
                         }
@@ -525,7 +579,9 @@ class JdbcJobStoreTest {
 
             assertThat(claimed).hasSize(20).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(queued);
             for (JobId id : queued) {
-                assertThat(allEvents(id)).extracting(JobEvent::state).containsExactly(JobState.QUEUED, JobState.RUNNING);
+                assertThat(allEvents(id))
+                        .extracting(JobEvent::state)
+                        .containsExactly(JobState.QUEUED, JobState.RUNNING);
             }
         }
 
@@ -571,19 +627,25 @@ class JdbcJobStoreTest {
             store.claimNext("node-2", T0, T0.plusSeconds(60));
             Instant later = T0.plusSeconds(10);
 
-            Change requeued = store.updateOrphan(expired.id(), Optional.empty(), later,
-                    j -> Optional.of(j.interrupt("node gone", 3, later))).orElseThrow();
-            Optional<Change> again = store.updateOrphan(expired.id(), Optional.empty(), later,
-                    j -> Optional.of(j.interrupt("node gone", 3, later)));
-            Optional<Change> notOrphaned = store.updateOrphan(live.id(), Optional.empty(), later,
-                    j -> Optional.of(j.interrupt("node gone", 3, later)));
+            Change requeued = store.updateOrphan(
+                            expired.id(), Optional.empty(), later, j -> Optional.of(j.interrupt("node gone", 3, later)))
+                    .orElseThrow();
+            Optional<Change> again = store.updateOrphan(
+                    expired.id(), Optional.empty(), later, j -> Optional.of(j.interrupt("node gone", 3, later)));
+            Optional<Change> notOrphaned = store.updateOrphan(
+                    live.id(), Optional.empty(), later, j -> Optional.of(j.interrupt("node gone", 3, later)));
 
             assertThat(requeued.job().state()).isEqualTo(JobState.QUEUED);
-            assertThat(requeued.event()).hasValueSatisfying(e -> assertThat(e.seq()).isEqualTo(3));
+            assertThat(requeued.event())
+                    .hasValueSatisfying(e -> assertThat(e.seq()).isEqualTo(3));
             assertThat(again).as("already re-queued by another node").isEmpty();
             assertThat(notOrphaned).as("its lease is still valid").isEmpty();
-            assertThat(store.updateOrphan(live.id(), Optional.of("node-2"), later,
-                    j -> Optional.of(j.interrupt("node restarted", 1, later)))).as("the node's own, at its start-up")
+            assertThat(store.updateOrphan(
+                            live.id(),
+                            Optional.of("node-2"),
+                            later,
+                            j -> Optional.of(j.interrupt("node restarted", 1, later))))
+                    .as("the node's own, at its start-up")
                     .hasValueSatisfying(c -> assertThat(c.job().error().kind()).isEqualTo("interrupted"));
         }
 
@@ -592,14 +654,19 @@ class JdbcJobStoreTest {
             Job job = submitted("alice", T0);
             assertThat(store.find(job.id()).orElseThrow().attempt()).isZero();
             store.claimNext("node-1", T0, T0.plusSeconds(5));
-            store.updateOrphan(job.id(), Optional.empty(), T0.plusSeconds(10),
+            store.updateOrphan(
+                    job.id(),
+                    Optional.empty(),
+                    T0.plusSeconds(10),
                     j -> Optional.of(j.interrupt("node gone", 3, T0.plusSeconds(10))));
 
-            Change second = store.claimNext("node-2", T0.plusSeconds(11), T0.plusSeconds(70)).orElseThrow();
+            Change second = store.claimNext("node-2", T0.plusSeconds(11), T0.plusSeconds(70))
+                    .orElseThrow();
 
             assertThat(second.job().attempt()).isEqualTo(2);
             assertThat(store.find(job.id()).orElseThrow().attempt()).isEqualTo(2);
-            assertThat(allEvents(job.id())).extracting(JobEvent::state)
+            assertThat(allEvents(job.id()))
+                    .extracting(JobEvent::state)
                     .containsExactly(JobState.QUEUED, JobState.RUNNING, JobState.QUEUED, JobState.RUNNING);
         }
 
@@ -632,7 +699,8 @@ class JdbcJobStoreTest {
             store.claimNext("node-1", T0, T0.plus(LEASE));
             for (int i = 1; i <= 3; i++) {
                 Progress p = new Progress(i, 3, "step " + i);
-                assertThat(store.update(job.id(), T0.plusMillis(i), j -> j.report(p))).isPresent();
+                assertThat(store.update(job.id(), T0.plusMillis(i), j -> j.report(p)))
+                        .isPresent();
             }
             store.update(job.id(), T0.plusMillis(9), j -> Optional.of(j.succeed(Map.of(), T0.plusMillis(9))));
             return job;
@@ -643,8 +711,9 @@ class JdbcJobStoreTest {
         }
 
         long countRows(String table) {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
                 rs.next();
                 return rs.getLong(1);
             } catch (SQLException e) {

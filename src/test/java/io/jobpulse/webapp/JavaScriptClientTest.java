@@ -24,7 +24,9 @@ class JavaScriptClientTest {
         assumeTrue(node.isPresent(), "node (20+) is not on the PATH: the JavaScript client tests did not run");
         Path log = Files.createTempFile("node-test-", ".log");
         Process process = new ProcessBuilder(node.get().toString(), "--test", "src/test/js/")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean finished = process.waitFor(5, TimeUnit.MINUTES);
         if (!finished) {
             process.destroyForcibly();
@@ -32,14 +34,19 @@ class JavaScriptClientTest {
         String output = Files.readString(log, StandardCharsets.UTF_8);
         System.out.println(output);
         assertThat(finished).as("node --test finished within 5 minutes").isTrue();
-        assertThat(process.exitValue()).as("node --test exit code; its output:%n%s", output).isZero();
+        assertThat(process.exitValue())
+                .as("node --test exit code; its output:%n%s", output)
+                .isZero();
         assertThat(output).contains("# fail 0").doesNotContain("# pass 0\n");
     }
 
     private static Optional<Path> findNode() throws IOException {
         String path = System.getenv().getOrDefault("PATH", "");
         try (Stream<String> dirs = Stream.of(path.split(java.io.File.pathSeparator))) {
-            return dirs.filter(d -> !d.isEmpty()).map(d -> Path.of(d, "node")).filter(Files::isExecutable).findFirst();
+            return dirs.filter(d -> !d.isEmpty())
+                    .map(d -> Path.of(d, "node"))
+                    .filter(Files::isExecutable)
+                    .findFirst();
         }
     }
 }

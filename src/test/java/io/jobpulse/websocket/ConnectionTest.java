@@ -30,11 +30,19 @@ class ConnectionTest {
 
     ConnectionTest() {
         fake.completeInline = true;
-        SessionOutbox outbox = new SessionOutbox(fake.session,
-                new SessionOutbox.Bounds(100, 1 << 20, 64 * 1024, Duration.ofSeconds(30), 0), new NodeMetrics(),
-                Runnable::run, ticker);
-        connection = new Connection(outbox, new io.jobpulse.watch.WatchService(), MAX_SUBSCRIPTIONS, RATE,
-                new Connection.Supervision(client -> true, closes::add), ticker);
+        SessionOutbox outbox = new SessionOutbox(
+                fake.session,
+                new SessionOutbox.Bounds(100, 1 << 20, 64 * 1024, Duration.ofSeconds(30), 0),
+                new NodeMetrics(),
+                Runnable::run,
+                ticker);
+        connection = new Connection(
+                outbox,
+                new io.jobpulse.watch.WatchService(),
+                MAX_SUBSCRIPTIONS,
+                RATE,
+                new Connection.Supervision(client -> true, closes::add),
+                ticker);
     }
 
     private JsonObject lastFrame() {
@@ -94,12 +102,15 @@ class ConnectionTest {
     @Test
     void idleTimeCountsFromTheLastClientMessageAndTheNoSubscriptionTimeFromTheOpening() {
         ticker.advance(Duration.ofSeconds(5));
-        assertThat(connection.idleNanos(ticker.nanoTime())).isEqualTo(Duration.ofSeconds(5).toNanos());
+        assertThat(connection.idleNanos(ticker.nanoTime()))
+                .isEqualTo(Duration.ofSeconds(5).toNanos());
         connection.handle(new ClientMessage.Ping(Json.createValue(1)));
         ticker.advance(Duration.ofSeconds(2));
-        assertThat(connection.idleNanos(ticker.nanoTime())).isEqualTo(Duration.ofSeconds(2).toNanos());
+        assertThat(connection.idleNanos(ticker.nanoTime()))
+                .isEqualTo(Duration.ofSeconds(2).toNanos());
         assertThat(connection.unsubscribedNanos(ticker.nanoTime()))
-                .as("pings do not count as a subscription").isEqualTo(Duration.ofSeconds(7).toNanos());
+                .as("pings do not count as a subscription")
+                .isEqualTo(Duration.ofSeconds(7).toNanos());
     }
 
     @Test

@@ -28,17 +28,23 @@ final class FakeSession {
     private final Map<String, Object> userProperties = new HashMap<>();
     /** Complete every send at once, on the sending thread (as Tyrus often does). */
     boolean completeInline;
+
     boolean open = true;
 
-    final Session session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(),
-            new Class<?>[] {Session.class}, (proxy, method, args) -> switch (method.getName()) {
+    final Session session = (Session) Proxy.newProxyInstance(
+            Session.class.getClassLoader(),
+            new Class<?>[] {Session.class},
+            (proxy, method, args) -> switch (method.getName()) {
                 case "getAsyncRemote" -> remote();
                 case "getId" -> "fake";
                 case "isOpen" -> open;
                 case "getUserProperties" -> userProperties;
                 case "close" -> {
                     synchronized (this) {
-                        closes.add(args == null ? new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "") : (CloseReason) args[0]);
+                        closes.add(
+                                args == null
+                                        ? new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "")
+                                        : (CloseReason) args[0]);
                     }
                     open = false;
                     yield null;
@@ -50,8 +56,10 @@ final class FakeSession {
             });
 
     private RemoteEndpoint.Async remote() {
-        return (RemoteEndpoint.Async) Proxy.newProxyInstance(RemoteEndpoint.Async.class.getClassLoader(),
-                new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
+        return (RemoteEndpoint.Async) Proxy.newProxyInstance(
+                RemoteEndpoint.Async.class.getClassLoader(),
+                new Class<?>[] {RemoteEndpoint.Async.class},
+                (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "sendObject" -> {
                             SendHandler handler = (SendHandler) args[1];

@@ -30,26 +30,33 @@ class OpenSessionsTest {
     private final OpenSessions sessions = new OpenSessions();
 
     OpenSessionsTest() {
-        sessions.config = JobPulseConfig.from(new SettingsSource(Map.of(
-                "jobpulse.ws.max-connections", "3",
-                "jobpulse.ws.max-connections-per-address", "2",
-                "jobpulse.ws.max-connections-per-client", "1",
-                "jobpulse.ws.subscribe-deadline", "10s",
-                "jobpulse.ws.idle-timeout", "20s",
-                "jobpulse.ws.max-lag", "30s")::get, key -> null, key -> null));
+        sessions.config = JobPulseConfig.from(new SettingsSource(
+                Map.of(
+                        "jobpulse.ws.max-connections", "3",
+                        "jobpulse.ws.max-connections-per-address", "2",
+                        "jobpulse.ws.max-connections-per-client", "1",
+                        "jobpulse.ws.subscribe-deadline", "10s",
+                        "jobpulse.ws.idle-timeout", "20s",
+                        "jobpulse.ws.max-lag", "30s")::get,
+                key -> null,
+                key -> null));
         sessions.metrics = metrics;
         sessions.ticker = ticker;
         sessions.executors = new ContainerExecutors() {
             @Override
             public ScheduledExecutorService scheduler() {
-                return (ScheduledExecutorService) Proxy.newProxyInstance(getClass().getClassLoader(),
-                        new Class<?>[] {ScheduledExecutorService.class}, (proxy, method, args) -> {
+                return (ScheduledExecutorService) Proxy.newProxyInstance(
+                        getClass().getClassLoader(),
+                        new Class<?>[] {ScheduledExecutorService.class},
+                        (proxy, method, args) -> {
                             if (method.getName().equals("scheduleWithFixedDelay")) {
                                 sweep = (Runnable) args[0];
                                 assertThat((long) args[2]).isEqualTo(2500); // a quarter of the shortest bound
                                 assertThat(args[3]).isEqualTo(TimeUnit.MILLISECONDS);
-                                return Proxy.newProxyInstance(getClass().getClassLoader(),
-                                        new Class<?>[] {ScheduledFuture.class}, (p, m, a) -> false);
+                                return Proxy.newProxyInstance(
+                                        getClass().getClassLoader(),
+                                        new Class<?>[] {ScheduledFuture.class},
+                                        (p, m, a) -> false);
                             }
                             throw new UnsupportedOperationException(method.getName());
                         });
@@ -66,10 +73,19 @@ class OpenSessionsTest {
     private FakeSession open(String address) {
         FakeSession fake = new FakeSession();
         fake.completeInline = true;
-        SessionOutbox outbox = new SessionOutbox(fake.session,
-                new SessionOutbox.Bounds(100, 1 << 20, 64 * 1024, Duration.ofSeconds(30), 0), metrics, Runnable::run, ticker);
-        Connection connection = new Connection(outbox, new io.jobpulse.watch.WatchService(), 10, 10,
-                new Connection.Supervision(sessions::claimClient, code -> sessions.closeFor(fake.session, code)), ticker);
+        SessionOutbox outbox = new SessionOutbox(
+                fake.session,
+                new SessionOutbox.Bounds(100, 1 << 20, 64 * 1024, Duration.ofSeconds(30), 0),
+                metrics,
+                Runnable::run,
+                ticker);
+        Connection connection = new Connection(
+                outbox,
+                new io.jobpulse.watch.WatchService(),
+                10,
+                10,
+                new Connection.Supervision(sessions::claimClient, code -> sessions.closeFor(fake.session, code)),
+                ticker);
         sessions.add(fake.session, connection, address);
         return fake;
     }
@@ -78,9 +94,11 @@ class OpenSessionsTest {
     void handshakesAreAdmittedUpToTheAddressLimitThenUpToTheNodeLimit() {
         assertThat(sessions.admit("a")).isEmpty();
         assertThat(sessions.admit("a")).isEmpty();
-        assertThat(sessions.admit("a")).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(429));
+        assertThat(sessions.admit("a"))
+                .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(429));
         assertThat(sessions.admit("b")).isEmpty();
-        assertThat(sessions.admit("c")).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(503));
+        assertThat(sessions.admit("c"))
+                .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(503));
         sessions.withdraw("a");
         assertThat(sessions.admit("a")).isEmpty();
     }
@@ -143,8 +161,7 @@ class OpenSessionsTest {
         }
 
         @Override
-        public void shutdown() {
-        }
+        public void shutdown() {}
 
         @Override
         public java.util.List<Runnable> shutdownNow() {

@@ -36,9 +36,10 @@ class OutboxQueueTest {
         live("a", 5, true);
         live("a", 6, true);
 
-        assertThat(drain()).containsExactly(
-                event("a", 3, "state"),
-                "{\"type\":\"event\",\"job\":\"a\",\"seq\":6,\"kind\":\"progress\",\"skipped\":{\"from\":4,\"to\":5}}");
+        assertThat(drain())
+                .containsExactly(
+                        event("a", 3, "state"),
+                        "{\"type\":\"event\",\"job\":\"a\",\"seq\":6,\"kind\":\"progress\",\"skipped\":{\"from\":4,\"to\":5}}");
         assertThat(queue.coalesced()).isEqualTo(2);
     }
 
@@ -50,8 +51,13 @@ class OutboxQueueTest {
             sent.addAll(drain());
         }
 
-        assertThat(sent).containsExactly(event("a", 1, "state"), event("a", 2, "state"), event("a", 3, "progress"),
-                event("a", 4, "progress"), event("a", 5, "progress"));
+        assertThat(sent)
+                .containsExactly(
+                        event("a", 1, "state"),
+                        event("a", 2, "state"),
+                        event("a", 3, "progress"),
+                        event("a", 4, "progress"),
+                        event("a", 5, "progress"));
         assertThat(queue.coalesced()).isZero();
     }
 
@@ -63,11 +69,12 @@ class OutboxQueueTest {
         live("a", 7, true);
         live("a", 8, false);
 
-        assertThat(drain()).containsExactly(
-                event("a", 4, "progress"),
-                event("a", 5, "state"),
-                "{\"type\":\"event\",\"job\":\"a\",\"seq\":7,\"kind\":\"progress\",\"skipped\":{\"from\":6,\"to\":6}}",
-                event("a", 8, "state"));
+        assertThat(drain())
+                .containsExactly(
+                        event("a", 4, "progress"),
+                        event("a", 5, "state"),
+                        "{\"type\":\"event\",\"job\":\"a\",\"seq\":7,\"kind\":\"progress\",\"skipped\":{\"from\":6,\"to\":6}}",
+                        event("a", 8, "state"));
     }
 
     @Test
@@ -77,9 +84,10 @@ class OutboxQueueTest {
         live("a", 2, true);
         live("b", 2, true);
 
-        assertThat(drain()).containsExactly(
-                "{\"type\":\"event\",\"job\":\"a\",\"seq\":2,\"kind\":\"progress\",\"skipped\":{\"from\":1,\"to\":1}}",
-                "{\"type\":\"event\",\"job\":\"b\",\"seq\":2,\"kind\":\"progress\",\"skipped\":{\"from\":1,\"to\":1}}");
+        assertThat(drain())
+                .containsExactly(
+                        "{\"type\":\"event\",\"job\":\"a\",\"seq\":2,\"kind\":\"progress\",\"skipped\":{\"from\":1,\"to\":1}}",
+                        "{\"type\":\"event\",\"job\":\"b\",\"seq\":2,\"kind\":\"progress\",\"skipped\":{\"from\":1,\"to\":1}}");
     }
 
     @Test
@@ -98,8 +106,9 @@ class OutboxQueueTest {
 
         List<String> out = drain();
         assertThat(out).hasSize(2);
-        assertThat(out.get(0)).isEqualTo(
-                "{\"type\":\"event\",\"job\":\"a\",\"seq\":6,\"kind\":\"progress\",\"skipped\":{\"from\":5,\"to\":5}}");
+        assertThat(out.get(0))
+                .isEqualTo(
+                        "{\"type\":\"event\",\"job\":\"a\",\"seq\":6,\"kind\":\"progress\",\"skipped\":{\"from\":5,\"to\":5}}");
         assertThat(out.get(1)).startsWith("Pong");
     }
 
@@ -116,7 +125,8 @@ class OutboxQueueTest {
         live("a", 1, true);
         live("b", 1, false);
         queue.add(new ServerMessage.Pong(JsonValue.NULL), null);
-        long eventBytes = event("a", 1, "progress").length() + event("b", 1, "state").length();
+        long eventBytes =
+                event("a", 1, "progress").length() + event("b", 1, "state").length();
         assertThat(queue.size()).isEqualTo(3);
         assertThat(queue.bytes()).isEqualTo(eventBytes + OutboxQueue.UNENCODED_BYTES);
 
@@ -149,9 +159,11 @@ class OutboxQueueTest {
         List<ServerMessage> first = queue.pollUpTo(2 * oneEvent + 5);
         List<ServerMessage> rest = queue.pollUpTo(100 * oneEvent);
 
-        assertThat(first).extracting(m -> ((ServerMessage.Event) m).text())
+        assertThat(first)
+                .extracting(m -> ((ServerMessage.Event) m).text())
                 .containsExactly(event("a", 1, "state"), event("b", 1, "state"));
-        assertThat(rest).extracting(m -> ((ServerMessage.Event) m).text())
+        assertThat(rest)
+                .extracting(m -> ((ServerMessage.Event) m).text())
                 .containsExactly(event("a", 2, "state"), event("b", 2, "state"));
         assertThat(queue.pollUpTo(1000)).isEmpty();
         assertThat(queue.bytes()).isZero();
@@ -181,7 +193,8 @@ class OutboxQueueTest {
         live("a", 5, true);
         ServerMessage polled = queue.poll();
 
-        assertThat(OutboxQueue.chars(polled)).isEqualTo(ServerMessageEncoder.text(polled).length())
+        assertThat(OutboxQueue.chars(polled))
+                .isEqualTo(ServerMessageEncoder.text(polled).length())
                 .isGreaterThan(event("a", 5, "progress").length());
     }
 }

@@ -27,8 +27,12 @@ class SessionOutboxTest {
     private final JobId job = JobId.random();
 
     private SessionOutbox outbox(int messages, long window, int batchChars) {
-        return new SessionOutbox(fake.session, new SessionOutbox.Bounds(messages, 1 << 20, window, LAG, batchChars),
-                metrics, Runnable::run, ticker);
+        return new SessionOutbox(
+                fake.session,
+                new SessionOutbox.Bounds(messages, 1 << 20, window, LAG, batchChars),
+                metrics,
+                Runnable::run,
+                ticker);
     }
 
     private static ServerMessage pong(int id) {
@@ -56,8 +60,9 @@ class SessionOutboxTest {
         assertThat(fake.frames).hasSize(2);
         fake.completeSend();
         fake.completeSend();
-        assertThat(fake.frames).containsExactly("{\"type\":\"pong\",\"id\":1}", "{\"type\":\"pong\",\"id\":2}",
-                "{\"type\":\"pong\",\"id\":3}");
+        assertThat(fake.frames)
+                .containsExactly(
+                        "{\"type\":\"pong\",\"id\":1}", "{\"type\":\"pong\",\"id\":2}", "{\"type\":\"pong\",\"id\":3}");
         assertThat(fake.sendsUnderWay()).isZero();
     }
 
@@ -73,10 +78,12 @@ class SessionOutboxTest {
         for (int i = 0; i < 4; i++) {
             fake.completeSend();
         }
-        assertThat(fake.frames).extracting(f -> io.jobpulse.inprocess.JsonText.parse(f).getInt("seq"))
+        assertThat(fake.frames)
+                .extracting(f -> io.jobpulse.inprocess.JsonText.parse(f).getInt("seq"))
                 .containsExactly(4, 7, 8, 9);
         assertThat(io.jobpulse.inprocess.JsonText.parse(fake.frames.get(1)).getJsonObject("skipped"))
-                .isEqualTo(Json.createObjectBuilder().add("from", 5).add("to", 6).build());
+                .isEqualTo(
+                        Json.createObjectBuilder().add("from", 5).add("to", 6).build());
         assertThat(fake.frames.get(2)).doesNotContain("skipped");
         assertThat(fake.frames.get(3)).doesNotContain("skipped");
         assertThat(metrics.get(Counter.WS_PROGRESS_COALESCED)).isEqualTo(2);
@@ -90,13 +97,17 @@ class SessionOutboxTest {
         v2.send(pong(3), null);
         v2.send(pong(4), null);
         fake.completeSend();
-        assertThat(fake.frames).containsExactly("{\"type\":\"pong\",\"id\":1}",
-                "{\"type\":\"batch\",\"messages\":[{\"type\":\"pong\",\"id\":2},{\"type\":\"pong\",\"id\":3},"
-                        + "{\"type\":\"pong\",\"id\":4}]}");
+        assertThat(fake.frames)
+                .containsExactly(
+                        "{\"type\":\"pong\",\"id\":1}",
+                        "{\"type\":\"batch\",\"messages\":[{\"type\":\"pong\",\"id\":2},{\"type\":\"pong\",\"id\":3},"
+                                + "{\"type\":\"pong\",\"id\":4}]}");
         assertThat(metrics.get(Counter.WS_BATCHES_SENT)).isEqualTo(1);
         fake.completeSend();
         v2.send(pong(5), null);
-        assertThat(fake.frames.get(2)).as("a single waiting message goes alone").isEqualTo("{\"type\":\"pong\",\"id\":5}");
+        assertThat(fake.frames.get(2))
+                .as("a single waiting message goes alone")
+                .isEqualTo("{\"type\":\"pong\",\"id\":5}");
     }
 
     @Test
@@ -136,7 +147,9 @@ class SessionOutboxTest {
             outbox.send(new ServerMessage.Pong(Json.createValue(id)), null);
             sent++;
         }
-        assertThat(sent * 504).as("a ping once a quarter window (1 KiB) has been sent").isBetween(1024, 1024 + 2 * 504);
+        assertThat(sent * 504)
+                .as("a ping once a quarter window (1 KiB) has been sent")
+                .isBetween(1024, 1024 + 2 * 504);
         for (int i = 0; i < 20; i++) {
             outbox.send(new ServerMessage.Pong(Json.createValue(id)), null);
         }
