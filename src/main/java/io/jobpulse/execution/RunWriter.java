@@ -9,7 +9,6 @@ import io.jobpulse.store.JdbcJobStore;
 import io.jobpulse.store.JobUpdate;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,10 +54,11 @@ final class RunWriter {
     private final EventPublisher publisher;
     private final Executor executor;
     private final Clock clock;
-    /** Guarded by {@code this}, like {@link #due}. */
-    private final Map<RunId, Slot> slots = new HashMap<>();
+    /** The slot of each run with something not yet taken by a drain. */
+    private final Map<RunId, Slot> slots = new ConcurrentHashMap<>();
+    /** Slots with something due, each once, in the order they became due. */
+    private final Queue<Slot> due = new ConcurrentLinkedQueue<>();
 
-    private final Queue<RunId> due = new ArrayDeque<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     /** {@code executor} runs the drains; where it refuses (shutting down), an end is written on the caller's thread. */
@@ -69,13 +71,9 @@ final class RunWriter {
 
     /** The newest progress of {@code run}; it replaces one not written yet. Ignored once the run's end was handed over. */
     void progress(RunId run, Progress progress) {
-        synchronized (this) {
-            Slot slot = slot(run);
-            if (slot.end != null) {
-                return;
-            }
-            slot.progress = progress;
-            slot.progressAt = clock.instant();
+        Instant at = clock.instant();
+        while (!slot(run).offer(progress, at, due)) {
+            Thread.onSpinWait(); // a drain took that slot just now: the next one is fresh
         }
         schedule(false);
     }
@@ -86,37 +84,27 @@ final class RunWriter {
      * after the commit and the publish, with whether the end was recorded. A second end of the same run is ignored.
      */
     CompletableFuture<Boolean> end(RunId run, Optional<Progress> last, UnaryOperator<Job> terminal) {
-        Instant at = clock.instant();
-        End end = new End(terminal, at, new CompletableFuture<>());
-        synchronized (this) {
-            Slot slot = slot(run);
-            if (slot.end != null) {
-                return CompletableFuture.completedFuture(false);
-            }
-            last.ifPresent(p -> {
-                slot.progress = p;
-                slot.progressAt = at;
-            });
-            slot.end = end;
+        End end = new End(terminal, clock.instant(), new CompletableFuture<>());
+        Boolean accepted;
+        while ((accepted = slot(run).end(last, end, due)) == null) {
+            Thread.onSpinWait();
+        }
+        if (!accepted) {
+            return CompletableFuture.completedFuture(false);
         }
         schedule(true);
         return end.recorded();
     }
 
+    /** The run's slot; lock-free when it exists (a thousand job threads report at once). */
     private Slot slot(RunId run) {
-        return slots.computeIfAbsent(run, r -> {
-            due.add(r);
-            return new Slot(r);
-        });
-    }
-
-    private synchronized boolean hasDue() {
-        return !due.isEmpty();
+        Slot slot = slots.get(run);
+        return slot != null ? slot : slots.computeIfAbsent(run, Slot::new);
     }
 
     /** Starts a drain unless one runs; {@code inlineIfRefused}: drain here when the executor refuses. */
     private void schedule(boolean inlineIfRefused) {
-        while (hasDue() && draining.compareAndSet(false, true)) {
+        while (!due.isEmpty() && draining.compareAndSet(false, true)) {
             try {
                 executor.execute(this::drain);
                 return;
@@ -141,7 +129,7 @@ final class RunWriter {
 
     private void drainHere() {
         try {
-            for (List<Slot> batch = take(); !batch.isEmpty(); batch = take()) {
+            for (List<Taken> batch = take(); !batch.isEmpty(); batch = take()) {
                 write(batch);
             }
         } finally {
@@ -149,12 +137,12 @@ final class RunWriter {
         }
     }
 
-    private synchronized List<Slot> take() {
-        List<Slot> batch = new ArrayList<>();
-        for (RunId run; batch.size() < MAX_BATCH && (run = due.poll()) != null; ) {
-            batch.add(slots.remove(run));
+    private List<Taken> take() {
+        List<Taken> batch = new ArrayList<>();
+        for (Slot slot; batch.size() < MAX_BATCH && (slot = due.poll()) != null; ) {
+            batch.add(slot.take(slots));
         }
-        batch.sort(Comparator.comparing(slot -> slot.run.job().value())); // row locks in one order, as every writer
+        batch.sort(Comparator.comparing(t -> t.run().job().value())); // row locks in one order, as every writer
         return batch;
     }
 
@@ -207,17 +195,69 @@ final class RunWriter {
         }
     }
 
-    /** What one run has handed over and is not written yet. */
+    /**
+     * What one run has handed over and is not written yet. Guarded by its own monitor, held only for a few field
+     * writes: runs never wait for each other, nor for a write. Once a drain took it, it is out of the map and refuses
+     * further values, so the run's next value goes into a fresh slot, written after this one.
+     */
     private static final class Slot {
         private final RunId run;
         private Progress progress;
         private Instant progressAt;
         private End end;
+        private boolean queued;
+        private boolean taken;
 
         Slot(RunId run) {
             this.run = run;
         }
+
+        /** False when a drain took this slot (ask again); true once the value is in, or ignored after the end. */
+        synchronized boolean offer(Progress next, Instant at, Queue<Slot> due) {
+            if (taken) {
+                return false;
+            }
+            if (end == null) {
+                progress = next;
+                progressAt = at;
+                queueIn(due);
+            }
+            return true;
+        }
+
+        /** Null when a drain took this slot (ask again); false when the run's end was handed over already. */
+        synchronized Boolean end(Optional<Progress> last, End next, Queue<Slot> due) {
+            if (taken) {
+                return null;
+            }
+            if (end != null) {
+                return false;
+            }
+            last.ifPresent(p -> {
+                progress = p;
+                progressAt = next.at();
+            });
+            end = next;
+            queueIn(due);
+            return true;
+        }
+
+        private void queueIn(Queue<Slot> due) {
+            if (!queued) {
+                queued = true;
+                due.add(this);
+            }
+        }
+
+        synchronized Taken take(Map<RunId, Slot> slots) {
+            taken = true;
+            slots.remove(run, this);
+            return new Taken(run, progress, progressAt, end);
+        }
     }
+
+    /** A slot's content, as a drain took it. */
+    private record Taken(RunId run, Progress progress, Instant progressAt, End end) {}
 
     private record End(UnaryOperator<Job> terminal, Instant at, CompletableFuture<Boolean> recorded) {}
 }
