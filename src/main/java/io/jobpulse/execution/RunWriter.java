@@ -146,18 +146,18 @@ final class RunWriter {
         return batch;
     }
 
-    private void write(List<Slot> batch) {
+    private void write(List<Taken> batch) {
         List<JobUpdate> updates = new ArrayList<>(batch.size());
         Map<Integer, End> endsByUpdate = new HashMap<>();
-        for (Slot slot : batch) {
-            RunId run = slot.run;
-            if (slot.progress != null) {
-                Progress next = slot.progress;
+        for (Taken taken : batch) {
+            RunId run = taken.run();
+            if (taken.progress() != null) {
+                Progress next = taken.progress();
                 updates.add(new JobUpdate(
-                        run.job(), slot.progressAt, job -> run.owns(job) ? job.report(next) : Optional.empty()));
+                        run.job(), taken.progressAt(), job -> run.owns(job) ? job.report(next) : Optional.empty()));
             }
-            if (slot.end != null) {
-                End end = slot.end;
+            if (taken.end() != null) {
+                End end = taken.end();
                 endsByUpdate.put(updates.size(), end);
                 updates.add(new JobUpdate(
                         run.job(),
