@@ -108,10 +108,28 @@ class HostileFramesIT extends UnderHostileInput {
         try (RawWebSocket socket = RawWebSocket.connectUpgraded(ws)) {
             CompletableFuture<Void> writing =
                     sendHeaderThenJunk(socket, Frames.frame(Frames.TEXT).declaredLength(1L << 53));
-            expectEnding(
-                    "text frame declaring 2^53 bytes, then 16 MiB",
-                    socket,
-                    on(TYRUS_BUFFER_FULL, "close 1009", "close 1009"));
+            if (server().equals("wildfly")) {
+                // Undertow either stops at the session's message size (1009, UT002040) or reads on and waits for the
+                // rest of the declared length: both seen on the same build (docs/bad-input.md). Either way the
+                // server keeps serving everyone else.
+                String ending;
+                try {
+                    ending = socket.awaitEnding().summary();
+                } catch (AssertionError heldOpen) {
+                    ending = "held open";
+                }
+                observed("text frame declaring 2^53 bytes, then 16 MiB", ending);
+                assertThat(ending).isIn("close 1009", "held open");
+                try (RawWebSocket other = RawWebSocket.connectUpgraded(ws)) {
+                    other.send(Frames.frame(Frames.TEXT).payload(bytes(PING)));
+                    assertThat(nextText(other)).isEqualTo("{\"type\":\"pong\",\"id\":1}");
+                }
+            } else {
+                expectEnding(
+                        "text frame declaring 2^53 bytes, then 16 MiB",
+                        socket,
+                        on(TYRUS_BUFFER_FULL, "close 1009", "close 1009"));
+            }
             socket.close();
             awaitWriterStopped(writing);
         }
