@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param maxRunningJobs         {@code jobpulse.max-running-jobs}: jobs running at once on this node
  * @param progressRate           {@code jobpulse.progress-rate}: stored and pushed progress updates per second per job
- * @param lease                  {@code jobpulse.lease}: the lease a node holds on a running job, renewed every third
+ * @param lease                  {@code jobpulse.lease}: the lease a node holds on a running job, renewed every
+ *                               third by the database's clock; a job whose lease ran out is recovered by any node
  * @param shutdownGrace          {@code jobpulse.shutdown-grace}: how long running jobs get to stop at undeploy
  * @param jobTimeout             {@code jobpulse.job-timeout}: run time of a job whose type declares none
  * @param maxQueuedJobsPerClient {@code jobpulse.max-queued-jobs-per-client}: QUEUED jobs per API client (429)
@@ -28,7 +29,7 @@ public record JobSettings(
         return new JobSettings(
                 r.count("jobpulse.max-running-jobs", 4),
                 r.rate("jobpulse.progress-rate", 10.0),
-                r.duration("jobpulse.lease", Duration.ofSeconds(60)),
+                r.duration("jobpulse.lease", Duration.ofSeconds(30)),
                 r.duration("jobpulse.shutdown-grace", Duration.ofSeconds(10)),
                 jobTimeout,
                 r.count("jobpulse.max-queued-jobs-per-client", 1000),

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -73,6 +74,17 @@ final class SettingReader {
 
     Path path(String key, Path fallback) {
         return get(key, Path::of, "a directory").orElse(fallback);
+    }
+
+    /** One of {@code type}'s constants, written in lower case with dashes ({@code poll}, {@code single-node}). */
+    <E extends Enum<E>> E choice(String key, Class<E> type, E fallback) {
+        StringBuilder names = new StringBuilder();
+        for (E constant : type.getEnumConstants()) {
+            names.append(names.isEmpty() ? "" : ", ")
+                    .append(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        return get(key, text -> Enum.valueOf(type, text.toUpperCase(Locale.ROOT).replace('-', '_')), "one of " + names)
+                .orElse(fallback);
     }
 
     List<String> list(String key) {

@@ -7,20 +7,24 @@ import io.jobpulse.job.JobError;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
+import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.runtime.ContainerExecutors;
 import io.jobpulse.store.Change;
 import io.jobpulse.store.JdbcJobStore;
 import io.jobpulse.store.StoreException;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +34,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,6 +50,9 @@ import java.util.logging.Logger;
 public class JobScheduler {
 
     private static final Logger LOG = Logger.getLogger(JobScheduler.class.getName());
+    private static final int SWEEP_BATCH = 100;
+    /** Stops before observers of a higher priority value (the cluster's bus, which must still send the hand-back). */
+    public static final int STOP_PRIORITY = Interceptor.Priority.APPLICATION;
 
     @Inject
     JobPulseConfig config;
@@ -95,10 +103,11 @@ public class JobScheduler {
         }
         limits = Map.copyOf(byType);
         LOG.info(() -> "JobPulse job limits: " + describe(limits));
-        recoverOrphans(Optional.of(config.nodeId()));
+        recoverEarlierLife();
         Duration period = config.jobs().lease().dividedBy(3);
         housekeeping = timer.scheduleWithFixedDelay(
                 this::housekeeping, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        scheduleSweep();
         LOG.info(() -> "JobPulse scheduler on node " + config.nodeId() + ": up to "
                 + config.jobs().maxRunningJobs() + " jobs at once, run as " + launcher.description());
         wake();
@@ -129,9 +138,7 @@ public class JobScheduler {
         while (!stopping && slots.tryAcquire()) {
             Optional<Change> claimed;
             try {
-                Instant now = now();
-                claimed = store.claimNext(
-                        config.nodeId(), now, now.plus(config.jobs().lease()));
+                claimed = store.claimNext(config.nodeId(), now(), config.jobs().lease());
             } catch (RuntimeException e) {
                 slots.release();
                 LOG.log(Level.WARNING, e, () -> "Could not claim a queued job; will retry");
@@ -207,11 +214,25 @@ public class JobScheduler {
         return text.toString();
     }
 
+    /**
+     * Every third of a lease: renews the leases of this node's runs (by the database's clock), stops the runs this node
+     * lost meanwhile, and claims what fits.
+     */
     private void housekeeping() {
         try {
-            store.renewLeases(
-                    config.nodeId(), running.keySet(), now().plus(config.jobs().lease()));
-            recoverOrphans(Optional.empty());
+            Map<JobId, Integer> runs = new HashMap<>();
+            running.forEach((id, run) -> runs.put(id, run.attempt()));
+            for (JobId id :
+                    store.renewLeases(config.nodeId(), runs, config.jobs().lease())) {
+                RunningJob run = running.get(id);
+                if (run != null && run.attempt() == runs.get(id) && run.lose()) {
+                    LOG.warning(
+                            () -> "Job " + id + ": this node lost it (its lease ran out, so another node recovered it"
+                                    + " while this node was paused or cut off from the database); its run here is stopped and"
+                                    + " writes nothing more");
+                    metrics.increment(Counter.RUNS_LOST);
+                }
+            }
             claimWhileFree();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, e, () -> "Scheduler housekeeping failed; will retry");
@@ -219,14 +240,45 @@ public class JobScheduler {
     }
 
     /**
-     * RUNNING jobs whose node stopped renewing its lease, and at start-up those of this node's earlier life: each is
-     * re-queued when its type allows another attempt, else recorded FAILED {@code interrupted}.
+     * The sweeper, on every node (no leader): RUNNING jobs whose lease ran out by the database's clock are recovered by
+     * whichever live node finds them first. Runs about six times a lease (at least every 5 s, at most every second),
+     * with jitter so that the nodes do not sweep in step.
      */
-    private void recoverOrphans(Optional<String> ownNode) {
-        for (JobId id : store.orphans(ownNode, now())) {
-            if (!running.containsKey(id)) {
-                recoverOrphan(id, ownNode);
+    private void scheduleSweep() {
+        if (stopping) {
+            return;
+        }
+        long base = Math.max(1000, Math.min(5000, config.jobs().lease().toMillis() / 6));
+        long delay = (long) (base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        try {
+            timer.schedule(this::sweep, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.FINE, e, () -> "Scheduler timer unavailable (shutting down?)");
+        }
+    }
+
+    private void sweep() {
+        try {
+            for (JobId id : store.expiredLeases(SWEEP_BATCH)) {
+                if (!running.containsKey(id)) {
+                    recoverOrphan(id, Optional.empty());
+                }
             }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, e, () -> "Sweeping expired leases failed; will retry");
+        } finally {
+            scheduleSweep();
+        }
+    }
+
+    /** At start-up: the jobs an earlier life of this node left RUNNING are recovered at once, not after a lease. */
+    private void recoverEarlierLife() {
+        try {
+            for (JobId id : store.runningOn(config.nodeId())) {
+                recoverOrphan(id, Optional.of(config.nodeId()));
+            }
+        } catch (StoreException e) {
+            LOG.log(Level.SEVERE, e, () -> "Could not look for jobs left RUNNING by this node's earlier life");
         }
     }
 
@@ -270,7 +322,8 @@ public class JobScheduler {
         }
     }
 
-    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object contextStopping) {
+    /** Hands this node's jobs back (before the cluster stops telling the other nodes, so they claim them at once). */
+    void stop(@Observes @Priority(STOP_PRIORITY) @BeforeDestroyed(ApplicationScoped.class) Object contextStopping) {
         stopping = true;
         if (housekeeping != null) {
             housekeeping.cancel(false);

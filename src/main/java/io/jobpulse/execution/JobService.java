@@ -48,6 +48,9 @@ public class JobService {
     @Inject
     JobTypeRegistry types;
 
+    @Inject
+    PeerSignals peers;
+
     public SubmitOutcome submit(
             String owner, String type, String name, Map<String, Object> params, Optional<String> idempotencyKey)
             throws UnknownJobTypeException, InvalidParametersException {
@@ -94,8 +97,8 @@ public class JobService {
         });
         change.flatMap(Change::event).ifPresent(event -> publisher.publish(List.of(event)));
         Job now = change.map(Change::job).or(() -> store.find(id)).orElseThrow();
-        if (now.state() == JobState.RUNNING) {
-            scheduler.signalCancel(id);
+        if (now.state() == JobState.RUNNING && !scheduler.signalCancel(id)) {
+            peers.cancelElsewhere(id);
         }
         return Optional.of(
                 now.state() == JobState.SUCCEEDED || now.state() == JobState.FAILED

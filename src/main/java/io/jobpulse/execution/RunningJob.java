@@ -40,7 +40,8 @@ final class RunningJob implements JobContext {
         NONE,
         CANCEL,
         SHUTDOWN,
-        TIMEOUT
+        TIMEOUT,
+        LOST
     }
 
     private final RunId run;
@@ -77,6 +78,10 @@ final class RunningJob implements JobContext {
         this.writer = writer;
         this.clock = clock;
         this.progress = new ProgressCoalescer(progressRate, timer, System::nanoTime, p -> writer.progress(run, p));
+    }
+
+    int attempt() {
+        return run.attempt();
     }
 
     @Override
@@ -159,6 +164,26 @@ final class RunningJob implements JobContext {
                 new JobError(JobError.TIMEOUT, "the job ran longer than its timeout of " + limits.timeout()), now()));
     }
 
+    /**
+     * This node lost the job: another node found its lease expired (this node was paused or cut off from the database)
+     * and recovered it. Stops the handler (as a timeout would) and writes nothing more: the job is no longer this run's,
+     * and a late write would be refused anyway ({@link RunId#owns}). True if the run was still going.
+     */
+    boolean lose() {
+        if (!endDecided.compareAndSet(false, true)) {
+            return false;
+        }
+        stop = Stop.LOST;
+        stopSignal.countDown();
+        synchronized (threadLock) {
+            if (worker != null) {
+                worker.interrupt();
+            }
+        }
+        progress.close();
+        return true;
+    }
+
     /** Records the interruption without waiting for the handler any longer (it ignored the stop at shutdown). */
     void abandon() {
         stop = Stop.SHUTDOWN;
@@ -189,9 +214,9 @@ final class RunningJob implements JobContext {
     /** Runs the handler on the calling thread and records how it ended. */
     void execute() {
         synchronized (threadLock) {
-            if (stop == Stop.TIMEOUT) {
+            if (stop == Stop.TIMEOUT || stop == Stop.LOST) {
                 finished.countDown();
-                return; // its time ran out before the launcher got to run it; the timeout is recorded
+                return; // its time ran out, or the job was lost, before the launcher got to run it
             }
             worker = Thread.currentThread();
         }
@@ -213,7 +238,7 @@ final class RunningJob implements JobContext {
         } finally {
             synchronized (threadLock) {
                 worker = null;
-                if (stop == Stop.TIMEOUT) {
+                if (stop == Stop.TIMEOUT || stop == Stop.LOST) {
                     // the interrupt was JobPulse's own, aimed at this handler, and its outcome is recorded: it must not
                     // reach whatever task the pool runs next on this thread
                     Thread.interrupted();

@@ -5,11 +5,14 @@ import io.jobpulse.job.JobId;
 import io.jobpulse.protocol.JobJson;
 import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,8 +22,12 @@ import java.util.logging.Logger;
  * event, encodes it once and offers the same text to every subscription of the job. Watchers queue and return, so a slow
  * or broken one never delays the others. A wide fan-out (thousands of watchers of one job) is split across cores
  * ({@link FanOut}).
+ *
+ * <p>It is not the {@link EventPublisher} bean itself: that one ({@code cluster.ClusterPublisher}) hands every event
+ * here and, in a cluster, also tells the other nodes.
  */
 @ApplicationScoped
+@Typed(ProgressHub.class)
 public class ProgressHub implements EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(ProgressHub.class.getName());
@@ -116,6 +123,33 @@ public class ProgressHub implements EventPublisher {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, e, () -> "Could not deliver event " + event.seq() + " of job " + event.jobId());
         }
+    }
+
+    /**
+     * The jobs watched on this node now. A cluster catches these jobs up with what other nodes stored.
+     */
+    public Set<JobId> watched() {
+        return Set.copyOf(byJob.keySet());
+    }
+
+    /** The lowest {@code seq} the started subscriptions of {@code job} delivered; empty when none started. */
+    public OptionalLong lowestSeq(JobId job) {
+        JobWatchers watchers = byJob.get(job);
+        long lowest = -1;
+        if (watchers != null) {
+            for (Subscription s : watchers.array()) {
+                long seq = s.lastSeq();
+                if (seq >= 0 && (lowest < 0 || seq < lowest)) {
+                    lowest = seq;
+                }
+            }
+        }
+        return lowest < 0 ? OptionalLong.empty() : OptionalLong.of(lowest);
+    }
+
+    /** True while this node has a subscription to {@code job}. */
+    public boolean watches(JobId job) {
+        return byJob.containsKey(job);
     }
 
     /** How many subscriptions this node holds (all jobs). */

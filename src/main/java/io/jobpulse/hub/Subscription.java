@@ -153,6 +153,7 @@ public final class Subscription {
         return ended;
     }
 
+    /** The {@code seq} delivered last; -1 until started. */
     public long lastSeq() {
         return lastSeq;
     }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * {@code params} and {@code result} hold JSON-like values (String, Number, Boolean, List, Map).
  * {@code startedAt}, {@code finishedAt}, {@code result} and {@code error} are null until they happen.
  * {@code attempt} counts the runs started so far: 0 while first queued, 1 in the first run, one more for each re-run
- * after an interruption.
+ * after an interruption. {@code node} names the node running the job, or that ran it last; null until first claimed.
  */
 public record Job(
         JobId id,
@@ -29,7 +29,8 @@ public record Job(
         Instant startedAt,
         Instant finishedAt,
         boolean cancelRequested,
-        int attempt) {
+        int attempt,
+        String node) {
 
     public Job {
         Objects.requireNonNull(id, "id");
@@ -67,11 +68,13 @@ public record Job(
                 null,
                 null,
                 false,
-                0);
+                0,
+                null);
     }
 
-    /** Starts a run: RUNNING, and the next attempt. */
-    public Job start(Instant now) {
+    /** Starts a run on node {@code runningOn}: RUNNING, and the next attempt. */
+    public Job start(Instant now, String runningOn) {
+        Objects.requireNonNull(runningOn, "node");
         Job running = moveTo(JobState.RUNNING, progress, null, null, now, null);
         return new Job(
                 id,
@@ -88,7 +91,8 @@ public record Job(
                 running.startedAt,
                 null,
                 cancelRequested,
-                attempt + 1);
+                attempt + 1,
+                runningOn);
     }
 
     /** New progress while running; empty when nothing changed, so nothing is stored or pushed. */
@@ -114,7 +118,8 @@ public record Job(
                 startedAt,
                 finishedAt,
                 cancelRequested,
-                attempt));
+                attempt,
+                node));
     }
 
     public Job succeed(Map<String, Object> jobResult, Instant now) {
@@ -168,7 +173,8 @@ public record Job(
                 startedAt,
                 finishedAt,
                 true,
-                attempt);
+                attempt,
+                node);
     }
 
     private Job moveTo(
@@ -196,7 +202,8 @@ public record Job(
                 started != null ? started : startedAt,
                 finished,
                 cancelRequested,
-                attempt);
+                attempt,
+                node);
     }
 
     /** The event that records this version of the job. */

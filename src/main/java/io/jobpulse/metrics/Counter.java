@@ -27,7 +27,13 @@ public enum Counter {
     /** Request bodies refused for size or JSON limits. */
     REST_BODIES_REFUSED,
     /** Jobs failed because they ran longer than their timeout. */
-    JOBS_TIMED_OUT;
+    JOBS_TIMED_OUT,
+    /** Runs this node stopped because another node had recovered their job (this node was paused past its lease). */
+    RUNS_LOST,
+    /** Events of other nodes' jobs read from the store and fanned out here (cluster catch-up). */
+    CLUSTER_EVENTS_CAUGHT_UP,
+    /** Catch-up reads of the store, one per job however many watchers it has here. */
+    CLUSTER_CATCH_UP_READS;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

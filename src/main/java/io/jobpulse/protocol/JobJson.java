@@ -41,6 +41,7 @@ public final class JobJson {
                 .add("result", job.result() == null ? JsonValue.NULL : JsonMaps.toJson(job.result()))
                 .add("error", error(job.error()))
                 .add("cancelRequested", job.cancelRequested())
+                .add("node", job.node() == null ? JsonValue.NULL : Jsonp.PROVIDER.createValue(job.node()))
                 .build();
     }
 

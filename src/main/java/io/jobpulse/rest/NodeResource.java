@@ -1,5 +1,6 @@
 package io.jobpulse.rest;
 
+import io.jobpulse.cluster.Cluster;
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.http.ApiProblem;
 import io.jobpulse.json.JsonMaps;
@@ -42,6 +43,9 @@ public class NodeResource {
     @Inject
     OpenSessions sessions;
 
+    @Inject
+    Cluster cluster;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String node(@QueryParam("gc") boolean gc) {
@@ -64,6 +68,12 @@ public class NodeResource {
                 .add("threads", ManagementFactory.getThreadMXBean().getThreadCount())
                 .add("webSocketConnections", sessions.size())
                 .add("counters", counters)
+                .add(
+                        "bus",
+                        Jsonp.PROVIDER
+                                .createObjectBuilder()
+                                .add("state", cluster.busState().name())
+                                .add("reconnects", cluster.busReconnects()))
                 .build());
     }
 

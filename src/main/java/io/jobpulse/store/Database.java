@@ -8,6 +8,10 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.Locale;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -32,6 +36,9 @@ public class Database {
 
     private DataSource dataSource;
     private JdbcConnectionPool embeddedPool;
+    private boolean postgres;
+    private String url;
+    private String user;
 
     @PostConstruct
     void open() {
@@ -46,6 +53,7 @@ public class Database {
                     + config.dataDir().toAbsolutePath());
         }
         migrate(dataSource);
+        describe(dataSource);
     }
 
     @PreDestroy
@@ -57,6 +65,32 @@ public class Database {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** True on PostgreSQL, where several nodes may share the database; false on the embedded H2 (one node). */
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** The JDBC URL the DataSource's connections report (the default of the cluster's listening connection). */
+    public String url() {
+        return url;
+    }
+
+    /** The user the DataSource's connections report. */
+    public String user() {
+        return user;
+    }
+
+    private void describe(DataSource source) {
+        try (Connection c = source.getConnection()) {
+            DatabaseMetaData meta = c.getMetaData();
+            postgres = meta.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+            url = meta.getURL();
+            user = meta.getUserName();
+        } catch (SQLException e) {
+            throw new IllegalStateException("The JobPulse database does not answer", e);
+        }
     }
 
     /** Brings the schema to the newest version; safe to run on every start and from several nodes at once. */

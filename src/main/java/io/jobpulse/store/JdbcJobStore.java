@@ -12,11 +12,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -30,6 +38,7 @@ import javax.sql.DataSource;
 public class JdbcJobStore {
 
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final int SEQ_READ_CHUNK = 500;
 
     private DataSource dataSource;
 
@@ -205,19 +214,20 @@ public class JdbcJobStore {
     }
 
     /**
-     * Like {@link #update}, for a job found by {@link #orphans}: applies {@code change} only if the job is still
-     * orphaned when its row is locked (RUNNING, and its lease expired before {@code now} or, when {@code node} is
-     * given, claimed by that node), so a job another node re-queued or claimed in the meantime is left alone.
+     * Like {@link #update}, for a job found by {@link #expiredLeases} or {@link #runningOn}: applies {@code change} only
+     * if the job is still orphaned when its row is locked (RUNNING, and its lease expired by the database's clock or,
+     * when {@code node} is given, claimed by that node), so a job another node re-queued, claimed or is recovering in
+     * the meantime (its row locked: skipped, not waited for) is left alone.
      */
     public Optional<Change> updateOrphan(
             JobId id, Optional<String> node, Instant now, Function<Job, Optional<Job>> change) {
         return inTransaction("recover an orphaned job", c -> {
             Optional<Job> current;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?"
-                    + " AND state = 'RUNNING' AND (owner_node = ? OR lease_expires_at < ?) FOR UPDATE")) {
+                    + " AND state = 'RUNNING' AND (owner_node = ? OR lease_expires_at < CURRENT_TIMESTAMP)"
+                    + " FOR UPDATE SKIP LOCKED")) {
                 ps.setString(1, id.value());
                 ps.setString(2, node.orElse(null));
-                JobRows.setInstant(ps, 3, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     current = rs.next() ? Optional.of(JobRows.job(rs)) : Optional.empty();
                 }
@@ -231,59 +241,122 @@ public class JdbcJobStore {
     }
 
     /**
-     * Claims the oldest QUEUED job for {@code node}: moves it to RUNNING and takes a lease on it until
-     * {@code leaseUntil}. Safe against other nodes claiming at the same time (the row lock decides).
+     * Claims the oldest QUEUED job for {@code node}: moves it to RUNNING (the next attempt, on that node) and takes a
+     * lease on it for {@code lease} from now by the database's clock. One statement picks and locks the row, skipping
+     * rows other nodes are claiming at the same moment ({@code FOR UPDATE SKIP LOCKED}), so claiming nodes never wait
+     * for each other; the RUNNING write and its event follow in the same transaction.
      */
-    public Optional<Change> claimNext(String node, Instant now, Instant leaseUntil) {
+    public Optional<Change> claimNext(String node, Instant now, Duration lease) {
         return inTransaction("claim a queued job", c -> {
-            for (JobId candidate : oldestQueued(c, 8)) {
-                Optional<Job> job = selectJob(c, candidate, true);
-                if (job.isPresent() && job.get().state() == JobState.QUEUED) {
-                    Change change = write(c, job.get(), job.get().start(now), now);
-                    try (PreparedStatement ps =
-                            c.prepareStatement("UPDATE jp_job SET owner_node = ?, lease_expires_at = ? WHERE id = ?")) {
-                        ps.setString(1, node);
-                        JobRows.setInstant(ps, 2, leaseUntil);
-                        ps.setString(3, candidate.value());
-                        ps.executeUpdate();
-                    }
-                    return Optional.of(change);
+            Optional<Job> queued;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS
+                    + " FROM jp_job WHERE state = 'QUEUED' ORDER BY row_no FETCH FIRST 1 ROWS ONLY"
+                    + " FOR UPDATE SKIP LOCKED")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    queued = rs.next() ? Optional.of(JobRows.job(rs)) : Optional.empty();
                 }
             }
-            return Optional.empty();
-        });
-    }
-
-    /** Extends the leases {@code node} holds on these running jobs. */
-    public void renewLeases(String node, Collection<JobId> jobs, Instant leaseUntil) {
-        if (jobs.isEmpty()) {
-            return;
-        }
-        inTransaction("renew leases", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE jp_job SET lease_expires_at = ? WHERE id = ? AND owner_node = ? AND state = 'RUNNING'")) {
-                for (JobId id : jobs) {
-                    JobRows.setInstant(ps, 1, leaseUntil);
-                    ps.setString(2, id.value());
-                    ps.setString(3, node);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+            if (queued.isEmpty()) {
+                return Optional.empty();
             }
-            return null;
+            Change change = write(c, queued.get(), queued.get().start(now, node), now);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET lease_expires_at = ? WHERE id = ?")) {
+                JobRows.setInstant(ps, 1, databaseNow(c).plus(lease));
+                ps.setString(2, queued.get().id().value());
+                ps.executeUpdate();
+            }
+            return Optional.of(change);
         });
     }
 
     /**
-     * RUNNING jobs nobody runs any more: those whose lease expired before {@code now}, and, when {@code node} is
-     * given (at that node's start-up), every RUNNING job claimed by an earlier life of that node.
+     * Extends, by {@code lease} from now by the database's clock, the leases {@code node} holds on these runs (job and
+     * attempt). Answers the runs it no longer holds: re-queued, failed or claimed again since, by a node that found
+     * the lease expired. Their runs must stop; their writes are refused anyway ({@link #updateAll} callers fence).
      */
-    public List<JobId> orphans(Optional<String> node, Instant now) {
-        return inTransaction("find orphaned jobs", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id FROM jp_job WHERE state = 'RUNNING' AND (owner_node = ? OR lease_expires_at < ?)")) {
-                ps.setString(1, node.orElse(null));
-                JobRows.setInstant(ps, 2, now);
+    public Set<JobId> renewLeases(String node, Map<JobId, Integer> runs, Duration lease) {
+        if (runs.isEmpty()) {
+            return Set.of();
+        }
+        List<Map.Entry<JobId, Integer>> ordered = new ArrayList<>(runs.entrySet());
+        ordered.sort(Map.Entry.comparingByKey(Comparator.comparing(JobId::value))); // row locks in one order
+        return inTransaction("renew leases", c -> {
+            Instant until = databaseNow(c).plus(lease);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET lease_expires_at = ? WHERE id = ?"
+                    + " AND owner_node = ? AND attempt = ? AND state = 'RUNNING'")) {
+                for (Map.Entry<JobId, Integer> run : ordered) {
+                    JobRows.setInstant(ps, 1, until);
+                    ps.setString(2, run.getKey().value());
+                    ps.setString(3, node);
+                    ps.setInt(4, run.getValue());
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                Set<JobId> lost = new HashSet<>();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 0) {
+                        lost.add(ordered.get(i).getKey());
+                    }
+                }
+                return lost;
+            }
+        });
+    }
+
+    /** RUNNING jobs whose lease expired by the database's clock (their node stopped renewing), at most {@code max}. */
+    public List<JobId> expiredLeases(int max) {
+        return ids(
+                "find jobs with expired leases",
+                "SELECT id FROM jp_job WHERE state = 'RUNNING' AND lease_expires_at < CURRENT_TIMESTAMP"
+                        + " ORDER BY lease_expires_at FETCH FIRST " + max + " ROWS ONLY",
+                null);
+    }
+
+    /** The RUNNING jobs claimed by {@code node} (at its start-up: those of its earlier life). */
+    public List<JobId> runningOn(String node) {
+        return ids(
+                "find a node's running jobs", "SELECT id FROM jp_job WHERE state = 'RUNNING' AND owner_node = ?", node);
+    }
+
+    /** The RUNNING jobs of {@code node} whose cancel was asked for (on whichever node). */
+    public List<JobId> cancelRequested(String node) {
+        return ids(
+                "find cancel requests",
+                "SELECT id FROM jp_job WHERE state = 'RUNNING' AND owner_node = ? AND cancel_requested = TRUE",
+                node);
+    }
+
+    /** The newest {@code seq} of each of these jobs that exists. */
+    public Map<JobId, Long> latestSeqs(Collection<JobId> jobs) {
+        List<JobId> all = List.copyOf(jobs);
+        Map<JobId, Long> seqs = new HashMap<>();
+        for (int from = 0; from < all.size(); from += SEQ_READ_CHUNK) {
+            List<JobId> chunk = all.subList(from, Math.min(all.size(), from + SEQ_READ_CHUNK));
+            String sql = "SELECT id, seq FROM jp_job WHERE id IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
+            inTransaction("read the newest seqs", c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i).value());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            seqs.put(new JobId(rs.getString(1)), rs.getLong(2));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return seqs;
+    }
+
+    private List<JobId> ids(String operation, String sql, String parameter) {
+        return inTransaction(operation, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (parameter != null) {
+                    ps.setString(1, parameter);
+                }
                 List<JobId> ids = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -295,10 +368,20 @@ public class JdbcJobStore {
         });
     }
 
+    /** The database's clock, which every lease is measured by, so that skewed node clocks change nothing. */
+    static Instant databaseNow(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT CURRENT_TIMESTAMP");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+    }
+
     private Change write(Connection c, Job before, Job after, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET state = ?, seq = ?, progress_done = ?, "
-                + "progress_total = ?, progress_message = ?, result = ?, error_kind = ?, error_message = ?, "
-                + "started_at = ?, finished_at = ?, cancel_requested = ?, attempt = ? WHERE id = ? AND seq = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE jp_job SET state = ?, seq = ?, progress_done = ?, "
+                        + "progress_total = ?, progress_message = ?, result = ?, error_kind = ?, error_message = ?, "
+                        + "started_at = ?, finished_at = ?, cancel_requested = ?, attempt = ?, owner_node = ? WHERE id = ? AND seq = ?")) {
             ps.setString(1, after.state().name());
             ps.setLong(2, after.seq());
             ps.setLong(3, after.progress().done());
@@ -311,8 +394,9 @@ public class JdbcJobStore {
             JobRows.setInstant(ps, 10, after.finishedAt());
             ps.setBoolean(11, after.cancelRequested());
             ps.setInt(12, after.attempt());
-            ps.setString(13, after.id().value());
-            ps.setLong(14, before.seq());
+            ps.setString(13, after.node());
+            ps.setString(14, after.id().value());
+            ps.setLong(15, before.seq());
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("job " + after.id() + " changed under a row lock");
             }
@@ -326,20 +410,6 @@ public class JdbcJobStore {
         JobEvent event = after.event(after.state() == before.state() ? EventKind.PROGRESS : EventKind.STATE, at);
         insertEvent(c, event);
         return new Change(after, Optional.of(event));
-    }
-
-    private static List<JobId> oldestQueued(Connection c, int max) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM jp_job WHERE state = 'QUEUED' ORDER BY row_no FETCH FIRST ? ROWS ONLY")) {
-            ps.setInt(1, max);
-            List<JobId> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(new JobId(rs.getString(1)));
-                }
-            }
-            return ids;
-        }
     }
 
     private static Optional<Job> selectJob(Connection c, JobId id, boolean lock) throws SQLException {
@@ -371,7 +441,7 @@ public class JdbcJobStore {
 
     private static void insertJob(Connection c, Job job) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO jp_job (" + JobRows.JOB_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, job.id().value());
             ps.setString(2, job.type());
             ps.setString(3, job.name());
@@ -390,6 +460,7 @@ public class JdbcJobStore {
             JobRows.setInstant(ps, 16, job.finishedAt());
             ps.setBoolean(17, job.cancelRequested());
             ps.setInt(18, job.attempt());
+            ps.setString(19, job.node());
             ps.executeUpdate();
         }
     }
@@ -418,27 +489,7 @@ public class JdbcJobStore {
         return t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState());
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(String operation, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new StoreException(operation, e);
-        }
+    private <T> T inTransaction(String operation, Transactions.Work<T> work) {
+        return Transactions.run(dataSource, operation, work);
     }
 }

@@ -22,7 +22,7 @@ final class JobRows {
 
     static final String JOB_COLUMNS = "id, job_type, job_name, owner, state, seq, progress_done, progress_total, "
             + "progress_message, params, result, error_kind, error_message, created_at, started_at, finished_at, "
-            + "cancel_requested, attempt";
+            + "cancel_requested, attempt, owner_node";
     static final String EVENT_COLUMNS = "job_id, seq, kind, state, progress_done, progress_total, progress_message, "
             + "result, error_kind, error_message, occurred_at";
 
@@ -45,7 +45,8 @@ final class JobRows {
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
                 rs.getBoolean("cancel_requested"),
-                rs.getInt("attempt"));
+                rs.getInt("attempt"),
+                rs.getString("owner_node"));
     }
 
     static JobEvent event(ResultSet rs) throws SQLException {
@@ -88,7 +89,7 @@ final class JobRows {
         }
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }

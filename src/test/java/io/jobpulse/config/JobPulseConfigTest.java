@@ -46,7 +46,16 @@ class JobPulseConfigTest {
                 .usingRecursiveComparison()
                 .ignoringFields("types")
                 .isEqualTo(new JobSettings(
-                        4, 10.0, Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofHours(1), 1000, null));
+                        4, 10.0, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(1), 1000, null));
+        assertThat(config.cluster())
+                .isEqualTo(new ClusterSettings(
+                        ClusterSettings.BusMode.AUTO,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Duration.ofSeconds(2),
+                        Duration.ofMillis(250),
+                        Duration.ofSeconds(5)));
         assertThat(config.websocket())
                 .isEqualTo(new WebSocketSettings(
                         Duration.ofSeconds(60),
@@ -101,7 +110,22 @@ class JobPulseConfigTest {
                 home("jobpulse.test-hooks", "true", JobPulseConfig::testHooks, true),
                 home("jobpulse.max-running-jobs", "16", c -> c.jobs().maxRunningJobs(), 16),
                 home("jobpulse.progress-rate", "2.5", c -> c.jobs().progressRate(), 2.5),
-                home("jobpulse.lease", "30s", c -> c.jobs().lease(), Duration.ofSeconds(30)),
+                home("jobpulse.lease", "45s", c -> c.jobs().lease(), Duration.ofSeconds(45)),
+                home("jobpulse.bus", "poll", c -> c.cluster().bus(), ClusterSettings.BusMode.POLL),
+                home(
+                        "jobpulse.bus.url",
+                        "jdbc:postgresql://db/x",
+                        c -> c.cluster().url(),
+                        Optional.of("jdbc:postgresql://db/x")),
+                home("jobpulse.bus.user", "listener", c -> c.cluster().user(), Optional.of("listener")),
+                home("jobpulse.bus.password", "s3cret", c -> c.cluster().password(), Optional.of("s3cret")),
+                home("jobpulse.bus.poll-interval", "5s", c -> c.cluster().pollInterval(), Duration.ofSeconds(5)),
+                home(
+                        "jobpulse.bus.fast-poll-interval",
+                        "100ms",
+                        c -> c.cluster().fastPollInterval(),
+                        Duration.ofMillis(100)),
+                home("jobpulse.bus.ping-interval", "3s", c -> c.cluster().pingInterval(), Duration.ofSeconds(3)),
                 home("jobpulse.shutdown-grace", "PT5S", c -> c.jobs().shutdownGrace(), Duration.ofSeconds(5)),
                 home("jobpulse.job-timeout", "10m", c -> c.jobs().jobTimeout(), Duration.ofMinutes(10)),
                 home("jobpulse.max-queued-jobs-per-client", "7", c -> c.jobs().maxQueuedJobsPerClient(), 7),
@@ -246,6 +270,8 @@ class JobPulseConfigTest {
         "jobpulse.token-ttl,            forever",
         "jobpulse.token-ttl,            24",
         "jobpulse.lease,                soon",
+        "jobpulse.bus,                  kafka",
+        "jobpulse.bus.poll-interval,    often",
         "jobpulse.shutdown-grace,       10 seconds",
         "jobpulse.job-timeout,          forever",
         "jobpulse.max-queued-jobs-per-client, 0",
@@ -332,5 +358,13 @@ class JobPulseConfigTest {
                 .hasMessage("Invalid value for jobpulse.lease: must be positive")
                 .hasCause(cause);
         assertThat(e).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theListeningConnectionsPasswordDefaultsToTheDatabasePasswordOfServerConfig() {
+        Map<String, String> env = Map.of("JOBPULSE_DB_PASSWORD", "db-secret");
+        JobPulseConfig config = JobPulseConfig.from(new SettingsSource(key -> null, env::get, key -> null));
+
+        assertThat(config.cluster().password()).contains("db-secret");
     }
 }

@@ -60,7 +60,7 @@ final class ClaimedJob implements AutoCloseable {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Job job = Job.submit(JobId.random(), "test", "a test job", "alice", Map.of(), now);
         store.submit(job, Optional.empty());
-        claimed = store.claimNext("node-1", now, now.plusSeconds(60))
+        claimed = store.claimNext("node-1", now, java.time.Duration.ofSeconds(60))
                 .orElseThrow()
                 .job();
         assertThat(claimed.id()).isEqualTo(job.id());

@@ -104,7 +104,7 @@ class JobSchedulerTest {
             Job orphan =
                     Job.submit(JobId.random(), "steps", "orphan", "alice", Map.of("count", 1L, "intervalMs", 0L), now);
             store.submit(orphan, Optional.empty());
-            assertThat(store.claimNext("dead-node", now, now.plusMillis(1))
+            assertThat(store.claimNext("dead-node", now, java.time.Duration.ofMillis(1))
                             .orElseThrow()
                             .job()
                             .id())

@@ -13,6 +13,7 @@ import io.jobpulse.store.JdbcJobStore;
 import io.jobpulse.store.JobUpdate;
 import io.jobpulse.store.StoreException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -143,7 +144,7 @@ class RunWriterTest {
     @Test
     void aRunThatNoLongerOwnsItsJobWritesNothing() {
         RunId run = claimedRun();
-        RunId stale = new RunId(run.job(), run.attempt() - 1);
+        RunId stale = new RunId(run.job(), run.attempt() - 1, run.node());
         writer.progress(stale, new Progress(1, 1, "stale"));
         CompletableFuture<Boolean> recorded = writer.end(stale, Optional.empty(), job -> job.succeed(Map.of(), now()));
         runWriter();
@@ -193,7 +194,7 @@ class RunWriterTest {
         Instant now = now();
         Job job = Job.submit(JobId.random(), "test", "a test job", "alice", Map.of(), now);
         store.submit(job, Optional.empty());
-        return RunId.of(store.claimNext("node-1", now, now.plusSeconds(60))
+        return RunId.of(store.claimNext("node-1", now, Duration.ofSeconds(60))
                 .orElseThrow()
                 .job());
     }

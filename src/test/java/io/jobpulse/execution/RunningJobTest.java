@@ -356,7 +356,7 @@ class RunningJobTest {
         // meanwhile another node found the job orphaned, re-queued it and started it again
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         store.update(id, now, job -> Optional.of(job.interrupt("the node running the job stopped", 3, now)));
-        Job rerun = store.claimNext("node-2", now, now.plusSeconds(60))
+        Job rerun = store.claimNext("node-2", now, java.time.Duration.ofSeconds(60))
                 .orElseThrow()
                 .job();
         assertThat(rerun.attempt()).isEqualTo(2);

@@ -66,6 +66,7 @@ public final class InProcessServer implements AutoCloseable {
                     .setBeanDiscoveryMode(org.jboss.weld.bootstrap.spi.BeanDiscoveryMode.ANNOTATED)
                     .addPackages(
                             true,
+                            io.jobpulse.cluster.Cluster.class,
                             io.jobpulse.config.JobPulseConfig.class,
                             io.jobpulse.execution.JobScheduler.class,
                             io.jobpulse.fallback.PollResource.class,

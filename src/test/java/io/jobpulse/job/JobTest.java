@@ -30,7 +30,7 @@ class JobTest {
     }
 
     private static Job aRunningJob() {
-        return aQueuedJob().start(STARTED);
+        return aQueuedJob().start(STARTED, "node-1");
     }
 
     private static Job aSucceededJob() {
@@ -113,7 +113,8 @@ class JobTest {
                         null,
                         null,
                         false,
-                        0))
+                        0,
+                        null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -126,7 +127,11 @@ class JobTest {
 
     static Stream<Arguments> verbs() {
         return Stream.of(
-                Arguments.of("start", JobState.QUEUED, (Function<Job, Job>) j -> j.start(STARTED), JobState.RUNNING),
+                Arguments.of(
+                        "start",
+                        JobState.QUEUED,
+                        (Function<Job, Job>) j -> j.start(STARTED, "node-1"),
+                        JobState.RUNNING),
                 Arguments.of(
                         "cancel queued",
                         JobState.QUEUED,
@@ -176,7 +181,7 @@ class JobTest {
 
     @Test
     void startRecordsStartTimeAndKeepsEverythingElse() {
-        Job running = aQueuedJob().start(STARTED);
+        Job running = aQueuedJob().start(STARTED, "node-1");
 
         assertThat(running.state()).isEqualTo(JobState.RUNNING);
         assertThat(running.seq()).isEqualTo(2);
@@ -258,7 +263,7 @@ class JobTest {
         assertThat(aRunningJob().attempt()).isEqualTo(1);
         assertThat(aRunningJob()
                         .interrupt("node stopped", 3, FINISHED)
-                        .start(FINISHED)
+                        .start(FINISHED, "node-1")
                         .attempt())
                 .isEqualTo(2);
     }
@@ -283,9 +288,9 @@ class JobTest {
     void anInterruptedRunWithoutAttemptsLeftEndsFailedInterrupted() {
         Job third = aRunningJob()
                 .interrupt("x", 3, FINISHED)
-                .start(FINISHED)
+                .start(FINISHED, "node-1")
                 .interrupt("x", 3, FINISHED)
-                .start(FINISHED);
+                .start(FINISHED, "node-1");
 
         Job failed = third.interrupt("the node running the job stopped", 3, FINISHED);
 
@@ -334,7 +339,8 @@ class JobTest {
                         null,
                         null,
                         false,
-                        -1))
+                        -1,
+                        null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -343,7 +349,7 @@ class JobTest {
     @Test
     void cannotMoveFromSucceededToRunning() {
         assertThatExceptionOfType(IllegalJobStateChangeException.class)
-                .isThrownBy(() -> aSucceededJob().start(FINISHED))
+                .isThrownBy(() -> aSucceededJob().start(FINISHED, "node-1"))
                 .withMessage("A job cannot move from SUCCEEDED to RUNNING")
                 .satisfies(e -> {
                     assertThat(e.from()).isEqualTo(JobState.SUCCEEDED);
@@ -354,7 +360,7 @@ class JobTest {
     @Test
     void cannotStartARunningJob() {
         assertThatExceptionOfType(IllegalJobStateChangeException.class)
-                .isThrownBy(() -> aRunningJob().start(FINISHED))
+                .isThrownBy(() -> aRunningJob().start(FINISHED, "node-1"))
                 .withMessage("A job cannot move from RUNNING to RUNNING");
     }
 
@@ -382,7 +388,8 @@ class JobTest {
     static Stream<Arguments> verbsOnFinishedJobs() {
         Stream.Builder<Arguments> all = Stream.builder();
         for (JobState terminal : new JobState[] {JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED}) {
-            all.add(Arguments.of(terminal, "start", (Function<Job, Object>) j -> j.start(FINISHED), JobState.RUNNING));
+            all.add(Arguments.of(
+                    terminal, "start", (Function<Job, Object>) j -> j.start(FINISHED, "node-1"), JobState.RUNNING));
             all.add(Arguments.of(
                     terminal,
                     "report",

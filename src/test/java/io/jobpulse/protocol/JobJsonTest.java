@@ -42,7 +42,8 @@ class JobJsonTest {
         "finishedAt",
         "result",
         "error",
-        "cancelRequested"
+        "cancelRequested",
+        "node"
     };
 
     private static Job aQueuedJob() {
@@ -51,7 +52,7 @@ class JobJsonTest {
 
     private static Job aRunningJob() {
         return aQueuedJob()
-                .start(STARTED)
+                .start(STARTED, "node-1")
                 .report(new Progress(1, 4, "one of four"))
                 .orElseThrow();
     }
@@ -223,7 +224,7 @@ class JobJsonTest {
     @Test
     void eventWithIndeterminateProgressHasNullPercent() {
         Job running = aQueuedJob()
-                .start(STARTED)
+                .start(STARTED, "node-1")
                 .report(new Progress(3, 0, "counting"))
                 .orElseThrow();
 

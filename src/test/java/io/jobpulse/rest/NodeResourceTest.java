@@ -3,6 +3,7 @@ package io.jobpulse.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import io.jobpulse.cluster.Cluster;
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.config.SettingsSource;
 import io.jobpulse.http.ApiProblem;
@@ -19,6 +20,7 @@ class NodeResourceTest {
         resource.config = JobPulseConfig.from(new SettingsSource(settings::get, key -> null, key -> null));
         resource.metrics = new NodeMetrics();
         resource.sessions = new OpenSessions();
+        resource.cluster = new Cluster();
         return resource;
     }
 
@@ -40,7 +42,11 @@ class NodeResourceTest {
     @Test
     void theNodesFiguresNeedNoHook() {
         assertThat(node(Map.of("jobpulse.node-id", "n1")).node(false))
-                .contains("\"node\":\"n1\"", "\"gc\":false", "\"webSocketConnections\":0");
+                .contains(
+                        "\"node\":\"n1\"",
+                        "\"gc\":false",
+                        "\"webSocketConnections\":0",
+                        "\"bus\":{\"state\":\"SINGLE_NODE\",\"reconnects\":0}");
     }
 
     @Test

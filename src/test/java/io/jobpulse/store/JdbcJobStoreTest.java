@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -53,7 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
 class JdbcJobStoreTest {
 
     private static final Instant T0 = Instant.parse("2025-06-01T12:00:00.123Z");
-    private static final Instant FAR = T0.plus(Duration.ofDays(1));
+    /** A lease that ran out before it was taken: the job is orphaned at once by the database's clock. */
+    private static final Duration EXPIRED = Duration.ofSeconds(-1);
+
     private static final Duration LEASE = Duration.ofMinutes(1);
 
     @Nested
@@ -80,7 +83,7 @@ class JdbcJobStoreTest {
         void restartKeepsEveryJobAndItsEvents() {
             Job job = aQueuedJob("alice", T0);
             store.submit(job, Optional.of(new IdempotencyKey("k-1", "hash-1")));
-            store.claimNext("node-1", T0.plusMillis(5), T0.plus(LEASE));
+            store.claimNext("node-1", T0.plusMillis(5), LEASE);
             store.update(job.id(), T0.plusMillis(9), j -> j.report(new Progress(3, 10, "three")));
             Job before = store.find(job.id()).orElseThrow();
             List<JobEvent> eventsBefore = allEvents(job.id());
@@ -185,7 +188,8 @@ class JdbcJobStoreTest {
                     T0.plusMillis(1),
                     T0.plusSeconds(61).plusMillis(999),
                     true,
-                    2);
+                    2,
+                    "node-7");
 
             store.submit(job, Optional.empty());
 
@@ -211,8 +215,7 @@ class JdbcJobStoreTest {
         @Test
         void everyVersionAppendsExactlyOneEventOfTheRightKind() {
             Job job = submitted("alice", T0);
-            Change claimed =
-                    store.claimNext("node-1", T0.plusMillis(10), T0.plus(LEASE)).orElseThrow();
+            Change claimed = store.claimNext("node-1", T0.plusMillis(10), LEASE).orElseThrow();
             Change progressed = store.update(job.id(), T0.plusMillis(20), j -> j.report(new Progress(1, 10, "one")))
                     .orElseThrow();
             Optional<Change> unchanged =
@@ -247,7 +250,7 @@ class JdbcJobStoreTest {
         @Test
         void aFailedEventCarriesItsError() {
             Job job = submitted("alice", T0);
-            store.claimNext("node-1", T0, T0.plus(LEASE));
+            store.claimNext("node-1", T0, LEASE);
             JobError error = new JobError("quota", "over quota");
 
             store.update(job.id(), T0.plusMillis(1), j -> Optional.of(j.fail(error, T0.plusMillis(1))));
@@ -261,7 +264,7 @@ class JdbcJobStoreTest {
         @Test
         void requestCancelStoresTheFlagWithoutAnEvent() {
             Job job = submitted("alice", T0);
-            store.claimNext("node-1", T0, T0.plus(LEASE));
+            store.claimNext("node-1", T0, LEASE);
 
             Change change = store.update(job.id(), T0.plusMillis(1), j -> Optional.of(j.requestCancel()))
                     .orElseThrow();
@@ -289,7 +292,7 @@ class JdbcJobStoreTest {
         @Test
         void aChangeOfMoreThanOneVersionIsRolledBack() {
             Job job = submitted("alice", T0);
-            store.claimNext("node-1", T0, T0.plus(LEASE));
+            store.claimNext("node-1", T0, LEASE);
             Job running = store.find(job.id()).orElseThrow();
 
             assertThatThrownBy(() -> store.update(
@@ -307,8 +310,8 @@ class JdbcJobStoreTest {
             Job first = submitted("alice", T0);
             Job second = submitted("alice", T0.plusMillis(1));
             Job queued = submitted("alice", T0.plusMillis(2));
-            store.claimNext("node-1", T0, T0.plus(LEASE));
-            store.claimNext("node-1", T0, T0.plus(LEASE));
+            store.claimNext("node-1", T0, LEASE);
+            store.claimNext("node-1", T0, LEASE);
             Instant at = T0.plusMillis(5);
 
             List<Optional<Change>> changes = store.updateAll(List.of(
@@ -379,7 +382,7 @@ class JdbcJobStoreTest {
         void listFiltersByState() {
             Job running = submitted("alice", T0);
             Job queued = submitted("alice", T0.plusMillis(1));
-            store.claimNext("node-1", T0.plusMillis(2), T0.plus(LEASE));
+            store.claimNext("node-1", T0.plusMillis(2), LEASE);
 
             assertThat(store.list("alice", Optional.of(JobState.RUNNING), 10, Optional.empty())
                             .jobs())
@@ -445,7 +448,7 @@ class JdbcJobStoreTest {
             submitted("bob", T0.plusMillis(4));
             assertThat(store.countQueued("alice")).isEqualTo(4);
 
-            assertThat(store.claimNext("node-1", T0.plusMillis(5), T0.plus(LEASE)))
+            assertThat(store.claimNext("node-1", T0.plusMillis(5), LEASE))
                     .hasValueSatisfying(change -> assertThat(change.job().id()).isEqualTo(running.id()));
             store.update(cancelled.id(), T0.plusMillis(6), j -> Optional.of(j.cancel(T0.plusMillis(6))));
 
@@ -511,7 +514,7 @@ class JdbcJobStoreTest {
             Job younger = submitted("bob", T0.plusMillis(1));
             Instant now = T0.plusSeconds(2);
 
-            Change claimed = store.claimNext("node-1", now, now.plus(LEASE)).orElseThrow();
+            Change claimed = store.claimNext("node-1", now, LEASE).orElseThrow();
 
             assertThat(claimed.job().id()).isEqualTo(oldest.id());
             assertThat(claimed.job().state()).isEqualTo(JobState.RUNNING);
@@ -522,22 +525,19 @@ class JdbcJobStoreTest {
             assertThat(store.find(oldest.id())).contains(claimed.job());
             assertThat(allEvents(oldest.id())).last().isEqualTo(claimed.event().orElseThrow());
 
-            assertThat(store.claimNext("node-1", now, now.plus(LEASE))
-                            .orElseThrow()
-                            .job()
-                            .id())
+            assertThat(store.claimNext("node-1", now, LEASE).orElseThrow().job().id())
                     .isEqualTo(younger.id());
-            assertThat(store.claimNext("node-1", now, now.plus(LEASE))).isEmpty();
+            assertThat(store.claimNext("node-1", now, LEASE)).isEmpty();
         }
 
         @Test
         void claimNextAnswersEmptyWhenNothingIsQueued() {
-            assertThat(store.claimNext("node-1", T0, T0.plus(LEASE))).isEmpty();
+            assertThat(store.claimNext("node-1", T0, LEASE)).isEmpty();
 
             Job cancelled = submitted("alice", T0);
             store.update(cancelled.id(), T0, j -> Optional.of(j.cancel(T0)));
 
-            assertThat(store.claimNext("node-1", T0, T0.plus(LEASE))).isEmpty();
+            assertThat(store.claimNext("node-1", T0, LEASE)).isEmpty();
         }
 
         @Test
@@ -557,9 +557,9 @@ class JdbcJobStoreTest {
                     Callable<Integer> worker = () -> {
                         go.await();
                         int mine = 0;
-                        for (Optional<Change> c = store.claimNext(node, T0, FAR);
+                        for (Optional<Change> c = store.claimNext(node, T0, LEASE);
                                 c.isPresent();
-                                c = store.claimNext(node, T0, FAR)) {
+                                c = store.claimNext(node, T0, LEASE)) {
                             claimed.add(c.get().job().id());
                             mine++;
                         }
@@ -586,45 +586,41 @@ class JdbcJobStoreTest {
         }
 
         @Test
-        void atStartUpOrphansAreTheNodesOwnRunningJobsAndJobsWithAnExpiredLease() {
-            Job mineLive = submitted("alice", T0);
-            Job othersExpired = submitted("alice", T0.plusMillis(1));
-            Job othersLive = submitted("alice", T0.plusMillis(2));
-            Job othersExpiredButFinished = submitted("alice", T0.plusMillis(3));
-            store.claimNext("node-1", T0, T0.plusSeconds(60));
-            store.claimNext("node-2", T0, T0.plusSeconds(5));
-            store.claimNext("node-2", T0, T0.plusSeconds(60));
-            store.claimNext("node-2", T0, T0.plusSeconds(5));
-            store.update(othersExpiredButFinished.id(), T0, j -> Optional.of(j.succeed(Map.of(), T0)));
+        void expiredLeasesAreRunningJobsWhoseLeaseRanOutByTheDatabasesClock() {
+            Job live = submitted("alice", T0);
+            Job expired = submitted("alice", T0.plusMillis(1));
+            Job expiredButFinished = submitted("alice", T0.plusMillis(2));
+            store.claimNext("node-1", T0, LEASE);
+            store.claimNext("node-2", T0, EXPIRED);
+            store.claimNext("node-2", T0, EXPIRED);
+            store.update(expiredButFinished.id(), T0, j -> Optional.of(j.succeed(Map.of(), T0)));
             submitted("alice", T0.plusMillis(4));
 
-            assertThat(store.orphans(Optional.of("node-1"), T0.plusSeconds(10)))
-                    .containsExactlyInAnyOrder(mineLive.id(), othersExpired.id());
-            assertThat(store.orphans(Optional.of("node-3"), T0.plusSeconds(1))).isEmpty();
-            assertThat(store.orphans(Optional.of("node-3"), T0.plusSeconds(61)))
-                    .containsExactlyInAnyOrder(mineLive.id(), othersExpired.id(), othersLive.id());
-            assertThat(othersLive.id()).isNotIn(store.orphans(Optional.of("node-1"), T0.plusSeconds(10)));
+            assertThat(store.expiredLeases(100)).containsExactly(expired.id());
+            assertThat(live.id()).isNotIn(store.expiredLeases(100));
         }
 
         @Test
-        void withoutANodeOrphansAreOnlyJobsWithAnExpiredLease() {
-            Job mineLive = submitted("alice", T0);
-            Job othersExpired = submitted("alice", T0.plusMillis(1));
-            store.claimNext("node-1", T0, T0.plusSeconds(60));
-            store.claimNext("node-2", T0, T0.plusSeconds(5));
+        void runningOnListsANodesRunningJobs() {
+            Job first = submitted("alice", T0);
+            Job second = submitted("alice", T0.plusMillis(1));
+            Job finished = submitted("alice", T0.plusMillis(2));
+            store.claimNext("node-1", T0, LEASE);
+            store.claimNext("node-2", T0, LEASE);
+            store.claimNext("node-1", T0, LEASE);
+            store.update(finished.id(), T0, j -> Optional.of(j.succeed(Map.of(), T0)));
 
-            assertThat(store.orphans(Optional.empty(), T0.plusSeconds(1))).isEmpty();
-            assertThat(store.orphans(Optional.empty(), T0.plusSeconds(10))).containsExactly(othersExpired.id());
-            assertThat(store.orphans(Optional.empty(), T0.plusSeconds(61)))
-                    .containsExactlyInAnyOrder(mineLive.id(), othersExpired.id());
+            assertThat(store.runningOn("node-1")).containsExactly(first.id());
+            assertThat(store.runningOn("node-2")).containsExactly(second.id());
+            assertThat(store.find(second.id()).orElseThrow().node()).isEqualTo("node-2");
         }
 
         @Test
         void updateOrphanChangesAJobOnlyWhileItIsStillOrphaned() {
             Job expired = submitted("alice", T0);
             Job live = submitted("alice", T0.plusMillis(1));
-            store.claimNext("node-2", T0, T0.plusSeconds(5));
-            store.claimNext("node-2", T0, T0.plusSeconds(60));
+            store.claimNext("node-2", T0, EXPIRED);
+            store.claimNext("node-2", T0, LEASE);
             Instant later = T0.plusSeconds(10);
 
             Change requeued = store.updateOrphan(
@@ -650,20 +646,21 @@ class JdbcJobStoreTest {
         }
 
         @Test
-        void theAttemptIsStoredWithEachClaim() {
+        void theAttemptAndTheNodeAreStoredWithEachClaim() {
             Job job = submitted("alice", T0);
             assertThat(store.find(job.id()).orElseThrow().attempt()).isZero();
-            store.claimNext("node-1", T0, T0.plusSeconds(5));
+            assertThat(store.find(job.id()).orElseThrow().node()).isNull();
+            store.claimNext("node-1", T0, EXPIRED);
             store.updateOrphan(
                     job.id(),
                     Optional.empty(),
                     T0.plusSeconds(10),
                     j -> Optional.of(j.interrupt("node gone", 3, T0.plusSeconds(10))));
 
-            Change second = store.claimNext("node-2", T0.plusSeconds(11), T0.plusSeconds(70))
-                    .orElseThrow();
+            Change second = store.claimNext("node-2", T0.plusSeconds(11), LEASE).orElseThrow();
 
             assertThat(second.job().attempt()).isEqualTo(2);
+            assertThat(second.job().node()).isEqualTo("node-2");
             assertThat(store.find(job.id()).orElseThrow().attempt()).isEqualTo(2);
             assertThat(allEvents(job.id()))
                     .extracting(JobEvent::state)
@@ -671,18 +668,55 @@ class JdbcJobStoreTest {
         }
 
         @Test
-        void renewLeasesExtendsTheLeasesOfTheNodesOwnJobs() {
+        void renewLeasesExtendsTheNodesOwnRunsAndAnswersTheRunsItLost() {
             Job renewed = submitted("alice", T0);
             Job notMine = submitted("alice", T0.plusMillis(1));
-            store.claimNext("node-2", T0, T0.plusSeconds(5));
-            store.claimNext("node-3", T0, T0.plusSeconds(5));
+            Job recovered = submitted("alice", T0.plusMillis(2));
+            store.claimNext("node-2", T0, EXPIRED);
+            store.claimNext("node-3", T0, EXPIRED);
+            store.claimNext("node-2", T0, EXPIRED);
+            store.updateOrphan(
+                    recovered.id(),
+                    Optional.empty(),
+                    T0.plusSeconds(10),
+                    j -> Optional.of(j.interrupt("node gone", 3, T0.plusSeconds(10))));
 
-            store.renewLeases("node-2", List.of(renewed.id(), notMine.id()), T0.plusSeconds(120));
-            store.renewLeases("node-2", List.of(), T0.plusSeconds(999));
+            Set<JobId> lost = store.renewLeases(
+                    "node-2", Map.of(renewed.id(), 1, notMine.id(), 1, recovered.id(), 1), Duration.ofMinutes(2));
 
-            assertThat(store.orphans(Optional.empty(), T0.plusSeconds(10))).containsExactly(notMine.id());
-            assertThat(store.orphans(Optional.empty(), T0.plusSeconds(121)))
-                    .containsExactlyInAnyOrder(renewed.id(), notMine.id());
+            assertThat(lost).containsExactlyInAnyOrder(notMine.id(), recovered.id());
+            assertThat(store.renewLeases("node-2", Map.of(), LEASE)).isEmpty();
+            assertThat(store.renewLeases("node-2", Map.of(renewed.id(), 2), LEASE))
+                    .as("another attempt of the same job is not this run")
+                    .containsExactly(renewed.id());
+            assertThat(store.expiredLeases(100)).containsExactly(notMine.id());
+        }
+
+        @Test
+        void cancelRequestedListsTheNodesRunningJobsAskedToStop() {
+            Job asked = submitted("alice", T0);
+            Job notAsked = submitted("alice", T0.plusMillis(1));
+            Job elsewhere = submitted("alice", T0.plusMillis(2));
+            store.claimNext("node-1", T0, LEASE);
+            store.claimNext("node-1", T0, LEASE);
+            store.claimNext("node-2", T0, LEASE);
+            store.update(asked.id(), T0, j -> Optional.of(j.requestCancel()));
+            store.update(elsewhere.id(), T0, j -> Optional.of(j.requestCancel()));
+
+            assertThat(store.cancelRequested("node-1")).containsExactly(asked.id());
+            assertThat(notAsked.id()).isNotIn(store.cancelRequested("node-1"));
+        }
+
+        @Test
+        void latestSeqsAnswersTheNewestSeqOfEachExistingJob() {
+            Job job = jobWithSixEvents();
+            Job queued = submitted("alice", T0.plusMillis(1));
+            List<JobId> many = new ArrayList<>(List.of(job.id(), queued.id()));
+            for (int i = 0; i < 1200; i++) {
+                many.add(JobId.random());
+            }
+
+            assertThat(store.latestSeqs(many)).containsOnly(Map.entry(job.id(), 6L), Map.entry(queued.id(), 1L));
         }
 
         // ---- helpers
@@ -696,7 +730,7 @@ class JdbcJobStoreTest {
         /** A job with events 1..6: QUEUED, RUNNING, three PROGRESS, SUCCEEDED. */
         Job jobWithSixEvents() {
             Job job = submitted("alice", T0);
-            store.claimNext("node-1", T0, T0.plus(LEASE));
+            store.claimNext("node-1", T0, LEASE);
             for (int i = 1; i <= 3; i++) {
                 Progress p = new Progress(i, 3, "step " + i);
                 assertThat(store.update(job.id(), T0.plusMillis(i), j -> j.report(p)))
