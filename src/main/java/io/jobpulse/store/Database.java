@@ -56,6 +56,18 @@ public class Database {
         describe(dataSource);
     }
 
+    /**
+     * The store on a DataSource given directly (migrated here), for embedding JobPulse where there is no JNDI: the
+     * in-process test tier runs several nodes on one PostgreSQL this way.
+     */
+    public static Database using(DataSource source) {
+        Database database = new Database();
+        database.dataSource = source;
+        migrate(source);
+        database.describe(source);
+        return database;
+    }
+
     @PreDestroy
     void close() {
         if (embeddedPool != null) {

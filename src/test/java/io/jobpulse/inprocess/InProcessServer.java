@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -50,7 +52,7 @@ public final class InProcessServer implements AutoCloseable {
     private final int wsPort;
     private final int httpPort;
 
-    private InProcessServer(Map<String, String> settings) throws Exception {
+    private InProcessServer(Map<String, String> settings, Optional<DataSource> shared) throws Exception {
         dataDir = Files.createTempDirectory("jobpulse-inprocess");
         Map<String, String> all = new HashMap<>(DEFAULTS);
         all.put("jobpulse.data-dir", dataDir.toString());
@@ -81,7 +83,7 @@ public final class InProcessServer implements AutoCloseable {
                             io.jobpulse.security.SecurityProducer.class,
                             io.jobpulse.store.Database.class,
                             io.jobpulse.websocket.OpenSessions.class)
-                    .addExtension(new TestBeans(config, ticker))
+                    .addExtension(new TestBeans(config, ticker, shared))
                     // Jersey's CDI integration (what jersey-cdi1x-servlet does on Tomcat), and Weld's request scope
                     // for each Jersey request; listed, as discovery is off so that test classes never become beans
                     .addExtension(new org.glassfish.jersey.ext.cdi1x.internal.CdiComponentProvider())
@@ -111,7 +113,12 @@ public final class InProcessServer implements AutoCloseable {
 
     /** Starts JobPulse with {@link #DEFAULTS} and these {@code jobpulse.*} settings over them. */
     public static InProcessServer start(Map<String, String> settings) throws Exception {
-        return new InProcessServer(settings);
+        return new InProcessServer(settings, Optional.empty());
+    }
+
+    /** A node of a cluster: like {@link #start(Map)}, on {@code database} (PostgreSQL) shared with other nodes. */
+    public static InProcessServer startOn(DataSource database, Map<String, String> settings) throws Exception {
+        return new InProcessServer(settings, Optional.of(database));
     }
 
     public static InProcessServer start() throws Exception {

@@ -3,11 +3,14 @@ package io.jobpulse.inprocess;
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.execution.EjbJobLauncher;
 import io.jobpulse.runtime.Ticker;
+import io.jobpulse.store.Database;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.inject.Singleton;
+import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * What the in-process server puts in place of the container: the configuration from the test's settings and the
@@ -18,14 +21,23 @@ final class TestBeans implements Extension {
 
     private final JobPulseConfig config;
     private final Ticker ticker;
+    private final Optional<DataSource> shared;
 
-    TestBeans(JobPulseConfig config, Ticker ticker) {
+    TestBeans(JobPulseConfig config, Ticker ticker, Optional<DataSource> shared) {
         this.config = config;
         this.ticker = ticker;
+        this.shared = shared;
     }
 
     void noEjb(@Observes ProcessAnnotatedType<EjbJobLauncher> ejb) {
         ejb.veto();
+    }
+
+    /** On a shared database (several in-process nodes on one PostgreSQL), the store uses it instead of its own H2. */
+    void sharedDatabase(@Observes ProcessAnnotatedType<Database> database) {
+        if (shared.isPresent()) {
+            database.veto();
+        }
     }
 
     void replace(@Observes AfterBeanDiscovery discovery) {
@@ -43,5 +55,10 @@ final class TestBeans implements Extension {
                 .alternative(true)
                 .priority(1000)
                 .createWith(c -> ticker);
+        shared.ifPresent(source -> discovery
+                .addBean()
+                .types(Database.class, Object.class)
+                .scope(Singleton.class)
+                .createWith(c -> Database.using(source)));
     }
 }
