@@ -2,6 +2,8 @@ package io.jobpulse.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import javax.sql.DataSource;
 
 /** One short local transaction on a pooled connection, the way every store method runs. */
@@ -16,7 +18,13 @@ final class Transactions {
 
     /** Runs {@code work} and commits, or rolls back and throws {@link StoreException} naming {@code operation}. */
     static <T> T run(DataSource dataSource, String operation, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        Connection opened;
+        try {
+            opened = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException(operation, e);
+        }
+        try (Connection c = opened) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
@@ -30,7 +38,26 @@ final class Transactions {
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new StoreException(operation, e);
+            throw unavailable(e) ? new StoreUnavailableException(operation, e) : new StoreException(operation, e);
         }
+    }
+
+    /**
+     * SQLSTATE class 08 (connection exception), 57P (operator intervention: the server shuts down or is starting) and
+     * 53300 (too many connections), anywhere in the chain.
+     */
+    static boolean unavailable(SQLException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
