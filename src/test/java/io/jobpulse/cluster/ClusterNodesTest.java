@@ -212,6 +212,30 @@ class ClusterNodesTest {
                 "the first owner found it lost the run and stopped it");
     }
 
+    @Test
+    void nodesWhoseClocksAreThirtySecondsOffOrphanNothingEarly() throws Exception {
+        DataSource db = postgres.getPostgresDatabase();
+        try (InProcessServer ahead = InProcessServer.startOn(
+                        db, with(common, "jobpulse.node-id", "node-ahead"), Duration.ofSeconds(30));
+                InProcessServer behind = InProcessServer.startOn(
+                        db, with(common, "jobpulse.node-id", "node-behind"), Duration.ofSeconds(-30))) {
+            List<JobId> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ids.add(submitOn(i % 2 == 0 ? ahead : behind, 30, 200)); // 6 s each: two leases of 3 s
+            }
+            for (JobId id : ids) {
+                Job done = awaitEnd(a, id);
+                assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+                assertThat(done.attempt())
+                        .as("never recovered: leases are measured by the database's clock only")
+                        .isEqualTo(1);
+            }
+            for (InProcessServer node : List.of(ahead, behind)) {
+                assertThat(node.bean(NodeMetrics.class).get(Counter.RUNS_LOST)).isZero();
+            }
+        }
+    }
+
     // ---- helpers
 
     private static int indexOfRequeue(List<JobEvent> events) {

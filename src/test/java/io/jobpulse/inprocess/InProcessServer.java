@@ -2,12 +2,15 @@ package io.jobpulse.inprocess;
 
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.config.SettingsSource;
+import io.jobpulse.runtime.Clocks;
 import io.jobpulse.websocket.JobPulseEndpoint;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,7 +55,8 @@ public final class InProcessServer implements AutoCloseable {
     private final int wsPort;
     private final int httpPort;
 
-    private InProcessServer(Map<String, String> settings, Optional<DataSource> shared) throws Exception {
+    private InProcessServer(Map<String, String> settings, Optional<DataSource> shared, Duration clockOffset)
+            throws Exception {
         dataDir = Files.createTempDirectory("jobpulse-inprocess");
         Map<String, String> all = new HashMap<>(DEFAULTS);
         all.put("jobpulse.data-dir", dataDir.toString());
@@ -83,7 +87,7 @@ public final class InProcessServer implements AutoCloseable {
                             io.jobpulse.security.SecurityProducer.class,
                             io.jobpulse.store.Database.class,
                             io.jobpulse.websocket.OpenSessions.class)
-                    .addExtension(new TestBeans(config, ticker, shared))
+                    .addExtension(new TestBeans(config, ticker, shared, Clock.offset(Clocks.SYSTEM, clockOffset)))
                     // Jersey's CDI integration (what jersey-cdi1x-servlet does on Tomcat), and Weld's request scope
                     // for each Jersey request; listed, as discovery is off so that test classes never become beans
                     .addExtension(new org.glassfish.jersey.ext.cdi1x.internal.CdiComponentProvider())
@@ -113,12 +117,18 @@ public final class InProcessServer implements AutoCloseable {
 
     /** Starts JobPulse with {@link #DEFAULTS} and these {@code jobpulse.*} settings over them. */
     public static InProcessServer start(Map<String, String> settings) throws Exception {
-        return new InProcessServer(settings, Optional.empty());
+        return new InProcessServer(settings, Optional.empty(), Duration.ZERO);
     }
 
     /** A node of a cluster: like {@link #start(Map)}, on {@code database} (PostgreSQL) shared with other nodes. */
     public static InProcessServer startOn(DataSource database, Map<String, String> settings) throws Exception {
-        return new InProcessServer(settings, Optional.of(database));
+        return new InProcessServer(settings, Optional.of(database), Duration.ZERO);
+    }
+
+    /** {@link #startOn(DataSource, Map)} with the node's clock set off from the true time by {@code clockOffset}. */
+    public static InProcessServer startOn(DataSource database, Map<String, String> settings, Duration clockOffset)
+            throws Exception {
+        return new InProcessServer(settings, Optional.of(database), clockOffset);
     }
 
     public static InProcessServer start() throws Exception {

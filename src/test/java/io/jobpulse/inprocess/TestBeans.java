@@ -9,12 +9,13 @@ import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * What the in-process server puts in place of the container: the configuration from the test's settings and the
- * hand-moved ticker, as alternatives to the production producers; and no EJB launcher (Weld SE has no EJB container,
+ * What the in-process server puts in place of the container: the configuration from the test's settings, the
+ * hand-moved ticker and the node's clock (the system's, or one set off from it), as alternatives to the production producers; and no EJB launcher (Weld SE has no EJB container,
  * so jobs run on JobPulse's own executor, as on Tomcat).
  */
 final class TestBeans implements Extension {
@@ -22,11 +23,13 @@ final class TestBeans implements Extension {
     private final JobPulseConfig config;
     private final Ticker ticker;
     private final Optional<DataSource> shared;
+    private final Clock clock;
 
-    TestBeans(JobPulseConfig config, Ticker ticker, Optional<DataSource> shared) {
+    TestBeans(JobPulseConfig config, Ticker ticker, Optional<DataSource> shared, Clock clock) {
         this.config = config;
         this.ticker = ticker;
         this.shared = shared;
+        this.clock = clock;
     }
 
     void noEjb(@Observes ProcessAnnotatedType<EjbJobLauncher> ejb) {
@@ -55,6 +58,13 @@ final class TestBeans implements Extension {
                 .alternative(true)
                 .priority(1000)
                 .createWith(c -> ticker);
+        discovery
+                .addBean()
+                .types(Clock.class, Object.class)
+                .scope(Singleton.class)
+                .alternative(true)
+                .priority(1000)
+                .createWith(c -> clock);
         shared.ifPresent(source -> discovery
                 .addBean()
                 .types(Database.class, Object.class)
