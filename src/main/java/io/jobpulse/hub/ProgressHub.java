@@ -1,5 +1,6 @@
 package io.jobpulse.hub;
 
+import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.protocol.JobJson;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +35,7 @@ public class ProgressHub implements EventPublisher {
     private static final Logger LOG = Logger.getLogger(ProgressHub.class.getName());
 
     private final Map<JobId, JobWatchers> byJob = new ConcurrentHashMap<>();
+    private final RecentEvents recent = new RecentEvents();
     private FanOut fanOut = FanOut.serial();
 
     @Inject
@@ -67,7 +70,11 @@ public class ProgressHub implements EventPublisher {
     public void remove(Subscription subscription) {
         byJob.computeIfPresent(subscription.job(), (job, watchers) -> {
             watchers.remove(subscription);
-            return watchers.isEmpty() ? null : watchers;
+            if (watchers.isEmpty()) {
+                recent.forget(job);
+                return null;
+            }
+            return watchers;
         });
     }
 
@@ -81,6 +88,8 @@ public class ProgressHub implements EventPublisher {
     public void publish(List<JobEvent> committed) {
         List<Delivery> deliveries = new ArrayList<>();
         for (Map.Entry<JobId, List<Encoded>> job : encodedByJob(committed).entrySet()) {
+            recent.record(
+                    job.getKey(), job.getValue().stream().map(Encoded::event).toList());
             JobWatchers watchers = byJob.get(job.getKey());
             if (watchers != null) {
                 for (Subscription subscription : watchers.array()) {
@@ -145,6 +154,24 @@ public class ProgressHub implements EventPublisher {
             }
         }
         return lowest < 0 ? OptionalLong.empty() : OptionalLong.of(lowest);
+    }
+
+    /**
+     * A resumed opening of {@code job} after {@code since} from the events this node keeps of its watched jobs, without
+     * reading the store; empty when they do not cover it. Call after {@link #subscribe} (the job is watched).
+     */
+    public Optional<Opening> resumeFromMemory(JobId job, long since) {
+        return recent.resume(job, since);
+    }
+
+    /**
+     * Keeps {@code job} as read from the store, with its stored events up to its {@code seq} ({@code upToJob}, possibly
+     * none), so that the next watchers resume from memory; only while the job is watched here.
+     */
+    public void remember(Job job, List<JobEvent> upToJob) {
+        if (byJob.containsKey(job.id())) {
+            recent.remember(job, upToJob);
+        }
     }
 
     /** True while this node has a subscription to {@code job}. */

@@ -206,6 +206,34 @@ public record Job(
                 node);
     }
 
+    /**
+     * This job as {@code event}, its next event, leaves it: {@code seq}, state, progress, result and error from the event
+     * (which carries them whole); the rest (times, attempt, node, cancel flag) as they were. Exact for what the event
+     * carries, so good for following a job's state in memory, not for a full view.
+     */
+    public Job advancedBy(JobEvent event) {
+        if (!event.jobId().equals(id)) {
+            throw new IllegalArgumentException("event of job " + event.jobId() + " applied to job " + id);
+        }
+        return new Job(
+                id,
+                type,
+                name,
+                owner,
+                event.state(),
+                event.seq(),
+                event.progress(),
+                params,
+                event.result(),
+                event.error(),
+                createdAt,
+                startedAt,
+                finishedAt,
+                cancelRequested,
+                attempt,
+                node);
+    }
+
     /** The event that records this version of the job. */
     public JobEvent event(EventKind kind, Instant at) {
         return new JobEvent(id, seq, kind, state, progress, at, result, error);

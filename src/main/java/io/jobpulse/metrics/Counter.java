@@ -33,7 +33,9 @@ public enum Counter {
     /** Events of other nodes' jobs read from the store and fanned out here (cluster catch-up). */
     CLUSTER_EVENTS_CAUGHT_UP,
     /** Catch-up reads of the store, one per job however many watchers it has here. */
-    CLUSTER_CATCH_UP_READS;
+    CLUSTER_CATCH_UP_READS,
+    /** Watchers that resumed from the events this node keeps of its watched jobs, without reading the store. */
+    RESUMES_FROM_MEMORY;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

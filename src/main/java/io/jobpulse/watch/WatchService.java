@@ -8,6 +8,8 @@ import io.jobpulse.hub.Watcher;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
+import io.jobpulse.metrics.Counter;
+import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.security.WatchTokens;
 import io.jobpulse.store.JdbcJobStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +23,8 @@ import java.util.function.Consumer;
 /**
  * Starts watching a job for any transport: checks the watch token, registers the subscription with the hub
  * <em>before</em> reading the store (so nothing committed afterwards can be missed), then decides between replaying
- * the events after {@code since} and sending a snapshot.
+ * the events after {@code since} and sending a snapshot. A resume the hub can serve from the events it keeps of its
+ * watched jobs reads nothing from the store (a reconnect storm costs one store read per job, not one per watcher).
  */
 @ApplicationScoped
 public class WatchService {
@@ -38,6 +41,9 @@ public class WatchService {
     @Inject
     WatchTokens tokens;
 
+    @Inject
+    NodeMetrics metrics;
+
     /**
      * Empty when the id is malformed, the job unknown, or the token does not grant it (deliberately the same).
      * {@code sendOpening} runs before any live event reaches the watcher.
@@ -50,12 +56,20 @@ public class WatchService {
         }
         Subscription subscription = hub.subscribe(id.get(), watcher, this::history);
         try {
+            Optional<Opening> fromMemory =
+                    since.isPresent() ? hub.resumeFromMemory(id.get(), since.getAsLong()) : Optional.empty();
+            if (fromMemory.isPresent()) {
+                metrics.increment(Counter.RESUMES_FROM_MEMORY);
+                subscription.start(fromMemory.get(), w -> sendOpening.accept(fromMemory.get()));
+                return Optional.of(subscription);
+            }
             Optional<Job> now = store.find(id.get());
             if (now.isEmpty()) {
                 hub.remove(subscription);
                 return Optional.empty();
             }
             Opening opening = opening(now.get(), since);
+            hub.remember(now.get(), opening.resumed() ? opening.replay() : List.of());
             subscription.start(opening, w -> sendOpening.accept(opening));
             return Optional.of(subscription);
         } catch (RuntimeException e) {
