@@ -31,24 +31,41 @@ public class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answer(request, response, true);
+    }
+
+    /**
+     * The same status and headers without a body, written here rather than left to {@link HttpServlet}'s default,
+     * which runs {@code doGet} and relies on the container to drop the body: Payara Micro sent it anyway.
+     */
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answer(request, response, false);
+    }
+
+    private void answer(HttpServletRequest request, HttpServletResponse response, boolean withBody) throws IOException {
         if (LIVE.equals(request.getServletPath())) {
-            write(response, HttpServletResponse.SC_OK, HealthJson.live());
+            write(response, HttpServletResponse.SC_OK, HealthJson.live(), withBody);
             return;
         }
         Readiness.Checks checks = readiness.checks();
         write(
                 response,
                 checks.ready() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                HealthJson.ready(checks.byName()));
+                HealthJson.ready(checks.byName()),
+                withBody);
     }
 
-    private static void write(HttpServletResponse response, int status, String json) throws IOException {
+    private static void write(HttpServletResponse response, int status, String json, boolean withBody)
+            throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        if (withBody) {
+            response.getOutputStream().write(body);
+        }
     }
 }

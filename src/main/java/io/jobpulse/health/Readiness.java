@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  *       {@link Priority} later than theirs. A deployment whose start fails never flips it.
  *   <li><b>store</b>: a trivial query ({@code SELECT 1}) on the store's DataSource, asked at most once a
  *       {@link #STORE_CACHE second} and answered within about {@link #STORE_TIMEOUT} even when the database hangs
- *       ({@link StoreCheck}). Not asked before the node started (the schema may not be migrated yet): DOWN then.
+ *       ({@link StoreCheck}). Not asked before the node started (the schema may not be migrated yet): DOWN then;
+ *       nor while it stops: its last answer then.
  *   <li><b>stopping</b>: UP until the application scope is about to be destroyed; flips before every other observer
  *       of that event (the scheduler handing its jobs back, WebSockets closing), so a load balancer stops sending
  *       traffic as early as the node knows it is going.
@@ -110,11 +111,15 @@ public class Readiness {
         LOG.info("JobPulse stopping: readiness reports DOWN from now on");
     }
 
-    /** Every check now; the store's answer may be up to a second old. Returns within about two seconds. */
+    /**
+     * Every check now; the store's answer may be up to a second old. Returns within about a second. While the node
+     * stops, the store is not asked again (its pool may be closing under the query): the check keeps its last answer.
+     */
     public Checks checks() {
         boolean hasStarted = started;
         boolean isStopping = stopping;
-        return new Checks(hasStarted, hasStarted && store.up(), !isStopping);
+        boolean storeUp = hasStarted && (isStopping ? store.lastAnswer() : store.up());
+        return new Checks(hasStarted, storeUp, !isStopping);
     }
 
     /** {@link #checks()}{@code .ready()}. */

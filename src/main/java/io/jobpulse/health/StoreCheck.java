@@ -104,6 +104,11 @@ final class StoreCheck implements AutoCloseable {
         }
     }
 
+    /** The last answer an attempt gave, however old, without asking again; false when none has answered yet. */
+    synchronized boolean lastAnswer() {
+        return answered && lastAnswer;
+    }
+
     /** Stops the attempt threads (at undeploy); later calls answer false. */
     @Override
     public void close() {

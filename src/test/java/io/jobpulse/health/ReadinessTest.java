@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -34,6 +35,9 @@ class ReadinessTest {
     private static final Object EVENT = new Object();
 
     private final CountDownLatch release = new CountDownLatch(1);
+    /** The readiness beans' ticker: it stands still unless a test moves it. */
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
     private Readiness readiness;
 
     @AfterEach
@@ -105,6 +109,20 @@ class ReadinessTest {
     }
 
     @Test
+    void whileStoppingTheStoreIsNotAskedAgainAndKeepsItsLastAnswer() {
+        AtomicInteger connections = new AtomicInteger();
+        readiness = readiness(failing(connections));
+        readiness.started(EVENT);
+        assertThat(readiness.checks().store()).isFalse();
+        assertThat(connections).hasValue(1);
+
+        readiness.stopping(EVENT);
+        now.addAndGet(Readiness.STORE_CACHE.multipliedBy(5).toNanos());
+        assertThat(readiness.checks()).isEqualTo(new Readiness.Checks(true, false, false));
+        assertThat(connections).as("no query while the pool may be closing").hasValue(1);
+    }
+
+    @Test
     void inWeldStartedFlipsAfterTheOtherStartObserversAndStoppingBeforeTheOtherStopObservers() {
         Witness.seenAtStart.set(null);
         Witness.seenAtStop.set(null);
@@ -157,10 +175,10 @@ class ReadinessTest {
         }
     }
 
-    private static Readiness readiness(DataSource dataSource) {
+    private Readiness readiness(DataSource dataSource) {
         Readiness r = new Readiness();
         r.database = database(dataSource);
-        r.ticker = Ticker.SYSTEM;
+        r.ticker = now::get;
         r.open();
         return r;
     }
