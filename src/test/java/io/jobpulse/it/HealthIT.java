@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
  * The health probes of docs/api.md on a running server, without an API key: {@code /health/live} and
  * {@code /health/ready} answer 200 with their exact bodies, uncached. Runs on every server: the probes are a servlet,
  * and the readiness flips hang on the order in which each server's CDI calls the observers of the application scope.
- * The store and stopping checks going DOWN are ReadinessTest's and ReadinessInProcessTest's; LoadBalancerIT watches
- * a load balancer act on them.
+ * The store and stopping checks going DOWN are ReadinessTest's and ReadinessInProcessTest's, and the store's under
+ * each server's own pool PostgresOn*IT's (they stop PostgreSQL); LoadBalancerIT watches a load balancer act on them.
  */
 class HealthIT extends DeployedWar {
 
