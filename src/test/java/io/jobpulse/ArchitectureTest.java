@@ -182,6 +182,33 @@ class ArchitectureTest {
                 .check(production);
     }
 
+    @Test
+    void healthKnowsNoTransportNorTheJobMachinery() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobpulse.health..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.jobpulse.rest..",
+                        "io.jobpulse.websocket..",
+                        "io.jobpulse.fallback..",
+                        "io.jobpulse.http..",
+                        "io.jobpulse.hub..",
+                        "io.jobpulse.watch..",
+                        "io.jobpulse.execution..",
+                        "io.jobpulse.jobs..",
+                        "io.jobpulse.security..",
+                        "jakarta.ws.rs..")
+                .orShould()
+                .dependOnClassesThat(resideInAPackage("io.jobpulse.store..")
+                        .and(not(belongToAnyOf(io.jobpulse.store.Database.class))))
+                .because("readiness learns that the node started and stops from the CDI events of the application scope"
+                        + " and asks the store's DataSource itself; the API (/api/node) may then report it without a"
+                        + " cycle")
+                .check(production);
+    }
+
     private static DescribedPredicate<JavaClass> resideInWebSocketBut(Class<?> allowed) {
         return resideInAPackage("io.jobpulse.websocket..").and(not(belongToAnyOf(allowed)));
     }

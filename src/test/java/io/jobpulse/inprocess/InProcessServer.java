@@ -76,6 +76,7 @@ public final class InProcessServer implements AutoCloseable {
                             io.jobpulse.config.JobPulseConfig.class,
                             io.jobpulse.execution.JobScheduler.class,
                             io.jobpulse.fallback.PollResource.class,
+                            io.jobpulse.health.Readiness.class,
                             io.jobpulse.http.LongPoller.class,
                             io.jobpulse.hub.ProgressHub.class,
                             io.jobpulse.watch.WatchService.class,

@@ -3,13 +3,21 @@ package io.jobpulse.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 
-/** What the PostgreSQL-on-a-server tests share: the server's environment and the check of the stored rows. */
+/**
+ * What the PostgreSQL-on-a-server tests share: the server's environment, the check of the stored rows, and the
+ * readiness probe following the database through the server's own connection pool.
+ */
 final class PostgresChecks {
 
     private PostgresChecks() {}
@@ -38,5 +46,50 @@ final class PostgresChecks {
                 assertThat(rs.getLong(3)).as("one event row per seq").isEqualTo(seq);
             }
         }
+    }
+
+    /** The longest a readiness probe may take to answer, the database up or down (it says within about 1 s). */
+    static final Duration PROBE_BOUND = Duration.ofSeconds(4);
+
+    /**
+     * Readiness is UP while PostgreSQL answers through the server's pool; once PostgreSQL is stopped (here, for
+     * good), it turns 503 with the store check DOWN, every answer within {@link #PROBE_BOUND}, while liveness stays
+     * 200.
+     */
+    static void assertReadinessFollowsTheStore(EmbeddedPostgres postgres, URI base) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_BOUND).build();
+        HttpResponse<String> up = probe(http, base.resolve("health/ready"));
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+
+        postgres.close();
+        Await.until("readiness to report the stopped PostgreSQL", Duration.ofSeconds(30), () -> {
+            HttpResponse<String> ready = probe(http, base.resolve("health/ready"));
+            if (ready.statusCode() == 200) {
+                return false;
+            }
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body())
+                    .isEqualTo(
+                            "{\"status\":\"DOWN\",\"checks\":{\"started\":\"UP\",\"store\":\"DOWN\",\"stopping\":\"UP\"}}");
+            return true;
+        });
+        assertThat(probe(http, base.resolve("health/ready")).statusCode())
+                .as("and again, from the cached answer or a new query")
+                .isEqualTo(503);
+        HttpResponse<String> live = probe(http, base.resolve("health/live"));
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    /** GET {@code uri}, failing when the answer takes longer than {@link #PROBE_BOUND}. */
+    private static HttpResponse<String> probe(HttpClient http, URI uri) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri).timeout(PROBE_BOUND.multipliedBy(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("%s answered within %s", uri, PROBE_BOUND)
+                .isLessThan(PROBE_BOUND);
+        return response;
     }
 }

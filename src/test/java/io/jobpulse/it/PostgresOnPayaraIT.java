@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * JobPulse on Payara Micro with a real PostgreSQL (embedded binaries, no Docker), configured exactly as an operator
  * would: server-config/payara/postgresql.asadmin as the post-boot file, the driver added to the server, and
- * {@code jobpulse.datasource=jdbc/jobpulse}. Proves the migrations and the store work there, and that the rows land
+ * {@code jobpulse.datasource=jdbc/jobpulse}. Proves the migrations and the store work there, that readiness reports the store DOWN (503, in bounded time) once PostgreSQL stops, and that the rows land
  * in PostgreSQL.
  */
 class PostgresOnPayaraIT {
@@ -42,6 +42,7 @@ class PostgresOnPayaraIT {
                 assertThat(server.log()).contains("JobPulse store: JNDI DataSource jdbc/jobpulse");
 
                 PostgresChecks.assertStoredInPostgres(postgres, id, done.getInt("seq"));
+                PostgresChecks.assertReadinessFollowsTheStore(postgres, server.base());
             }
         }
     }

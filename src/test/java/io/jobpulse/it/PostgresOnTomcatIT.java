@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * JobPulse on Tomcat with a real PostgreSQL (embedded binaries, no Docker), configured exactly as an operator
  * would: server-config/tomcat/jobpulse-postgresql.xml as the application's context (a JNDI DataSource from the
  * JOBPULSE_DB_* environment, and the {@code jobpulse.datasource} env-entry), the driver in lib/, and the
- * setenv.sh options. Proves the migrations and the store work there. Tomcat only (the tomcat profile).
+ * setenv.sh options. Proves the migrations and the store work there, that readiness reports the store DOWN (503, in bounded time) once PostgreSQL stops. Tomcat only (the tomcat profile).
  */
 class PostgresOnTomcatIT {
 
@@ -46,6 +46,7 @@ class PostgresOnTomcatIT {
                 assertThat(tomcat.log()).contains("JobPulse store: JNDI DataSource java:comp/env/jdbc/jobpulse");
 
                 PostgresChecks.assertStoredInPostgres(postgres, id, done.getInt("seq"));
+                PostgresChecks.assertReadinessFollowsTheStore(postgres, tomcat.base());
             }
         }
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * would: the wildfly profile applies server-config/wildfly/jobpulse.cli and then postgresql.cli (driver deployment,
  * {@code java:jboss/datasources/JobPulseDS}, {@code jobpulse.datasource}) to a server base directory of its own
  * ({@code wildfly.postgres-base}); the connection details come from the environment. Proves the migrations and the
- * store work there, and that the rows land in PostgreSQL. WildFly only (mvn verify -Pwildfly).
+ * store work there, that the rows land in PostgreSQL, and that readiness reports the store DOWN (503, in bounded
+ * time) once PostgreSQL stops. WildFly only (mvn verify -Pwildfly).
  */
 class PostgresOnWildFlyIT {
 
@@ -42,6 +43,7 @@ class PostgresOnWildFlyIT {
                 assertThat(server.log()).contains("JobPulse store: JNDI DataSource java:jboss/datasources/JobPulseDS");
 
                 PostgresChecks.assertStoredInPostgres(postgres, id, done.getInt("seq"));
+                PostgresChecks.assertReadinessFollowsTheStore(postgres, server.base());
             }
         }
     }
