@@ -53,7 +53,8 @@ final class PayaraMicroProcess implements ServerProcess {
         return start(workDir, systemProperties, environment, microOptions, freePort());
     }
 
-    private static PayaraMicroProcess start(
+    /** Starts with extra environment variables and Payara Micro options on a given port. */
+    static PayaraMicroProcess start(
             Path workDir,
             List<String> systemProperties,
             Map<String, String> environment,
@@ -117,6 +118,11 @@ final class PayaraMicroProcess implements ServerProcess {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("Payara Micro did not die within 30 s after SIGKILL");
         }
+    }
+
+    @Override
+    public ProcessHandle launched() {
+        return process.toHandle();
     }
 
     @Override

@@ -53,6 +53,12 @@ interface ServerProcess extends AutoCloseable {
     /** SIGKILL: a crash; nothing on the server side gets to run. */
     void kill() throws InterruptedException;
 
+    /**
+     * The process the test started: the server's JVM itself, or a start script whose descendant it is (WildFly's
+     * standalone.sh); {@link ClusterNode} finds the JVM from here.
+     */
+    ProcessHandle launched();
+
     /** What the server logged. */
     String log() throws IOException;
 

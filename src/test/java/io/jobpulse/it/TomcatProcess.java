@@ -77,7 +77,8 @@ final class TomcatProcess implements ServerProcess {
                 port == 0 ? PayaraMicroProcess.freePort() : port);
     }
 
-    private static TomcatProcess start(
+    /** As {@link #start(Path, Path, Map, List, String, Map, Path)}, on a given port. */
+    static TomcatProcess start(
             Path catalinaHome,
             Path war,
             Map<String, Path> contexts,
@@ -138,6 +139,11 @@ final class TomcatProcess implements ServerProcess {
     }
 
     @Override
+    public ProcessHandle launched() {
+        return process.toHandle();
+    }
+
+    @Override
     public String log() throws IOException {
         return Files.readString(log);
     }
@@ -182,7 +188,8 @@ final class TomcatProcess implements ServerProcess {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies the directory {@code from} with all it holds to {@code to}. */
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path source : (Iterable<Path>) files::iterator) {
                 Path target = to.resolve(from.relativize(source).toString());

@@ -21,6 +21,9 @@ final class WildFlyProcess implements ServerProcess {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
 
+    /** The ports WildFly listens on with the configuration the tests use, before the port offset is added. */
+    static final List<Integer> PORTS = List.of(8080, 8443, 9990, 9993);
+
     private final Process process;
     private final Path baseDir;
     private final int portOffset;
@@ -97,11 +100,11 @@ final class WildFlyProcess implements ServerProcess {
         return start(baseDir, offset, properties, Map.of());
     }
 
-    /** An offset under which WildFly's default ports (HTTP 8080, HTTPS 8443, management 9990/9993) are all free. */
-    private static int freePortOffset() throws IOException {
+    /** An offset under which WildFly's default ports ({@link #PORTS}: HTTP, HTTPS, management) are all free. */
+    static int freePortOffset() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
             int offset = 400 + java.util.concurrent.ThreadLocalRandom.current().nextInt(20000);
-            if (free(8080 + offset) && free(8443 + offset) && free(9990 + offset) && free(9993 + offset)) {
+            if (PORTS.stream().allMatch(port -> free(port + offset))) {
                 return offset;
             }
         }
@@ -124,6 +127,11 @@ final class WildFlyProcess implements ServerProcess {
     @Override
     public int port() {
         return 8080 + portOffset;
+    }
+
+    @Override
+    public ProcessHandle launched() {
+        return process.toHandle();
     }
 
     @Override

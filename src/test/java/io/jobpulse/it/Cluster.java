@@ -1,0 +1,189 @@
+package io.jobpulse.it;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A JobPulse cluster on this machine: one embedded PostgreSQL and several nodes of the failsafe execution's server
+ * ({@link ServerProcess#kind}: Payara Micro, Tomcat or WildFly), each its own process on its own ports, configured for
+ * that PostgreSQL as server-config/ says ({@link ServerOnPostgres}). Every node gets its own {@code jobpulse.node-id}
+ * (node-a, node-b, ...), the same API keys (alice, bob) and token secret, {@code jobpulse.lease=6s}, and the test's
+ * extra settings. Payara Micro nodes run with {@code --nocluster}, so they never find each other through Hazelcast:
+ * PostgreSQL is all they share. The nodes boot in parallel; {@link #close} ends them in reverse order, then PostgreSQL.
+ * Start one per test class: a boot costs tens of seconds.
+ */
+final class Cluster implements AutoCloseable {
+
+    static final Duration LEASE = Duration.ofSeconds(6);
+
+    private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
+    private static final String TOKEN_SECRET = "cluster-it-token-secret-0123456789abcdef";
+    /**
+     * Above each server's own start timeout (240 s at most), so that a start that fails reports its own cause; a start
+     * still running after it is interrupted, and a server it launched may be left running.
+     */
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(300);
+
+    private final EmbeddedPostgres postgres;
+    private final List<ClusterNode> nodes;
+    private final Path workDir;
+
+    private Cluster(EmbeddedPostgres postgres, List<ClusterNode> nodes, Path workDir) {
+        this.postgres = postgres;
+        this.nodes = List.copyOf(nodes);
+        this.workDir = workDir;
+    }
+
+    /**
+     * Starts PostgreSQL and {@code size} nodes with these extra {@code -D} settings; files (server bases, logs) go to
+     * target/cluster-it/&lt;server&gt;/&lt;name&gt;/run-*. Returns once every node serves the API from PostgreSQL;
+     * if one does not, ends what started and throws.
+     */
+    static Cluster start(String name, int size, List<String> extraSettings) throws Exception {
+        Path workDir = Files.createTempDirectory(
+                        Files.createDirectories(Path.of("target", "cluster-it", ServerProcess.kind(), name)), "run-")
+                .toAbsolutePath();
+        long started = System.nanoTime();
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "200")
+                .start();
+        long postgresUp = System.nanoTime();
+        List<ClusterNode> nodes = new ArrayList<>();
+        Throwable failure = null;
+        boolean interrupted = false;
+        ExecutorService boot = Executors.newFixedThreadPool(size);
+        try {
+            FreePorts ports = new FreePorts();
+            List<Future<ClusterNode>> booting = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                String id = nodeId(i);
+                booting.add(boot.submit(() -> startNode(postgres, workDir.resolve(id), id, ports, extraSettings)));
+            }
+            for (Future<ClusterNode> node : booting) {
+                try {
+                    nodes.add(node.get(BOOT_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+                } catch (ExecutionException | TimeoutException e) {
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                    LOG.log(Level.WARNING, cause, () -> "A node of cluster " + name + " did not start");
+                    failure = add(failure, cause);
+                }
+            }
+        } catch (InterruptedException e) {
+            interrupted = true; // set again once the nodes are ended: ending them waits for their processes
+            failure = add(failure, e);
+        } catch (RuntimeException e) {
+            failure = add(failure, e);
+        } finally {
+            boot.shutdownNow();
+        }
+        if (failure != null) {
+            try {
+                new Cluster(postgres, nodes, workDir).close();
+            } catch (RuntimeException | AssertionError e) {
+                failure.addSuppressed(e);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw new AssertionError("cluster " + name + " did not start; files in " + workDir, failure);
+        }
+        Duration bootTime = Duration.ofNanos(System.nanoTime() - started);
+        LOG.info(() -> String.format(
+                "Cluster %s of %d %s nodes booted in %.1f s (PostgreSQL %.1f s, the nodes in parallel %.1f s); files in %s",
+                name,
+                size,
+                ServerProcess.kind(),
+                bootTime.toMillis() / 1000.0,
+                (postgresUp - started) / 1e9,
+                (System.nanoTime() - postgresUp) / 1e9,
+                workDir));
+        return new Cluster(postgres, nodes, workDir);
+    }
+
+    /** node-a, node-b, ... */
+    static String nodeId(int index) {
+        return "node-" + (char) ('a' + index);
+    }
+
+    /** The nodes in start order: node-a first. */
+    List<ClusterNode> nodes() {
+        return nodes;
+    }
+
+    ClusterNode node(int index) {
+        return nodes.get(index);
+    }
+
+    /** The cluster's database, for checking the rows the nodes wrote. */
+    DataSource database() {
+        return postgres.getPostgresDatabase();
+    }
+
+    /** Ends every node that still runs, last started first, then PostgreSQL; all of them even when one fails. */
+    @Override
+    public void close() {
+        Throwable failure = null;
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            ClusterNode node = nodes.get(i);
+            try {
+                node.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = add(failure, e);
+            } catch (RuntimeException | AssertionError e) {
+                LOG.log(Level.WARNING, e, () -> "Could not end " + node);
+                failure = add(failure, e);
+            }
+        }
+        try {
+            postgres.close();
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, e, () -> "Could not stop the embedded PostgreSQL");
+            failure = add(failure, e);
+        }
+        if (failure != null) {
+            throw new AssertionError("the cluster did not end cleanly; files in " + workDir, failure);
+        }
+    }
+
+    private static ClusterNode startNode(
+            EmbeddedPostgres postgres, Path dir, String id, FreePorts ports, List<String> extraSettings)
+            throws Exception {
+        Files.createDirectories(dir);
+        List<String> settings = new ArrayList<>(List.of(
+                "-Djobpulse.node-id=" + id,
+                "-Djobpulse.api-keys=alice:" + ApiClient.ALICE + ",bob:" + ApiClient.BOB,
+                "-Djobpulse.token-secret=" + TOKEN_SECRET,
+                "-Djobpulse.lease=" + LEASE.toSeconds() + "s",
+                // unused while the node is on PostgreSQL; keeps a misconfigured node off ~/.jobpulse
+                "-Djobpulse.data-dir=" + dir.resolve("h2-unused")));
+        settings.addAll(extraSettings);
+        ClusterNode node = new ClusterNode(id, ServerOnPostgres.start(postgres, dir, settings, ports));
+        if (!node.log().contains("JobPulse store: JNDI DataSource")) {
+            node.close();
+            throw new AssertionError(node + " does not use the PostgreSQL DataSource; its log is in " + dir);
+        }
+        return node;
+    }
+
+    private static Throwable add(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+}

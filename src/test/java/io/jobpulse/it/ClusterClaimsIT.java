@@ -1,0 +1,231 @@
+package io.jobpulse.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two nodes of the failsafe execution's server (Payara Micro, Tomcat or WildFly: {@link Cluster}) on one PostgreSQL
+ * share the queue: jobs submitted to either node each run exactly once, on one node, and both nodes claim work.
+ * {@code jobpulse.max-running-jobs=2} keeps one node from taking all of it, and the stored run times show that no node
+ * ran more than two at once. A frozen node ({@code kill -STOP}) holds nobody up: the other takes and runs the jobs
+ * submitted meanwhile. The two tests share one cluster and look only at their own jobs. Container-dependent: the servers' DataSources and executors take part, so it runs on
+ * every server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterClaimsIT {
+
+    private static final Logger LOG = Logger.getLogger(ClusterClaimsIT.class.getName());
+    private static final int JOBS = 20;
+    private static final int MAX_RUNNING_PER_NODE = 2;
+    private static final int STEPS = 3;
+    private static final String JOB = "{\"type\":\"steps\",\"params\":{\"count\":" + STEPS + ",\"intervalMs\":200}}";
+    private static final Duration JOB_WAIT = Duration.ofSeconds(120);
+
+    private Cluster cluster;
+
+    @BeforeAll
+    void boot() throws Exception {
+        cluster = Cluster.start("claims", 2, List.of("-Djobpulse.max-running-jobs=" + MAX_RUNNING_PER_NODE));
+    }
+
+    @AfterAll
+    void shutDown() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void jobsSubmittedToEitherNodeRunExactlyOnceAndBothNodesClaim() throws Exception {
+        List<ClusterNode> nodes = cluster.nodes();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < JOBS; i++) {
+            ids.add(nodes.get(i % 2).client(ApiClient.ALICE).submit(JOB).getString("id"));
+        }
+        for (int i = 0; i < JOBS; i++) {
+            // read through the node it was not submitted to: the job view comes from the shared database
+            ApiClient other = nodes.get((i + 1) % 2).client(ApiClient.ALICE);
+            assertThat(other.awaitJob(ids.get(i), j -> j.getString("state").equals("SUCCEEDED"), JOB_WAIT)
+                            .getJsonObject("result")
+                            .getInt("steps"))
+                    .isEqualTo(STEPS);
+        }
+
+        Map<String, StoredJob> stored = storedJobs(ids);
+        assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+        for (StoredJob job : stored.values()) {
+            assertThat(job.state()).as("state of %s", job.id()).isEqualTo("SUCCEEDED");
+            assertThat(job.attempt()).as("attempt of %s", job.id()).isEqualTo(1);
+            assertThat(job.eventSeqs())
+                    .as("event seqs of %s: 1..%d without a gap", job.id(), job.seq())
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, job.seq()).boxed().toList());
+            assertThat(job.stateEvents())
+                    .as("state changes of %s (one RUNNING: claimed once)", job.id())
+                    .containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
+            assertThat(job.ownerNode()).as("node of %s", job.id()).isIn(Cluster.nodeId(0), Cluster.nodeId(1));
+        }
+
+        Map<String, List<StoredJob>> byNode = stored.values().stream()
+                .collect(Collectors.groupingBy(StoredJob::ownerNode, TreeMap::new, Collectors.toList()));
+        LOG.info(() -> "ClusterClaimsIT on " + ServerProcess.kind() + ": jobs per node "
+                + byNode.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue().size())
+                        .collect(Collectors.joining(", ")));
+        assertThat(byNode.keySet()).as("nodes that ran jobs").containsExactly(Cluster.nodeId(0), Cluster.nodeId(1));
+        byNode.forEach((node, jobs) -> assertThat(mostAtOnce(jobs))
+                .as("most jobs running at once on %s (jobpulse.max-running-jobs)", node)
+                .isBetween(1, MAX_RUNNING_PER_NODE));
+    }
+
+    @Test
+    void whileOneNodeIsFrozenTheOtherTakesAndRunsTheJobsSubmittedToIt() throws Exception {
+        ClusterNode live = cluster.node(0);
+        ClusterNode frozen = cluster.node(1);
+        ApiClient alice = live.client(ApiClient.ALICE);
+        List<String> ids = new ArrayList<>();
+        frozen.pause();
+        try {
+            assertThat(answers(frozen))
+                    .as("%s answers while stopped by SIGSTOP", frozen)
+                    .isFalse();
+            for (int i = 0; i < 3; i++) {
+                ids.add(alice.submit(JOB).getString("id"));
+            }
+            for (String id : ids) {
+                alice.awaitJob(id, j -> j.getString("state").equals("SUCCEEDED"), JOB_WAIT);
+            }
+        } finally {
+            frozen.resume();
+        }
+        Map<String, StoredJob> stored = storedJobs(ids);
+        assertThat(stored.keySet()).containsExactlyElementsOf(ids);
+        assertThat(stored.values()).extracting(StoredJob::state).containsOnly("SUCCEEDED");
+        assertThat(stored.values()).extracting(StoredJob::ownerNode).containsOnly(live.id());
+        assertThat(frozen.client(ApiClient.ALICE).job(ids.get(0)).getString("state"))
+                .as("%s after SIGCONT", frozen)
+                .isEqualTo("SUCCEEDED");
+    }
+
+    /** Whether the node answers a request within 2 s (a frozen JVM's kernel still accepts the connection). */
+    private static boolean answers(ClusterNode node) throws InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try {
+            http.send(
+                    HttpRequest.newBuilder(node.base().resolve("api/job-types"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (HttpTimeoutException silent) {
+            return false;
+        } catch (IOException e) {
+            throw new AssertionError("request to " + node + " failed other than by a timeout", e);
+        }
+    }
+
+    /**
+     * The most runs of these jobs that overlapped in time. A run holds its slot from before its claim (started_at) to
+     * after its end is stored (finished_at), so the next run on that node starts at or after the end before it.
+     */
+    private static int mostAtOnce(List<StoredJob> jobs) {
+        int most = 0;
+        for (StoredJob at : jobs) {
+            int running = (int) jobs.stream()
+                    .filter(j -> !j.startedAt().isAfter(at.startedAt())
+                            && j.finishedAt().isAfter(at.startedAt()))
+                    .count();
+            most = Math.max(most, running);
+        }
+        return most;
+    }
+
+    /** The rows of these jobs with their events, in submission order. */
+    private Map<String, StoredJob> storedJobs(List<String> ids) throws SQLException {
+        Map<String, StoredJob> jobs = new LinkedHashMap<>();
+        try (Connection c = cluster.database().getConnection()) {
+            Array wanted = c.createArrayOf("varchar", ids.toArray());
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, state, seq, attempt, owner_node, started_at, finished_at FROM jp_job "
+                            + "WHERE id = ANY (?) ORDER BY row_no")) {
+                ps.setArray(1, wanted);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.put(
+                                rs.getString(1),
+                                new StoredJob(
+                                        rs.getString(1),
+                                        rs.getString(2),
+                                        rs.getLong(3),
+                                        rs.getInt(4),
+                                        rs.getString(5),
+                                        instant(rs, 6),
+                                        instant(rs, 7),
+                                        new ArrayList<>(),
+                                        new ArrayList<>()));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT job_id, seq, kind, state FROM jp_job_event WHERE job_id = ANY (?) ORDER BY job_id, seq")) {
+                ps.setArray(1, wanted);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        StoredJob job = jobs.get(rs.getString(1));
+                        assertThat(job)
+                                .as("job of event %s/%d", rs.getString(1), rs.getLong(2))
+                                .isNotNull();
+                        job.eventSeqs().add(rs.getLong(2));
+                        if (rs.getString(3).equals("STATE")) {
+                            job.stateEvents().add(rs.getString(4));
+                        }
+                    }
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
+    }
+
+    /** A jp_job row with its events' seqs and, in seq order, the states its STATE events recorded. */
+    private record StoredJob(
+            String id,
+            String state,
+            long seq,
+            int attempt,
+            String ownerNode,
+            Instant startedAt,
+            Instant finishedAt,
+            List<Long> eventSeqs,
+            List<String> stateEvents) {}
+}
