@@ -21,7 +21,7 @@ final class Transactions {
         Connection opened;
         try {
             opened = dataSource.getConnection();
-        } catch (SQLException e) {
+        } catch (SQLException | IllegalStateException e) { // H2's pool: IllegalStateException once disposed
             throw new StoreUnavailableException(operation, e);
         }
         try (Connection c = opened) {
