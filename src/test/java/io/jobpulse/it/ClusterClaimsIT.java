@@ -2,6 +2,7 @@ package io.jobpulse.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,9 @@ import org.junit.jupiter.api.TestInstance;
  * share the queue: jobs submitted to either node each run exactly once, on one node, and both nodes claim work.
  * {@code jobpulse.max-running-jobs=2} keeps one node from taking all of it, and the stored run times show that no node
  * ran more than two at once. A frozen node ({@code kill -STOP}) holds nobody up: the other takes and runs the jobs
- * submitted meanwhile. The two tests share one cluster and look only at their own jobs. Container-dependent: the servers' DataSources and executors take part, so it runs on
+ * submitted meanwhile. Across nodes: a WebSocket watcher on the node that does not run a job gets every event in order
+ * and the end, also when its listening connection is terminated by the database meanwhile, and a cancel sent to the
+ * other node stops the job where it runs. The tests share one cluster and look only at their own jobs. Container-dependent: the servers' DataSources and executors take part, so it runs on
  * every server.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -130,6 +133,83 @@ class ClusterClaimsIT {
         assertThat(frozen.client(ApiClient.ALICE).job(ids.get(0)).getString("state"))
                 .as("%s after SIGCONT", frozen)
                 .isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void aWatcherOnTheOtherNodeGetsEveryEventInOrderAndTheEnd() throws Exception {
+        ApiClient alice = cluster.node(0).client(ApiClient.ALICE);
+        JsonObject submitted = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":25,\"intervalMs\":80}}");
+        String id = submitted.getString("id");
+        JsonObject running = alice.awaitJob(id, j -> !j.isNull("node"), JOB_WAIT);
+        ClusterNode elsewhere = other(running.getString("node"));
+
+        try (WsClient ws = WsClient.connect(elsewhere.client(ApiClient.ALICE).wsUri())) {
+            ws.subscribe(id, submitted.getString("watchToken"), 0);
+            List<JsonObject> messages = ws.untilTerminal(id);
+
+            JsonObject done = alice.job(id);
+            ClusterWatch.assertNoGap(messages, id, 1, done.getInt("seq"), "watcher on " + elsewhere);
+            ClusterWatch.assertEndsWith(messages, id, "SUCCEEDED");
+        }
+    }
+
+    @Test
+    void aCancelSentToTheOtherNodeStopsTheJobWhereItRuns() throws Exception {
+        ApiClient alice = cluster.node(0).client(ApiClient.ALICE);
+        String id = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":600,\"intervalMs\":100}}")
+                .getString("id");
+        JsonObject running = alice.awaitJob(id, j -> j.getString("state").equals("RUNNING"), JOB_WAIT);
+        ApiClient elsewhere = other(running.getString("node")).client(ApiClient.ALICE);
+
+        long asked = System.nanoTime();
+        assertThat(elsewhere.post("api/jobs/" + id + "/cancel", "").statusCode())
+                .isEqualTo(202);
+        JsonObject cancelled =
+                elsewhere.awaitJob(id, j -> j.getString("state").equals("CANCELLED"), Duration.ofSeconds(30));
+        Duration took = Duration.ofNanos(System.nanoTime() - asked);
+        LOG.info(() -> "ClusterClaimsIT on " + ServerProcess.kind() + ": cross-node cancel took " + took.toMillis()
+                + " ms to CANCELLED");
+
+        assertThat(cancelled.getJsonObject("progress").getInt("done"))
+                .as("stopped long before its 60 s of steps")
+                .isLessThan(600);
+    }
+
+    @Test
+    void theListeningConnectionTerminatedByTheDatabaseLosesNoEvent() throws Exception {
+        ApiClient alice = cluster.node(0).client(ApiClient.ALICE);
+        JsonObject submitted = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":40,\"intervalMs\":100}}");
+        String id = submitted.getString("id");
+        JsonObject running = alice.awaitJob(id, j -> !j.isNull("node"), JOB_WAIT);
+        ClusterNode elsewhere = other(running.getString("node"));
+
+        try (WsClient ws = WsClient.connect(elsewhere.client(ApiClient.ALICE).wsUri())) {
+            ws.subscribe(id, submitted.getString("watchToken"), 0);
+            List<JsonObject> messages = new ArrayList<>();
+            while (ClusterWatch.eventSeqs(messages, id).size() < 5) {
+                messages.add(ws.next());
+            }
+            try (Connection c = cluster.database().getConnection();
+                    PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM"
+                            + " pg_stat_activity WHERE application_name = ?")) {
+                ps.setString(1, "jobpulse-listen-" + elsewhere.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1))
+                            .as("the listening connection of %s", elsewhere)
+                            .isEqualTo(1);
+                }
+            }
+            messages.addAll(ws.untilTerminal(id));
+
+            JsonObject done = alice.job(id);
+            ClusterWatch.assertNoGap(messages, id, 1, done.getInt("seq"), "watcher on " + elsewhere);
+            ClusterWatch.assertEndsWith(messages, id, "SUCCEEDED");
+        }
+    }
+
+    private ClusterNode other(String nodeId) {
+        return cluster.node(0).id().equals(nodeId) ? cluster.node(1) : cluster.node(0);
     }
 
     /** Whether the node answers a request within 2 s (a frozen JVM's kernel still accepts the connection). */
