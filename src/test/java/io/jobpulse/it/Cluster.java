@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +38,7 @@ final class Cluster implements AutoCloseable {
      */
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(300);
 
-    private final EmbeddedPostgres postgres;
+    private volatile EmbeddedPostgres postgres;
     private final List<ClusterNode> nodes;
     private final Path workDir;
 
@@ -57,9 +58,7 @@ final class Cluster implements AutoCloseable {
                         Files.createDirectories(Path.of("target", "cluster-it", ServerProcess.kind(), name)), "run-")
                 .toAbsolutePath();
         long started = System.nanoTime();
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setServerConfig("max_connections", "200")
-                .start();
+        EmbeddedPostgres postgres = database(workDir.resolve("pgdata"), 0);
         long postgresUp = System.nanoTime();
         List<ClusterNode> nodes = new ArrayList<>();
         Throwable failure = null;
@@ -125,6 +124,33 @@ final class Cluster implements AutoCloseable {
 
     ClusterNode node(int index) {
         return nodes.get(index);
+    }
+
+    /** PostgreSQL on {@code data} (kept when it stops, so it can start again), on {@code port} (0: any free one). */
+    private static EmbeddedPostgres database(Path data, int port) throws java.io.IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "200")
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false);
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return builder.start();
+    }
+
+    /**
+     * Stops PostgreSQL (a fast shutdown: sessions are ended), runs {@code whileDown}, and starts it again on the same
+     * data and port, as an operator's restart would.
+     */
+    void restartDatabase(Callable<Void> whileDown) throws Exception {
+        int port = postgres.getPort();
+        Path data = workDir.resolve("pgdata");
+        postgres.close();
+        try {
+            whileDown.call();
+        } finally {
+            postgres = database(data, port);
+        }
     }
 
     /** The cluster's database, for checking the rows the nodes wrote. */
