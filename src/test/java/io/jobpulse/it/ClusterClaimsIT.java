@@ -39,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
  * other node stops the job where it runs. The tests share one cluster and look only at their own jobs. Container-dependent: the servers' DataSources and executors take part, so it runs on
  * every server.
  */
+@OncePerServerType
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterClaimsIT {
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
  * resumes with {@code since}, and sees every event after the last one it had, with no gap and no repeat, to the end.
  * The cluster ({@link Cluster}) is its own, since a node dies in it.
  */
+@OncePerServerType
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterFailoverIT {
 

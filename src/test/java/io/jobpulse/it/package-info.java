@@ -9,6 +9,12 @@
  * that was decoded. Leave unmarked (every server) anything a container
  * takes part in: handshakes, frames, buffers, executors and timers, server-config, restarts and shutdown, the
  * PostgreSQL datasource, the browser, SSE and long polling (the JAX-RS implementation's), hostile input at the container level, slow consumers. A new IT without the mark
- * runs everywhere, so forgetting it costs time, never coverage.
+ * runs everywhere, so forgetting it costs time, never coverage. A class marked
+ * {@link io.jobpulse.it.OncePerServerType @OncePerServerType} (the cluster ITs, which boot several servers each) runs
+ * on Payara, WildFly and Tomcat 10.1 but not again on Tomcat 11.
+ *
+ * <p><b>Clusters.</b> {@link io.jobpulse.it.Cluster} starts one embedded PostgreSQL and several server processes of the
+ * execution's server on it, configured from server-config/; {@code ClusterClaimsIT} and {@code ClusterFailoverIT} run
+ * per server type, {@code ClusterFaultsIT} (SIGSTOP, a PostgreSQL restart) once.
  */
 package io.jobpulse.it;
