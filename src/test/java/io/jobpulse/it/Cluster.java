@@ -153,6 +153,11 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** The cluster's files: PostgreSQL's data, and a folder per node with its server base and log. */
+    Path workDir() {
+        return workDir;
+    }
+
     /** The cluster's database, for checking the rows the nodes wrote. */
     DataSource database() {
         return postgres.getPostgresDatabase();
