@@ -15,6 +15,8 @@
  *
  * <p><b>Clusters.</b> {@link io.jobpulse.it.Cluster} starts one embedded PostgreSQL and several server processes of the
  * execution's server on it, configured from server-config/; {@code ClusterClaimsIT} and {@code ClusterFailoverIT} run
- * per server type, {@code ClusterFaultsIT} (SIGSTOP, a PostgreSQL restart) once.
+ * per server type, {@code ClusterFaultsIT} (SIGSTOP, a PostgreSQL restart) and {@code ClusterBrowserIT} (the page
+ * through HAProxy while the node it watches through is killed) once: the page and the proxy are the same on every
+ * server, and the server's side of a failover is {@code ClusterFailoverIT}'s.
  */
 package io.jobpulse.it;
