@@ -20,8 +20,11 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,6 +242,28 @@ public class Cluster {
         }
         bus.close();
         membership.leave();
+        forgetOwnDriver();
+    }
+
+    /**
+     * The PostgreSQL driver bundled in the WAR registered itself with {@link DriverManager} when the bus first used it;
+     * unregister it at undeploy, so the application's class loader is not kept alive by it (Tomcat warns otherwise).
+     * A driver the server provides (another class loader) is left alone.
+     */
+    private static void forgetOwnDriver() {
+        ClassLoader own = Cluster.class.getClassLoader();
+        if (own == ClassLoader.getSystemClassLoader()) {
+            return; // not deployed as an application (embedded, or the in-process tests): the driver is everyone's
+        }
+        for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == own) {
+                try {
+                    DriverManager.deregisterDriver(driver);
+                } catch (SQLException | SecurityException e) {
+                    LOG.log(Level.FINE, e, () -> "Could not unregister the bundled JDBC driver " + driver);
+                }
+            }
+        }
     }
 
     /** What the bus hears, on its thread: each is a quick hand-over. */

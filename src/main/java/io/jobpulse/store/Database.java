@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -82,6 +83,21 @@ public class Database {
     /** True on PostgreSQL, where several nodes may share the database; false on the embedded H2 (one node). */
     public boolean isPostgres() {
         return postgres;
+    }
+
+    /**
+     * What every transaction runs first, if anything. On PostgreSQL: {@code idle_in_transaction_session_timeout} of a
+     * third of the lease (at least a second), for this transaction only. A node paused in the middle of a transaction
+     * (GC, SIGSTOP, a frozen VM) would otherwise hold its row locks for as long as it is paused: the other nodes could
+     * neither recover its jobs (their sweep skips locked rows) nor cancel them (a cancel waits for the lock). With it,
+     * PostgreSQL ends the paused session and releases the locks; JobPulse's own transactions never sit idle that long.
+     */
+    public Optional<String> transactionGuard() {
+        if (!postgres || config == null) {
+            return Optional.empty();
+        }
+        long millis = Math.max(1000, config.jobs().lease().toMillis() / 3);
+        return Optional.of("SET LOCAL idle_in_transaction_session_timeout = '" + millis + "ms'");
     }
 
     /** The JDBC URL the DataSource's connections report (the default of the cluster's listening connection). */

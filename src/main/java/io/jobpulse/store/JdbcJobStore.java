@@ -41,6 +41,7 @@ public class JdbcJobStore {
     private static final int SEQ_READ_CHUNK = 500;
 
     private DataSource dataSource;
+    private Optional<String> guard = Optional.empty();
 
     protected JdbcJobStore() {
         // for CDI proxies
@@ -49,6 +50,7 @@ public class JdbcJobStore {
     @Inject
     public JdbcJobStore(Database database) {
         this(database.dataSource());
+        this.guard = database.transactionGuard();
     }
 
     public JdbcJobStore(DataSource dataSource) {
@@ -490,6 +492,6 @@ public class JdbcJobStore {
     }
 
     private <T> T inTransaction(String operation, Transactions.Work<T> work) {
-        return Transactions.run(dataSource, operation, work);
+        return Transactions.run(dataSource, guard, operation, work);
     }
 }

@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 public class JdbcNodeStore {
 
     private DataSource dataSource;
+    private Optional<String> guard = Optional.empty();
 
     protected JdbcNodeStore() {
         // for CDI proxies
@@ -29,6 +30,7 @@ public class JdbcNodeStore {
     @Inject
     public JdbcNodeStore(Database database) {
         this(database.dataSource());
+        this.guard = database.transactionGuard();
     }
 
     public JdbcNodeStore(DataSource dataSource) {
@@ -40,7 +42,7 @@ public class JdbcNodeStore {
      * (to tell a restart from a second live node with the same name).
      */
     public Optional<NodeRow> register(String node, String incarnation, NodeBeat beat) {
-        return Transactions.run(dataSource, "register this node", c -> {
+        return Transactions.run(dataSource, guard, "register this node", c -> {
             Optional<NodeRow> earlier =
                     select(c, " WHERE node_id = ?", node).stream().findFirst();
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM jp_node WHERE node_id = ?")) {
@@ -61,7 +63,7 @@ public class JdbcNodeStore {
 
     /** Records a heartbeat; false when the row of this incarnation is gone (removed, or replaced by a newer life). */
     public boolean heartbeat(String node, String incarnation, NodeBeat beat) {
-        return Transactions.run(dataSource, "record this node's heartbeat", c -> {
+        return Transactions.run(dataSource, guard, "record this node's heartbeat", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jp_node SET heartbeat_at = CURRENT_TIMESTAMP, "
                     + "stopping = ?, bus_state = ?, running_jobs = ?, connections = ? "
                     + "WHERE node_id = ? AND incarnation = ?")) {
@@ -75,7 +77,7 @@ public class JdbcNodeStore {
 
     /** Removes this incarnation's row (graceful stop). */
     public void remove(String node, String incarnation) {
-        Transactions.run(dataSource, "remove this node", c -> {
+        Transactions.run(dataSource, guard, "remove this node", c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("DELETE FROM jp_node WHERE node_id = ? AND incarnation = ?")) {
                 ps.setString(1, node);
@@ -87,7 +89,7 @@ public class JdbcNodeStore {
 
     /** The nodes whose heartbeat is younger than {@code lease}, by name; rows older than ten leases are deleted. */
     public List<NodeRow> live(Duration lease) {
-        return Transactions.run(dataSource, "list the live nodes", c -> {
+        return Transactions.run(dataSource, guard, "list the live nodes", c -> {
             Instant now = JdbcJobStore.databaseNow(c);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM jp_node WHERE heartbeat_at < ?")) {
                 JobRows.setInstant(ps, 1, now.minus(lease.multipliedBy(10)));

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** One short local transaction on a pooled connection, the way every store method runs. */
@@ -18,6 +20,11 @@ final class Transactions {
 
     /** Runs {@code work} and commits, or rolls back and throws {@link StoreException} naming {@code operation}. */
     static <T> T run(DataSource dataSource, String operation, Work<T> work) {
+        return run(dataSource, Optional.empty(), operation, work);
+    }
+
+    /** {@link #run(DataSource, String, Work)}, running {@code guard} first in the transaction when there is one. */
+    static <T> T run(DataSource dataSource, Optional<String> guard, String operation, Work<T> work) {
         Connection opened;
         try {
             opened = dataSource.getConnection();
@@ -28,6 +35,11 @@ final class Transactions {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
+                if (guard.isPresent()) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute(guard.get());
+                    }
+                }
                 T result = work.run(c);
                 c.commit();
                 return result;

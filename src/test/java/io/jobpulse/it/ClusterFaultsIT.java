@@ -97,6 +97,12 @@ class ClusterFaultsIT {
 
         try (WsClient ws = WsClient.connect(viaWatching.wsUri())) {
             ws.subscribe(id, submitted.getString("watchToken"), 0);
+            List<JsonObject> messages = new ArrayList<>();
+            // subscribed, and events flowing, before the database goes: a subscribe that meets the shutdown gets an
+            // `unavailable` error instead (the client's to retry), which is not what this test is about
+            while (ClusterWatch.eventSeqs(messages, id).size() < 3) {
+                messages.add(ws.next());
+            }
             List<Integer> statusesWhileDown = new ArrayList<>();
             cluster.restartDatabase(() -> {
                 HttpResponse<String> answer = viaWatching.get("api/jobs/" + id);
@@ -105,7 +111,7 @@ class ClusterFaultsIT {
                 assertThat(answer.headers().firstValue("Retry-After")).isPresent();
                 return null;
             });
-            List<JsonObject> messages = ws.untilTerminal(id);
+            messages.addAll(ws.untilTerminal(id));
 
             assertThat(statusesWhileDown).containsExactly(503);
             JsonObject done = viaWatching.job(id);
