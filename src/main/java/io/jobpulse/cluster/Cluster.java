@@ -159,7 +159,7 @@ public class Cluster {
         return bus.reconnects();
     }
 
-    /** The live nodes of the cluster. */
+    /** This node's membership, which also lists the cluster's live nodes. */
     public Membership membership() {
         return membership;
     }

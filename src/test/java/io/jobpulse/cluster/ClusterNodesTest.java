@@ -21,7 +21,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -274,22 +273,23 @@ class ClusterNodesTest {
     }
 
     private int listeners(String node) throws Exception {
-        try (Connection conn = postgres.getPostgresDatabase().getConnection();
-                Statement s = conn.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
-                        + " WHERE application_name = 'jobpulse-listen-" + node + "'")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return countListeners("count(*)", node);
     }
 
     private int terminateListener(String node) throws Exception {
+        return countListeners("count(pg_terminate_backend(pid))", node);
+    }
+
+    /** {@code what} over the node's listening connection(s) in pg_stat_activity. */
+    private int countListeners(String what, String node) throws Exception {
         try (Connection conn = postgres.getPostgresDatabase().getConnection();
-                Statement s = conn.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE application_name = 'jobpulse-listen-" + node + "'")) {
-            rs.next();
-            return rs.getInt(1);
+                PreparedStatement ps =
+                        conn.prepareStatement("SELECT " + what + " FROM pg_stat_activity WHERE application_name = ?")) {
+            ps.setString(1, "jobpulse-listen-" + node);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 

@@ -141,11 +141,9 @@ class ClusterClaimsIT {
         ApiClient alice = cluster.node(0).client(ApiClient.ALICE);
         JsonObject submitted = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":25,\"intervalMs\":80}}");
         String id = submitted.getString("id");
-        JsonObject running = alice.awaitJob(id, j -> !j.isNull("node"), JOB_WAIT);
-        ClusterNode elsewhere = other(running.getString("node"));
+        ClusterNode elsewhere = notRunning(alice, id);
 
-        try (WsClient ws = WsClient.connect(elsewhere.client(ApiClient.ALICE).wsUri())) {
-            ws.subscribe(id, submitted.getString("watchToken"), 0);
+        try (WsClient ws = watch(elsewhere, submitted)) {
             List<JsonObject> messages = ws.untilTerminal(id);
 
             JsonObject done = alice.job(id);
@@ -181,11 +179,9 @@ class ClusterClaimsIT {
         ApiClient alice = cluster.node(0).client(ApiClient.ALICE);
         JsonObject submitted = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":40,\"intervalMs\":100}}");
         String id = submitted.getString("id");
-        JsonObject running = alice.awaitJob(id, j -> !j.isNull("node"), JOB_WAIT);
-        ClusterNode elsewhere = other(running.getString("node"));
+        ClusterNode elsewhere = notRunning(alice, id);
 
-        try (WsClient ws = WsClient.connect(elsewhere.client(ApiClient.ALICE).wsUri())) {
-            ws.subscribe(id, submitted.getString("watchToken"), 0);
+        try (WsClient ws = watch(elsewhere, submitted)) {
             List<JsonObject> messages = new ArrayList<>();
             while (ClusterWatch.eventSeqs(messages, id).size() < 5) {
                 messages.add(ws.next());
@@ -207,6 +203,18 @@ class ClusterClaimsIT {
             ClusterWatch.assertNoGap(messages, id, 1, done.getInt("seq"), "watcher on " + elsewhere);
             ClusterWatch.assertEndsWith(messages, id, "SUCCEEDED");
         }
+    }
+
+    /** The node that does not run the job, once one claimed it. */
+    private ClusterNode notRunning(ApiClient client, String id) throws InterruptedException {
+        return other(client.awaitJob(id, j -> !j.isNull("node"), JOB_WAIT).getString("node"));
+    }
+
+    /** A WebSocket on {@code node} subscribed to the submitted job from its first event. */
+    private static WsClient watch(ClusterNode node, JsonObject submitted) throws Exception {
+        WsClient ws = WsClient.connect(node.client(ApiClient.ALICE).wsUri());
+        ws.subscribe(submitted.getString("id"), submitted.getString("watchToken"), 0);
+        return ws;
     }
 
     private ClusterNode other(String nodeId) {
