@@ -180,7 +180,7 @@ public final class BenchMain {
                     List<Target> order = new ArrayList<>(targets);
                     java.util.Collections.rotate(order, -(rep - 1 + ns.indexOf(n)));
                     for (Target t : order) {
-                        if (remainingSeconds() < estimateSeconds(t, n, steps)) {
+                        if (remainingSeconds() - clusterReserveSeconds() < estimateSeconds(t, n, steps)) {
                             warn("time budget nearly spent: stopping before " + t.name + " N=" + n + " repetition "
                                     + rep + " (raise -Dbench.budget-minutes or lower -Dbench.n / -Dbench.reps)");
                             break measure;
@@ -188,12 +188,7 @@ public final class BenchMain {
                         Map<String, Object> r = measureOnce(t, n, rep, steps, targets, namespace);
                         r.put("rssFresh", measuredOnce.add(t.name));
                         results.add(r);
-                        Files.writeString(
-                                out.resolve("results.jsonl"),
-                                Json.write(r) + "\n",
-                                StandardCharsets.UTF_8,
-                                StandardOpenOption.CREATE,
-                                StandardOpenOption.APPEND);
+                        append(r);
                     }
                 }
             }
@@ -202,6 +197,11 @@ public final class BenchMain {
                 for (String s : servers()) {
                     overloadPass(s, reps, results, namespace);
                 }
+            }
+            String cluster = props.getOrDefault("bench.cluster", "tomcat").trim();
+            if (!cluster.isEmpty() && !cluster.equals("none")) {
+                stopAll();
+                results.addAll(new ClusterPass(this, props, out, namespace).run(cluster, reps));
             }
             Map<String, Object> machine = machine(namespace, started, fileLimit, targets);
             new Report(results, machine).write(out);
@@ -246,17 +246,8 @@ public final class BenchMain {
         Target t = started.get();
         try {
             for (int rep = 1; rep <= reps && remainingSeconds() > maxSeconds + 30; rep++) {
-                List<String> cmd = new ArrayList<>(List.of(
-                        "timeout",
-                        "-k",
-                        "5",
-                        Integer.toString(maxSeconds + 15),
-                        javaBin(),
-                        "-Xms256m",
-                        "-Xmx1g",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        LoadClient.class.getName(),
+                List<String> cmd = clientCommand(maxSeconds);
+                cmd.addAll(List.of(
                         "target=jobpulse",
                         "mode=overload",
                         "server=" + t.name,
@@ -282,12 +273,7 @@ public final class BenchMain {
                         rep,
                         namespace);
                 results.add(r);
-                Files.writeString(
-                        out.resolve("results.jsonl"),
-                        Json.write(r) + "\n",
-                        StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                append(r);
             }
         } finally {
             List<Process> mine = new ArrayList<>(children.subList(before, children.size()));
@@ -308,17 +294,8 @@ public final class BenchMain {
                 bench.add(Long.toString(other.pid));
             }
         }
-        List<String> cmd = new ArrayList<>(List.of(
-                "timeout",
-                "-k",
-                "5",
-                Integer.toString(maxSeconds + 15),
-                javaBin(),
-                "-Xms256m",
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                LoadClient.class.getName(),
+        List<String> cmd = clientCommand(maxSeconds);
+        cmd.addAll(List.of(
                 "target=" + (t.jobpulse ? "jobpulse" : "reference"),
                 "server=" + t.name,
                 "port=" + t.port,
@@ -343,7 +320,7 @@ public final class BenchMain {
     }
 
     /** Runs one load client to its end (or kills it) and reads its one JSON line. */
-    private Map<String, Object> runClient(
+    Map<String, Object> runClient(
             List<String> cmd, Path log, int maxSeconds, Target t, int n, int rep, String namespace) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
@@ -370,7 +347,11 @@ public final class BenchMain {
         }
         r.put("version", t.version);
         r.put("namespace", namespace);
-        log(String.format("%s N=%-6d %-8s %s", rep == 0 ? "warm-up" : "rep " + rep, n, t.name, oneLine(r)));
+        log(
+                ClusterTable.isCluster(r)
+                        ? ClusterTable.oneLine(r)
+                        : String.format(
+                                "%s N=%-6d %-8s %s", rep == 0 ? "warm-up" : "rep " + rep, n, t.name, oneLine(r)));
         return r;
     }
 
@@ -395,7 +376,13 @@ public final class BenchMain {
                 : String.valueOf(o);
     }
 
-    private double remainingSeconds() {
+    /** The time the fan-out leaves for the cluster pass (about what it takes on this 2-core machine, plus slack). */
+    private double clusterReserveSeconds() {
+        String cluster = props.getOrDefault("bench.cluster", "tomcat").trim();
+        return cluster.isEmpty() || cluster.equals("none") ? 0 : 420;
+    }
+
+    double remainingSeconds() {
         return (deadlineNanos - System.nanoTime()) / 1e9;
     }
 
@@ -409,7 +396,7 @@ public final class BenchMain {
     // ---------------------------------------------------------------------------------------------------- targets
 
     /** One server under measurement: its name, port, the PID of its JVM (or node), whether it is JobPulse. */
-    private record Target(String name, int port, long pid, boolean jobpulse, String version) {}
+    record Target(String name, int port, long pid, boolean jobpulse, String version, Process process) {}
 
     private Optional<Target> startReference(String name) throws Exception {
         if (name.equals("raw")) {
@@ -426,7 +413,7 @@ public final class BenchMain {
                     Map.of());
             awaitHttp(p, 9001, "/ctl/stats", null, 30);
             return Optional.of(
-                    new Target("raw", 9001, pidOf(p, "java"), false, "Java " + System.getProperty("java.version")));
+                    new Target("raw", 9001, pidOf(p, "java"), false, "Java " + System.getProperty("java.version"), p));
         }
         if (name.equals("node")) {
             Path modules = out.resolve("node/node_modules");
@@ -447,18 +434,30 @@ public final class BenchMain {
                     9002,
                     pidOf(p, "node"),
                     false,
-                    "Node " + capture(List.of("node", "--version")).trim() + ", ws " + wsVersion));
+                    "Node " + capture(List.of("node", "--version")).trim() + ", ws " + wsVersion,
+                    p));
         }
         throw new IllegalArgumentException("unknown reference " + name + " (raw, node)");
     }
 
     private Optional<Target> startServer(String name, int maxN, Map<String, String> overrides) throws Exception {
+        return startServer(name, name, maxN, overrides, null);
+    }
+
+    /**
+     * Starts JobPulse on a container with its server-config/. {@code node}: a cluster node on the cluster pass'
+     * PostgreSQL (Tomcat only: its PostgreSQL context from server-config/ and the driver in lib/), or null for the
+     * single-node default (embedded H2).
+     */
+    Optional<Target> startServer(
+            String name, String label, int maxN, Map<String, String> overrides, ClusterPass.Node node)
+            throws Exception {
         Path basedir = Path.of(props.get("bench.basedir"));
         Path config = basedir.resolve("server-config").resolve(name);
         Map<String, String> jobpulse = new LinkedHashMap<>();
         jobpulse.put("jobpulse.api-keys", "bench:" + API_KEY);
         jobpulse.put("jobpulse.max-running-jobs", "1");
-        jobpulse.put("jobpulse.data-dir", out.resolve("data-" + name).toString());
+        jobpulse.put("jobpulse.data-dir", out.resolve("data-" + label).toString());
         jobpulse.put("jobpulse.ws.idle-timeout", "15m");
         // a storm's new connections may arrive before the server has seen the old ones go
         jobpulse.put("jobpulse.ws.max-connections-per-client", "50000");
@@ -480,11 +479,11 @@ public final class BenchMain {
         String version;
         switch (name) {
             case "tomcat" -> {
-                port = 8081;
+                port = node == null ? 8081 : node.port();
                 Path home = Path.of(props.get("bench.tomcat-home"));
                 version = "Tomcat " + props.get("bench.tomcat-version");
                 executable(home.resolve("bin"));
-                Path base = fresh(out.resolve("tomcat-base"));
+                Path base = fresh(out.resolve(node == null ? "tomcat-base" : label + "-base"));
                 copyTree(home.resolve("conf"), base.resolve("conf"));
                 Files.copy(
                         config.resolve("server.xml"),
@@ -503,22 +502,32 @@ public final class BenchMain {
                 }
                 Files.copy(config.resolve("setenv.sh"), base.resolve("bin/setenv.sh"));
                 Files.copy(Path.of(props.get("bench.tomcat-war")), base.resolve("webapps/jobpulse.war"));
-                p = start(
-                        "tomcat",
-                        List.of(home.resolve("bin/catalina.sh").toString(), "run"),
-                        Map.of(
-                                "CATALINA_HOME",
-                                home.toString(),
-                                "CATALINA_BASE",
-                                base.toString(),
-                                "JAVA_HOME",
-                                System.getProperty("java.home"),
-                                "JOBPULSE_HEAP",
-                                heap,
-                                "JOBPULSE_OPTS",
-                                settings));
+                Map<String, String> env = new LinkedHashMap<>(Map.of(
+                        "CATALINA_HOME",
+                        home.toString(),
+                        "CATALINA_BASE",
+                        base.toString(),
+                        "JAVA_HOME",
+                        System.getProperty("java.home"),
+                        "JOBPULSE_HEAP",
+                        heap,
+                        "JOBPULSE_OPTS",
+                        settings));
+                if (node != null) {
+                    // as server-config/tomcat/README.md tells an operator: the context with the DataSource, the driver
+                    Files.createDirectories(base.resolve("conf/Catalina/localhost"));
+                    Files.copy(
+                            config.resolve("jobpulse-postgresql.xml"),
+                            base.resolve("conf/Catalina/localhost/jobpulse.xml"));
+                    Path driver = Path.of(props.get("bench.postgresql-jar"));
+                    Files.createDirectories(base.resolve("lib"));
+                    Files.copy(driver, base.resolve("lib").resolve(driver.getFileName()));
+                    env.putAll(node.environment());
+                }
+                p = start(label, List.of(home.resolve("bin/catalina.sh").toString(), "run"), env);
             }
             case "payara" -> {
+                requireSingleNode(name, node);
                 port = 8082;
                 version = "Payara Micro " + props.get("bench.payara-version");
                 List<String> cmd = new ArrayList<>(List.of(javaBin(), heap));
@@ -538,6 +547,7 @@ public final class BenchMain {
                 p = start("payara", cmd, Map.of());
             }
             case "wildfly" -> {
+                requireSingleNode(name, node);
                 port = 8083;
                 Path home = Path.of(props.get("bench.wildfly-home"));
                 version = "WildFly " + props.get("bench.wildfly-version");
@@ -586,13 +596,20 @@ public final class BenchMain {
             kill(p);
             return Optional.empty();
         }
-        log(name + " (" + version + ") ready in " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
-        return Optional.of(new Target(name, port, pidOf(p, "java"), true, version));
+        log(label + " (" + version + ") ready in " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
+        return Optional.of(new Target(label, port, pidOf(p, "java"), true, version, p));
+    }
+
+    private static void requireSingleNode(String name, ClusterPass.Node node) {
+        if (node != null) {
+            throw new IllegalArgumentException("the cluster pass runs on Tomcat nodes, not " + name
+                    + " (the bus does not depend on the container; -Dbench.cluster=tomcat)");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------- processes
 
-    private Process start(String name, List<String> command, Map<String, String> env) throws IOException {
+    Process start(String name, List<String> command, Map<String, String> env) throws IOException {
         long hardLimit = (long) Math.max(60, remainingSeconds() + 30);
         List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "10", Long.toString(hardLimit)));
         cmd.addAll(command);
@@ -676,6 +693,39 @@ public final class BenchMain {
             }
         }
         return p.pid();
+    }
+
+    /** Adds one measurement to results.jsonl, at once, so that a run cut short keeps what it measured. */
+    void append(Map<String, Object> r) throws IOException {
+        Files.writeString(
+                out.resolve("results.jsonl"),
+                Json.write(r) + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    /** Stops these servers (SIGTERM, then SIGKILL after 10 s) and forgets them. */
+    void stop(List<Target> targets) {
+        for (Target t : targets) {
+            children.remove(t.process());
+            kill(t.process());
+        }
+    }
+
+    /** The start of a load client's command: a hard timeout, this JVM's java and classpath, the client's class. */
+    List<String> clientCommand(int maxSeconds) {
+        return new ArrayList<>(List.of(
+                "timeout",
+                "-k",
+                "5",
+                Integer.toString(maxSeconds + 15),
+                javaBin(),
+                "-Xms256m",
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LoadClient.class.getName()));
     }
 
     private void stopAll() {
@@ -794,7 +844,7 @@ public final class BenchMain {
         }
     }
 
-    private static String javaBin() {
+    static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -43,6 +43,8 @@ public final class LoadClient {
     private static final byte[] DONE = bytes("\"done\":");
     private static final byte[] AT = bytes("\"at\":\"");
     private static final byte[] SKIPPED = bytes("\"skipped\":");
+    private static final byte[] SKIPPED_FROM = bytes("\"skipped\":{\"from\":");
+    private static final byte[] RUNNING = bytes("\"state\":\"RUNNING\"");
     private static final byte[] HEADER_END = bytes("\r\n\r\n");
     private static final byte[] MASK = {0x37, 0x1b, 0x5a, 0x6c};
 
@@ -62,16 +64,24 @@ public final class LoadClient {
         final SocketChannel ch;
         final byte[] subscribe;
         final int job;
+        /** Which server it connects to: an index into {@link #servers}. */
+        final int node;
+        /** Failover mode: a watcher of the killed node, resuming on the other with {@code since} = {@link #lastSeq}. */
+        boolean resume;
+        /** The newest {@code seq} of its job this watcher holds (from the snapshot or the events), 0 before any. */
+        long lastSeq;
+
         int state = CONNECTING;
         byte[] partial;
         byte[] fragments;
         /** The {@code at} of the newest progress event this watcher holds (overload mode; read at the window's end). */
         volatile long latestAt;
 
-        Conn(SocketChannel ch, byte[] subscribe, int job) {
+        Conn(SocketChannel ch, byte[] subscribe, int job, int node) {
             this.ch = ch;
             this.subscribe = subscribe;
             this.job = job;
+            this.node = node;
         }
     }
 
@@ -103,6 +113,9 @@ public final class LoadClient {
     private final int n;
     private final int inflightMax;
     private final InetSocketAddress server;
+    /** The servers watchers connect to: {@code ports} (a cluster's nodes) or just {@code port}; REST goes to the first. */
+    private final InetSocketAddress[] servers;
+
     private final InetSocketAddress[] sources;
     /** Per source address, the next local port to bind: see {@link #bindNextPort}. */
     private final int[] nextPort;
@@ -112,6 +125,13 @@ public final class LoadClient {
     private final ByteBuffer read = ByteBuffer.allocate(256 * 1024);
     private final List<Conn> conns = new ArrayList<>();
     private final Map<Integer, EventStats> events = new HashMap<>();
+    /** Cluster fan-out: the receipt latencies of the measured steps, per server the watchers are connected to. */
+    private Staleness[] stepLatencyByNode = new Staleness[0];
+    /** Cluster modes: the node index running each job, -1 while unknown (watchers on it are local, the others cross). */
+    private int[] jobNode = new int[0];
+
+    private final Staleness stalenessLocal = new Staleness();
+    private final Staleness stalenessCross = new Staleness();
     private final Map<String, Integer> closes = new TreeMap<>();
     private final Map<String, Integer> failures = new TreeMap<>();
     /** What watcher i sends to subscribe: {@code subscribes[i % subscribes.length]}. */
@@ -139,11 +159,41 @@ public final class LoadClient {
     private int opened;
     private String firstError;
 
+    /** Failover mode: every watcher connects to the first server; after the kill, each resumes on the second. */
+    private boolean failover;
+
+    private volatile boolean killed;
+    private final java.util.ArrayDeque<Conn> resumeQueue = new java.util.ArrayDeque<>();
+    private int resumesOpened;
+    private volatile int resumed;
+    private volatile int resumeFailed;
+    private volatile long lastResumeAt;
+    private volatile int jobsRunningAgain;
+    private long[] runningAgainAt = new long[0];
+    private String[] ids = new String[0];
+    private String[] tokens = new String[0];
+    /** Events whose seq was not the next one with no skipped range saying why, and events seen twice. */
+    private volatile long gaps;
+
+    private volatile long duplicates;
+    /** Where REST calls go: the first server, or in failover mode after the kill the second. */
+    private volatile int restPort;
+
     private LoadClient(Map<String, String> args) throws IOException {
         this.args = args;
         this.n = Integer.parseInt(args.get("n"));
         this.inflightMax = Integer.parseInt(args.getOrDefault("inflight", "256"));
-        this.server = new InetSocketAddress("127.0.0.1", Integer.parseInt(args.get("port")));
+        String[] ports = args.getOrDefault("ports", args.get("port")).split(",");
+        this.servers = new InetSocketAddress[ports.length];
+        for (int i = 0; i < ports.length; i++) {
+            servers[i] = new InetSocketAddress("127.0.0.1", Integer.parseInt(ports[i].trim()));
+        }
+        this.server = servers[0];
+        this.restPort = server.getPort();
+        this.stepLatencyByNode = new Staleness[servers.length];
+        for (int i = 0; i < servers.length; i++) {
+            stepLatencyByNode[i] = new Staleness();
+        }
         this.path = args.get("path");
         int addresses = Math.max(1, Integer.parseInt(args.getOrDefault("sources", "0")));
         this.sources = new InetSocketAddress[addresses];
@@ -199,26 +249,41 @@ public final class LoadClient {
         r.put("n", n);
         r.put("rep", Integer.parseInt(args.getOrDefault("rep", "0")));
         r.put("time", java.time.Instant.now().toString());
-        if ("overload".equals(args.get("mode"))) {
-            return runOverload(r, serverPid);
+        String mode = args.get("mode");
+        if ("overload".equals(mode) || "cluster-bus".equals(mode)) {
+            return runOverload(r, serverPid, mode);
+        }
+        if ("failover".equals(mode)) {
+            return runFailover(r, serverPid);
+        }
+        if (servers.length > 1) {
+            r.put("mode", "cluster-fanout");
+            r.put("nodes", servers.length);
         }
         r.put("steps", steps);
         r.put("intervalMs", interval);
 
-        String blocker = null;
+        // one blocker per node (each runs one job at a time), so the measured job waits QUEUED behind them
+        List<String> blockers = new ArrayList<>();
+        String measured = null;
         byte[] resume;
         if (jobpulse) {
-            blocker = submit(
-                            "{\"type\":\"steps\",\"params\":{\"count\":10,\"intervalMs\":60000},\"name\":\"bench-blocker\"}")
-                    .get("id")
-                    .toString();
-            awaitRunning(blocker);
+            for (int i = 0; i < servers.length; i++) {
+                blockers.add(submit(
+                                "{\"type\":\"steps\",\"params\":{\"count\":10,\"intervalMs\":60000},\"name\":\"bench-blocker\"}")
+                        .get("id")
+                        .toString());
+            }
+            for (String blocker : blockers) {
+                awaitRunning(blocker);
+            }
             Map<String, Object> job = submit("{\"type\":\"steps\",\"params\":{\"count\":" + steps + ",\"intervalMs\":"
                     + interval + "},\"name\":\"bench-" + n + "\"}");
             String subscribe = "{\"type\":\"subscribe\",\"job\":\"" + job.get("id") + "\",\"token\":\""
                     + job.get("watchToken") + "\"";
             subscribes = new byte[][] {masked(subscribe + "}")};
             resume = masked(subscribe + ",\"since\":1}"); // the job is QUEUED: its one event so far is seq 1
+            measured = job.get("id").toString();
             awaitNoConnections();
         } else {
             subscribes = new byte[][] {
@@ -268,7 +333,9 @@ public final class LoadClient {
         long deliveries0 = deliveries;
         long p0 = System.nanoTime();
         if (jobpulse) {
-            post("/jobs/" + blocker + "/cancel", "");
+            for (String blocker : blockers) {
+                post("/jobs/" + blocker + "/cancel", "");
+            }
         } else {
             Thread publisher = new Thread(() -> publishReference(steps, interval), "publisher");
             publisher.setDaemon(true);
@@ -292,7 +359,30 @@ public final class LoadClient {
         r.put("serverCpuMicrosPerDelivery", total == 0 ? null : events.server * 1e6 / total);
         endFigures(r);
         stepFigures(r);
+        if (servers.length == 2 && measured != null) {
+            // local: the watchers on the node that ran the job; cross: the others, whose events came over the bus
+            int ran =
+                    nodeIndex(Json.object(get("/jobpulse/api/jobs/" + measured)).get("node"));
+            r.put("jobNode", ran);
+            if (ran >= 0) {
+                stepLatencyByNode[ran].into(r, "local");
+                stepLatencyByNode[1 - ran].into(r, "cross");
+            }
+        }
         return r;
+    }
+
+    /** The index in {@link #servers} of the node with this id ({@code GET /api/node} of each), or -1. */
+    private int nodeIndex(Object nodeId) throws IOException {
+        for (int i = 0; i < servers.length; i++) {
+            Object id = Json.object(
+                            Http.request(servers[i].getPort(), "GET", "/jobpulse/api/node", null, args.get("apiKey")))
+                    .get("node");
+            if (id != null && id.equals(nodeId)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -366,6 +456,8 @@ public final class LoadClient {
         r.put("coalescedEvents", skippedEvents);
         r.put("batchFrames", batches);
         r.put("errors", errors);
+        r.put("gaps", gaps);
+        r.put("duplicates", duplicates);
         r.put("pingsAnswered", pings);
         r.put("closes", closes);
         r.put("failures", failures);
@@ -380,26 +472,30 @@ public final class LoadClient {
      * receipt for {@code windowSeconds} is counted by its age ({@link Staleness}); at the end of the window, the age of
      * the newest progress each watcher holds. Then every job is cancelled, and each watcher must get its terminal event.
      */
-    private Map<String, Object> runOverload(Map<String, Object> r, long serverPid) throws Exception {
+    private Map<String, Object> runOverload(Map<String, Object> r, long serverPid, String mode) throws Exception {
         int jobs = Integer.parseInt(args.getOrDefault("jobs", "1000"));
         int rate = Integer.parseInt(args.getOrDefault("rate", "20"));
         int window = Integer.parseInt(args.getOrDefault("windowSeconds", "10"));
         overload = true;
-        r.put("mode", "overload");
+        r.put("mode", mode);
         r.put("jobs", jobs);
         r.put("ratePerJob", rate);
         r.put("windowSeconds", window);
         awaitNoConnections();
-        List<String> ids = new ArrayList<>();
+        List<String> submitted = new ArrayList<>();
         subscribes = new byte[jobs][];
         jobsReporting = new boolean[jobs];
         for (int j = 0; j < jobs; j++) {
+            // a cluster: submitted to each node in turn, as a load balancer would (a node claims its own first)
+            restPort = servers[j % servers.length].getPort();
             Map<String, Object> job = submit("{\"type\":\"steps\",\"params\":{\"count\":100000,\"intervalMs\":"
                     + (1000 / rate) + "},\"name\":\"overload-" + j + "\"}");
-            ids.add(job.get("id").toString());
+            submitted.add(job.get("id").toString());
             subscribes[j] = masked("{\"type\":\"subscribe\",\"job\":\"" + job.get("id") + "\",\"token\":\""
                     + job.get("watchToken") + "\"}");
         }
+        restPort = server.getPort();
+        ids = submitted.toArray(String[]::new);
         progress("submitted " + jobs + " jobs");
         Thread loop = new Thread(this::loop, "selector");
         loop.start();
@@ -407,6 +503,18 @@ public final class LoadClient {
         progress("connected " + ready + " watchers, " + failed + " failed");
         Thread.sleep(2000);
 
+        // a cluster: where each job runs (watchers on that node are local, the others cross-node) and the events
+        // stored so far (the sum of the jobs' seq), with the database's CPU, around the window
+        long dbPid = Long.parseLong(args.getOrDefault("dbPid", "-1"));
+        long stored0 = 0;
+        double db0 = 0;
+        if (servers.length > 1) {
+            Map<String, Integer> byNode = new java.util.TreeMap<>();
+            jobNode = locate(ids, byNode);
+            r.put("jobsByNode", byNode);
+            stored0 = storedEvents();
+            db0 = Proc.treeCpuSeconds(dbPid);
+        }
         Map<String, Double> threads0 = Proc.threadCpu(serverPid);
         Cpu w0 = Cpu.now(serverPid, args);
         long deliveries0 = deliveries;
@@ -417,7 +525,19 @@ public final class LoadClient {
         measuring = false;
         long end = System.currentTimeMillis();
         Cpu w1 = Cpu.now(serverPid, args);
+        if (servers.length > 1) {
+            double db = Proc.treeCpuSeconds(dbPid) - db0;
+            long stored = storedEvents() - stored0;
+            double seconds = (System.nanoTime() - w0.nanos()) / 1e9;
+            r.put("dbCpuSeconds", db);
+            r.put("eventsStored", stored);
+            r.put("eventsStoredPerSecond", stored / seconds);
+            r.put("dbCpuMicrosPerEvent", stored == 0 ? null : db * 1e6 / stored);
+            r.put("dbCpuShare", db / seconds);
+        }
         List<Long> ages = new ArrayList<>();
+        Staleness viewLocal = new Staleness();
+        Staleness viewCross = new Staleness();
         int without = 0;
         for (Conn c : List.copyOf(conns)) {
             if (c.state == READY) {
@@ -425,8 +545,17 @@ public final class LoadClient {
                     without++;
                 } else {
                     ages.add(end - c.latestAt);
+                    if (jobNode.length > 0 && jobNode[c.job] >= 0) {
+                        (jobNode[c.job] == c.node ? viewLocal : viewCross).add(end - c.latestAt);
+                    }
                 }
             }
+        }
+        if (jobNode.length > 0) {
+            viewLocal.into(r, "viewAgeLocal");
+            viewCross.into(r, "viewAgeCross");
+            stalenessLocal.into(r, "stalenessLocal");
+            stalenessCross.into(r, "stalenessCross");
         }
         Cpu w = w1.minus(w0);
         w.into(r, "overload");
@@ -453,7 +582,7 @@ public final class LoadClient {
 
         progress("measured: " + got + " deliveries, staleness p99 " + r.get("stalenessP99Ms") + " ms; cancelling");
         long c0 = System.nanoTime();
-        for (String id : ids) {
+        for (String id : submitted) {
             post("/jobs/" + id + "/cancel", "");
         }
         progress("cancelled " + jobs + " jobs; " + finished + " watchers got their terminal event so far");
@@ -466,6 +595,158 @@ public final class LoadClient {
         stopLoop(loop);
         endFigures(r);
         return r;
+    }
+
+    /**
+     * The failover workload (a cluster of two: {@code ports=A,B}): the jobs in {@code jobsFile} (one {@code id token}
+     * per line) run on A; {@code n} watchers, all on A, watcher i watching job i % jobs. Once every watcher is
+     * subscribed and events flow, A's JVM ({@code killPid}) gets SIGKILL. Each watcher A drops resumes on B with
+     * {@code since} = the last seq it had. Measured: the time until every watcher is subscribed on B, until every job
+     * is RUNNING again (its new RUNNING event reached a watcher), B's store reads for the resumes (its counters), and
+     * every watcher's events checked for gaps and duplicates; then every job is cancelled and each watcher must get
+     * its terminal event.
+     */
+    private Map<String, Object> runFailover(Map<String, Object> r, long serverPid) throws Exception {
+        List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(args.get("jobsFile")));
+        int jobs = lines.size();
+        ids = new String[jobs];
+        tokens = new String[jobs];
+        subscribes = new byte[jobs][];
+        for (int j = 0; j < jobs; j++) {
+            String[] f = lines.get(j).trim().split(" ");
+            ids[j] = f[0];
+            tokens[j] = f[1];
+            subscribes[j] = masked("{\"type\":\"subscribe\",\"job\":\"" + f[0] + "\",\"token\":\"" + f[1] + "\"}");
+        }
+        runningAgainAt = new long[jobs];
+        failover = true;
+        overload = true; // events are handled per job, as in the overload mode
+        r.put("mode", "failover");
+        r.put("jobs", jobs);
+        r.put("leaseSeconds", Double.parseDouble(args.getOrDefault("leaseSeconds", "0")));
+        Thread loop = new Thread(this::loop, "selector");
+        loop.start();
+        connectAll(r, serverPid, "connect");
+        progress("connected " + ready + " watchers to the node to be killed, " + failed + " failed");
+        Thread.sleep(2000); // events flow: every watcher holds a seq of its job
+
+        int watching = ready;
+        Map<String, Object> before = counters(servers[1].getPort());
+        long killAt = System.currentTimeMillis();
+        killed = true;
+        restPort = servers[1].getPort();
+        long killPid = Long.parseLong(args.get("killPid"));
+        if (!ProcessHandle.of(killPid).map(ProcessHandle::destroyForcibly).orElse(false)) {
+            r.put("error", "could not kill " + killPid);
+        }
+        selector.wakeup();
+        progress("killed " + killPid + " (SIGKILL)");
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        while (resumed + resumeFailed < watching && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        r.put("watchers", watching);
+        r.put("resubscribed", resumed);
+        r.put("resubscribeFailed", resumeFailed);
+        r.put("resubscribeSeconds", resumed == 0 ? null : (lastResumeAt - killAt) / 1000.0);
+        progress("resubscribed " + resumed + " on the survivor, " + resumeFailed + " failed");
+        double lease = Double.parseDouble(args.getOrDefault("leaseSeconds", "30"));
+        long jobsDeadline = System.nanoTime() + (long) ((lease * 3 + 30) * 1e9);
+        while (jobsRunningAgain < jobs && System.nanoTime() < jobsDeadline) {
+            Thread.sleep(20);
+        }
+        Map<String, Object> after = counters(servers[1].getPort());
+        long fromMemory = delta(before, after, "resumes-from-memory");
+        r.put("resumesFromMemory", fromMemory);
+        r.put("catchUpReads", delta(before, after, "cluster-catch-up-reads"));
+        r.put("resumeStoreReadsPerJob", (resumed - fromMemory) / (double) jobs);
+        progress(jobsRunningAgain + " of " + jobs + " jobs running again; cancelling");
+
+        long c0 = System.nanoTime();
+        for (String id : ids) {
+            post("/jobs/" + id + "/cancel", "");
+        }
+        long terminalDeadline = System.nanoTime() + 60_000_000_000L;
+        while (finished < resumed && System.nanoTime() < terminalDeadline) {
+            Thread.sleep(20);
+        }
+        r.put("cancelSeconds", (System.nanoTime() - c0) / 1e9);
+        r.put("terminalMissing", resumed - finished);
+        stopLoop(loop);
+        List<Double> again = new ArrayList<>();
+        for (long at : runningAgainAt) {
+            if (at > 0) {
+                again.add((at - killAt) / 1000.0);
+            }
+        }
+        again.sort(null);
+        r.put("jobsRunningAgain", again.size());
+        r.put("runningAgainP50Seconds", again.isEmpty() ? null : again.get(again.size() / 2));
+        r.put("runningAgainMaxSeconds", again.isEmpty() ? null : again.get(again.size() - 1));
+        endFigures(r);
+        return r;
+    }
+
+    private Map<String, Object> counters(int port) throws IOException {
+        Object c = Json.object(Http.request(port, "GET", "/jobpulse/api/node", null, args.get("apiKey")))
+                .get("counters");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = c instanceof Map<?, ?> ? (Map<String, Object>) c : Map.of();
+        return map;
+    }
+
+    private static long delta(Map<String, Object> before, Map<String, Object> after, String key) {
+        return ((Number) after.getOrDefault(key, 0)).longValue() - ((Number) before.getOrDefault(key, 0)).longValue();
+    }
+
+    /** Per job of {@code jobIds}, the index of the node running it (-1: none); counts per node id into byNode. */
+    private int[] locate(String[] jobIds, Map<String, Integer> byNode) throws Exception {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < jobIds.length; i++) {
+            index.put(jobIds[i], i);
+        }
+        int[] where = new int[jobIds.length];
+        Arrays.fill(where, -1);
+        Map<Object, Integer> nodeIndexes = new HashMap<>();
+        for (Map<String, Object> job : runningJobs()) {
+            Integer j = index.get(String.valueOf(job.get("id")));
+            if (j == null) {
+                continue;
+            }
+            Object node = job.get("node");
+            Integer n = nodeIndexes.get(node);
+            if (n == null) {
+                n = nodeIndex(node);
+                nodeIndexes.put(node, n);
+            }
+            where[j] = n;
+            byNode.merge(String.valueOf(node), 1, Integer::sum);
+        }
+        return where;
+    }
+
+    /** The events stored so far of the bench client's running jobs: the sum of their {@code seq}. */
+    private long storedEvents() throws Exception {
+        long sum = 0;
+        for (Map<String, Object> job : runningJobs()) {
+            sum += ((Number) job.get("seq")).longValue();
+        }
+        return sum;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> runningJobs() throws Exception {
+        List<Map<String, Object>> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            Map<String, Object> page = Json.object(
+                    get("/jobpulse/api/jobs?state=RUNNING&limit=100" + (cursor == null ? "" : "&cursor=" + cursor)));
+            for (Object o : (List<?>) page.get("jobs")) {
+                all.add((Map<String, Object>) o);
+            }
+            cursor = page.get("nextCursor") instanceof String next ? next : null;
+        } while (cursor != null);
+        return all;
     }
 
     /** Per measured step: deliveries/s of that one event (receipts / time from its {@code at} to the last receipt). */
@@ -569,6 +850,7 @@ public final class LoadClient {
     }
 
     private void openMore() {
+        openResumes();
         while (opened < target && opened - ready - failed - dropped - finished < inflightMax) {
             opened++;
             SocketChannel ch = null;
@@ -578,9 +860,10 @@ public final class LoadClient {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 bindNextPort(ch, opened % sources.length);
                 int job = (opened - 1) % subscribes.length;
-                Conn c = new Conn(ch, subscribes[job], job);
+                int node = failover ? 0 : (opened - 1) % servers.length;
+                Conn c = new Conn(ch, subscribes[job], job, node);
                 conns.add(c);
-                if (ch.connect(server)) {
+                if (ch.connect(servers[node])) {
                     onConnected(c, ch.register(selector, 0, c));
                 } else {
                     ch.register(selector, SelectionKey.OP_CONNECT, c);
@@ -588,6 +871,42 @@ public final class LoadClient {
             } catch (IOException | RuntimeException e) {
                 count(failures, e.getClass().getSimpleName() + ": " + e.getMessage());
                 failed++;
+                if (ch != null) {
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // failed anyway
+                    }
+                }
+            }
+        }
+    }
+
+    /** Failover mode: the watchers the killed node dropped connect to the other node and resume where they were. */
+    private void openResumes() {
+        while (!resumeQueue.isEmpty() && resumesOpened - resumed - resumeFailed < inflightMax) {
+            Conn old = resumeQueue.poll();
+            resumesOpened++;
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                bindNextPort(ch, resumesOpened % sources.length);
+                byte[] subscribe = masked("{\"type\":\"subscribe\",\"job\":\"" + ids[old.job] + "\",\"token\":\""
+                        + tokens[old.job] + "\",\"since\":" + old.lastSeq + "}");
+                Conn c = new Conn(ch, subscribe, old.job, 1);
+                c.resume = true;
+                c.lastSeq = old.lastSeq;
+                conns.add(c);
+                if (ch.connect(servers[1])) {
+                    onConnected(c, ch.register(selector, 0, c));
+                } else {
+                    ch.register(selector, SelectionKey.OP_CONNECT, c);
+                }
+            } catch (IOException | RuntimeException e) {
+                count(failures, "resume: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                resumeFailed++;
                 if (ch != null) {
                     try {
                         ch.close();
@@ -622,7 +941,8 @@ public final class LoadClient {
     }
 
     private void onConnected(Conn c, SelectionKey key) throws IOException {
-        String request = "GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
+        InetSocketAddress to = servers[c.node];
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + to.getHostString() + ":" + to.getPort()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key()
                 + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: jobpulse.v2, jobpulse.v1\r\n\r\n";
         writeFully(c, request.getBytes(StandardCharsets.ISO_8859_1));
@@ -758,7 +1078,17 @@ public final class LoadClient {
             case 's' -> {
                 if (b[t + 1] == 'u' && c.state == SUBSCRIBING) { // subscribed
                     c.state = READY;
-                    ready++;
+                    if (c.resume) {
+                        resumed++;
+                        lastResumeAt = now;
+                    } else {
+                        ready++;
+                    }
+                } else if (b[t + 1] == 'n') { // snapshot: the job view's seq is where its events go on from
+                    int q = indexOf(b, off, to, SEQ);
+                    if (q >= 0) {
+                        c.lastSeq = number(b, q + SEQ.length);
+                    }
                 }
             }
             case 'e' -> {
@@ -778,6 +1108,27 @@ public final class LoadClient {
     }
 
     private void onEvent(Conn c, byte[] b, int off, int to, long now) {
+        long next = number(b, indexOf(b, off, to, SEQ) + SEQ.length);
+        if (c.lastSeq > 0 && next != c.lastSeq + 1) {
+            if (next <= c.lastSeq) {
+                duplicates++;
+            } else {
+                int from = indexOf(b, off, to, SKIPPED_FROM);
+                if (from < 0 || number(b, from + SKIPPED_FROM.length) != c.lastSeq + 1) {
+                    gaps++;
+                }
+            }
+        }
+        c.lastSeq = Math.max(c.lastSeq, next);
+        if (failover
+                && c.resume
+                && runningAgainAt[c.job] == 0
+                && indexOf(b, off, to, KIND_STATE) >= 0
+                && indexOf(b, off, to, RUNNING) >= 0) {
+            // the job's new run: a watcher that resumed after the kill only gets events after where it was
+            runningAgainAt[c.job] = now;
+            jobsRunningAgain++;
+        }
         if (overload) {
             onOverloadEvent(c, b, off, to, now);
             return;
@@ -792,6 +1143,9 @@ public final class LoadClient {
             events.put(seq, e);
         }
         e.add(now);
+        if (e.step) {
+            stepLatencyByNode[c.node].add(now - e.at);
+        }
         deliveries++;
         if (indexOf(b, off, to, SKIPPED) >= 0) {
             skippedEvents++;
@@ -814,6 +1168,9 @@ public final class LoadClient {
             if (measuring) {
                 staleness.add(now - at);
                 jobsReporting[c.job] = true;
+                if (jobNode.length > 0 && jobNode[c.job] >= 0) {
+                    (jobNode[c.job] == c.node ? stalenessLocal : stalenessCross).add(now - at);
+                }
             }
         } else if ((indexOf(b, off, to, CANCELLED) >= 0 || indexOf(b, off, to, SUCCEEDED) >= 0) && c.state == READY) {
             c.state = FINISHED;
@@ -878,8 +1235,13 @@ public final class LoadClient {
         }
         if (was == READY) {
             dropped++;
+            resumeLater(c);
         } else if (was < READY) {
-            failed++;
+            if (c.resume) {
+                resumeFailed++;
+            } else {
+                failed++;
+            }
             count(failures, "closed " + code + " before subscribed");
         }
     }
@@ -898,8 +1260,20 @@ public final class LoadClient {
         key.cancel();
         if (was == READY) {
             dropped++;
+            resumeLater(c);
         } else if (was < READY) {
-            failed++;
+            if (c != null && c.resume) {
+                resumeFailed++;
+            } else {
+                failed++;
+            }
+        }
+    }
+
+    /** Failover mode: a watcher of the killed node goes to the other (on the selector thread, as all of these). */
+    private void resumeLater(Conn c) {
+        if (failover && killed && c != null && !c.resume) {
+            resumeQueue.add(c);
         }
     }
 
@@ -1060,7 +1434,7 @@ public final class LoadClient {
     }
 
     private String http(String method, String target, String body) throws IOException {
-        return Http.request(server.getPort(), method, target, body, args.get("apiKey"));
+        return Http.request(restPort, method, target, body, args.get("apiKey"));
     }
 
     // ---------------------------------------------------------------------------------------------------- CPU

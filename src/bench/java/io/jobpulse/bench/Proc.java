@@ -29,6 +29,50 @@ final class Proc {
         }
     }
 
+    /**
+     * CPU seconds of a process tree one level deep, as PostgreSQL's is: the process (with its waited-for children's
+     * time, cutime + cstime, so exited backends count) plus its live children (the backends); -1 if it is gone.
+     */
+    static double treeCpuSeconds(long pid) {
+        double[] own = stat(pid);
+        if (own == null) {
+            return -1;
+        }
+        double total = own[0] + own[1] + own[2] + own[3];
+        try (Stream<Path> all = Files.list(Path.of("/proc"))) {
+            for (Path p : all.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                double[] child = stat(Long.parseLong(name));
+                if (child != null && (long) child[4] == pid) {
+                    total += child[0] + child[1];
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return total;
+    }
+
+    /** utime, stime, cutime, cstime in seconds and the parent's PID, or null if the process is gone. */
+    private static double[] stat(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new double[] {
+                Long.parseLong(f[11]) / TICKS_PER_SECOND,
+                Long.parseLong(f[12]) / TICKS_PER_SECOND,
+                Long.parseLong(f[13]) / TICKS_PER_SECOND,
+                Long.parseLong(f[14]) / TICKS_PER_SECOND,
+                Long.parseLong(f[1])
+            };
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** CPU seconds per thread group of a process: thread names with their digits as '#' (pools add up). */
     static Map<String, Double> threadCpu(long pid) {
         Map<String, Double> byName = new HashMap<>();

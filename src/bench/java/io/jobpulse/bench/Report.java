@@ -40,6 +40,7 @@ final class Report {
 
     private final List<Map<String, Object>> results;
     private final List<Map<String, Object>> overloads;
+    private final List<Map<String, Object>> clusters;
     private final Map<String, Object> machine;
     private final Set<String> servers = new LinkedHashSet<>();
     private final Set<Integer> ns = new TreeSet<>();
@@ -48,6 +49,7 @@ final class Report {
         this.results = all.stream().filter(r -> !r.containsKey("mode")).toList();
         this.overloads =
                 all.stream().filter(r -> "overload".equals(r.get("mode"))).toList();
+        this.clusters = ClusterTable.of(all);
         this.machine = machine;
         List<String> order = new ArrayList<>(List.of("raw", "node"));
         results.forEach(r -> order.add(r.get("server").toString()));
@@ -223,6 +225,7 @@ final class Report {
         }
         md.append("![figures against N](chart.svg)\n");
         md.append(new OverloadTable(overloads).markdown());
+        md.append(new ClusterTable(clusters).markdown());
         return md.toString();
     }
 
