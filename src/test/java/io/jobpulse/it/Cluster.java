@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -18,13 +19,14 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A JobPulse cluster on this machine: one embedded PostgreSQL and several nodes of the failsafe execution's server
- * ({@link ServerProcess#kind}: Payara Micro, Tomcat or WildFly), each its own process on its own ports, configured for
- * that PostgreSQL as server-config/ says ({@link ServerOnPostgres}). Every node gets its own {@code jobpulse.node-id}
- * (node-a, node-b, ...), the same API keys (alice, bob) and token secret, {@code jobpulse.lease=6s}, and the test's
- * extra settings. Payara Micro nodes run with {@code --nocluster}, so they never find each other through Hazelcast:
- * PostgreSQL is all they share. The nodes boot in parallel; {@link #close} ends them in reverse order, then PostgreSQL.
- * Start one per test class: a boot costs tens of seconds.
+ * A JobPulse cluster on this machine: one embedded PostgreSQL and several nodes, each its own process on its own ports,
+ * configured for that PostgreSQL as server-config/ says ({@link ServerOnPostgres}). The nodes are of the failsafe
+ * execution's server ({@link ServerProcess#kind}: Payara Micro, Tomcat or WildFly), or of the kinds the test names (a
+ * mixed cluster, from what the build left in target/: {@link ServerBuild}). Every node gets its own
+ * {@code jobpulse.node-id} (node-a, node-b, ...), the same API keys (alice, bob) and token secret,
+ * {@code jobpulse.lease=6s}, and the test's extra settings. Payara Micro nodes run with {@code --nocluster}, so they
+ * never find each other through Hazelcast: PostgreSQL is all they share. The nodes boot in parallel; {@link #close}
+ * ends them in reverse order, then PostgreSQL. Start one per test class: a boot costs tens of seconds.
  */
 final class Cluster implements AutoCloseable {
 
@@ -49,13 +51,24 @@ final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Starts PostgreSQL and {@code size} nodes with these extra {@code -D} settings; files (server bases, logs) go to
-     * target/cluster-it/&lt;server&gt;/&lt;name&gt;/run-*. Returns once every node serves the API from PostgreSQL;
-     * if one does not, ends what started and throws.
+     * Starts PostgreSQL and {@code size} nodes of the failsafe execution's server with these extra {@code -D}
+     * settings; files (server bases, logs) go to target/cluster-it/&lt;server&gt;/&lt;name&gt;/run-*. Returns once
+     * every node serves the API from PostgreSQL; if one does not, ends what started and throws.
      */
     static Cluster start(String name, int size, List<String> extraSettings) throws Exception {
+        return start(name, Collections.nCopies(size, ServerProcess.kind()), extraSettings);
+    }
+
+    /**
+     * As {@link #start(String, int, List)}, with one node of each of {@code kinds} (payara, tomcat or wildfly), in
+     * that order, whichever server the failsafe execution tests; files go to target/cluster-it/mixed/&lt;name&gt;
+     * when the kinds differ.
+     */
+    static Cluster start(String name, List<String> kinds, List<String> extraSettings) throws Exception {
+        int size = kinds.size();
+        String label = kinds.stream().distinct().count() == 1 ? kinds.get(0) : "mixed";
         Path workDir = Files.createTempDirectory(
-                        Files.createDirectories(Path.of("target", "cluster-it", ServerProcess.kind(), name)), "run-")
+                        Files.createDirectories(Path.of("target", "cluster-it", label, name)), "run-")
                 .toAbsolutePath();
         long started = System.nanoTime();
         EmbeddedPostgres postgres = database(workDir.resolve("pgdata"), 0);
@@ -69,7 +82,9 @@ final class Cluster implements AutoCloseable {
             List<Future<ClusterNode>> booting = new ArrayList<>();
             for (int i = 0; i < size; i++) {
                 String id = nodeId(i);
-                booting.add(boot.submit(() -> startNode(postgres, workDir.resolve(id), id, ports, extraSettings)));
+                ServerBuild build = ServerBuild.of(kinds.get(i));
+                booting.add(
+                        boot.submit(() -> startNode(build, postgres, workDir.resolve(id), id, ports, extraSettings)));
             }
             for (Future<ClusterNode> node : booting) {
                 try {
@@ -104,7 +119,7 @@ final class Cluster implements AutoCloseable {
                 "Cluster %s of %d %s nodes booted in %.1f s (PostgreSQL %.1f s, the nodes in parallel %.1f s); files in %s",
                 name,
                 size,
-                ServerProcess.kind(),
+                String.join("+", label.equals("mixed") ? kinds : List.of(label)),
                 bootTime.toMillis() / 1000.0,
                 (postgresUp - started) / 1e9,
                 (System.nanoTime() - postgresUp) / 1e9,
@@ -191,7 +206,12 @@ final class Cluster implements AutoCloseable {
     }
 
     private static ClusterNode startNode(
-            EmbeddedPostgres postgres, Path dir, String id, FreePorts ports, List<String> extraSettings)
+            ServerBuild build,
+            EmbeddedPostgres postgres,
+            Path dir,
+            String id,
+            FreePorts ports,
+            List<String> extraSettings)
             throws Exception {
         Files.createDirectories(dir);
         List<String> settings = new ArrayList<>(List.of(
@@ -202,7 +222,8 @@ final class Cluster implements AutoCloseable {
                 // unused while the node is on PostgreSQL; keeps a misconfigured node off ~/.jobpulse
                 "-Djobpulse.data-dir=" + dir.resolve("h2-unused")));
         settings.addAll(extraSettings);
-        ClusterNode node = new ClusterNode(id, ServerOnPostgres.start(postgres, dir, settings, ports));
+        ClusterNode node =
+                new ClusterNode(id, build.kind(), ServerOnPostgres.start(build, postgres, dir, settings, ports));
         if (!node.log().contains("JobPulse store: JNDI DataSource")) {
             node.close();
             throw new AssertionError(node + " does not use the PostgreSQL DataSource; its log is in " + dir);

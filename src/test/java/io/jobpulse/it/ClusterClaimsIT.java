@@ -8,16 +8,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -80,7 +75,7 @@ class ClusterClaimsIT {
                     .isEqualTo(STEPS);
         }
 
-        Map<String, StoredJob> stored = storedJobs(ids);
+        Map<String, StoredJob> stored = StoredJob.read(cluster.database(), ids);
         assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         for (StoredJob job : stored.values()) {
             assertThat(job.state()).as("state of %s", job.id()).isEqualTo("SUCCEEDED");
@@ -127,7 +122,7 @@ class ClusterClaimsIT {
         } finally {
             frozen.resume();
         }
-        Map<String, StoredJob> stored = storedJobs(ids);
+        Map<String, StoredJob> stored = StoredJob.read(cluster.database(), ids);
         assertThat(stored.keySet()).containsExactlyElementsOf(ids);
         assertThat(stored.values()).extracting(StoredJob::state).containsOnly("SUCCEEDED");
         assertThat(stored.values()).extracting(StoredJob::ownerNode).containsOnly(live.id());
@@ -254,67 +249,4 @@ class ClusterClaimsIT {
         }
         return most;
     }
-
-    /** The rows of these jobs with their events, in submission order. */
-    private Map<String, StoredJob> storedJobs(List<String> ids) throws SQLException {
-        Map<String, StoredJob> jobs = new LinkedHashMap<>();
-        try (Connection c = cluster.database().getConnection()) {
-            Array wanted = c.createArrayOf("varchar", ids.toArray());
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, state, seq, attempt, owner_node, started_at, finished_at FROM jp_job "
-                            + "WHERE id = ANY (?) ORDER BY row_no")) {
-                ps.setArray(1, wanted);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        jobs.put(
-                                rs.getString(1),
-                                new StoredJob(
-                                        rs.getString(1),
-                                        rs.getString(2),
-                                        rs.getLong(3),
-                                        rs.getInt(4),
-                                        rs.getString(5),
-                                        instant(rs, 6),
-                                        instant(rs, 7),
-                                        new ArrayList<>(),
-                                        new ArrayList<>()));
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT job_id, seq, kind, state FROM jp_job_event WHERE job_id = ANY (?) ORDER BY job_id, seq")) {
-                ps.setArray(1, wanted);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        StoredJob job = jobs.get(rs.getString(1));
-                        assertThat(job)
-                                .as("job of event %s/%d", rs.getString(1), rs.getLong(2))
-                                .isNotNull();
-                        job.eventSeqs().add(rs.getLong(2));
-                        if (rs.getString(3).equals("STATE")) {
-                            job.stateEvents().add(rs.getString(4));
-                        }
-                    }
-                }
-            }
-        }
-        return jobs;
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
-        return at == null ? null : at.toInstant();
-    }
-
-    /** A jp_job row with its events' seqs and, in seq order, the states its STATE events recorded. */
-    private record StoredJob(
-            String id,
-            String state,
-            long seq,
-            int attempt,
-            String ownerNode,
-            Instant startedAt,
-            Instant finishedAt,
-            List<Long> eventSeqs,
-            List<String> stateEvents) {}
 }

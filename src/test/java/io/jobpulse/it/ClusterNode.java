@@ -11,23 +11,25 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * One JobPulse node of a {@link Cluster}: a server process of its own with its {@code jobpulse.node-id}, and the JVM
- * that runs it. Signals go to that JVM's pid, which is not always the process the test started: WildFly's
- * standalone.sh runs the JVM as its child (Payara Micro's {@code java -jar} and Tomcat's {@code catalina.sh run}, which
- * execs, are the JVM themselves).
+ * One JobPulse node of a {@link Cluster}: a server process of its own (of one {@link ServerBuild#kind}) with its
+ * {@code jobpulse.node-id}, and the JVM that runs it. Signals go to that JVM's pid, which is not always the process the
+ * test started: WildFly's standalone.sh runs the JVM as its child (Payara Micro's {@code java -jar} and Tomcat's
+ * {@code catalina.sh run}, which execs, are the JVM themselves).
  */
 final class ClusterNode implements AutoCloseable {
 
     private static final Duration SIGNAL_WAIT = Duration.ofSeconds(10);
 
     private final String id;
+    private final String kind;
     private final ServerProcess server;
     private final ProcessHandle jvm;
     private volatile boolean paused;
 
     /** Takes over {@code server}: closes it if its JVM cannot be found. */
-    ClusterNode(String id, ServerProcess server) throws InterruptedException {
+    ClusterNode(String id, String kind, ServerProcess server) throws InterruptedException {
         this.id = id;
+        this.kind = kind;
         this.server = server;
         try {
             this.jvm = jvmOf(server.launched());
@@ -40,6 +42,11 @@ final class ClusterNode implements AutoCloseable {
     /** The node's {@code jobpulse.node-id}. */
     String id() {
         return id;
+    }
+
+    /** The server it runs on: payara, tomcat or wildfly. */
+    String kind() {
+        return kind;
     }
 
     /** {@code http://127.0.0.1:<port>/jobpulse/} */
@@ -104,7 +111,7 @@ final class ClusterNode implements AutoCloseable {
 
     @Override
     public String toString() {
-        return id + " (pid " + jvm.pid() + ", " + base() + ")";
+        return id + " (" + kind + ", pid " + jvm.pid() + ", " + base() + ")";
     }
 
     private void signal(String signal) throws Exception {

@@ -66,14 +66,30 @@ final class PayaraMicroProcess implements ServerProcess {
         if (jar == null || war == null) {
             throw new IllegalStateException("payara.microJar and jobpulse.war must be set (run through mvn verify)");
         }
+        return start(Path.of(jar), Path.of(war), workDir, systemProperties, environment, microOptions, port);
+    }
+
+    /**
+     * Starts this Payara Micro {@code jar} with this {@code war}, whichever server the failsafe execution tests (a
+     * mixed cluster: {@link ServerBuild}).
+     */
+    static PayaraMicroProcess start(
+            Path jar,
+            Path war,
+            Path workDir,
+            List<String> systemProperties,
+            Map<String, String> environment,
+            List<String> microOptions,
+            int port)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(systemProperties);
         command.addAll(List.of(
                 "-jar",
-                jar,
+                jar.toString(),
                 "--deploy",
-                war,
+                war.toString(),
                 "--contextroot",
                 "jobpulse",
                 "--port",

@@ -50,9 +50,24 @@ final class WildFlyProcess implements ServerProcess {
             throw new IllegalStateException(
                     "jboss.home and jobpulse.war must be set (run through mvn verify -Pwildfly)");
         }
+        return start(Path.of(jbossHome), Path.of(war), baseDir, portOffset, systemProperties, environment);
+    }
+
+    /**
+     * As {@link #start(Path, int, List, Map)}, with this WildFly ({@code jbossHome}) and {@code war}, whichever server
+     * the failsafe execution tests (a mixed cluster: {@link ServerBuild}).
+     */
+    static WildFlyProcess start(
+            Path jbossHome,
+            Path war,
+            Path baseDir,
+            int portOffset,
+            List<String> systemProperties,
+            Map<String, String> environment)
+            throws Exception {
         Path deployments = Files.createDirectories(baseDir.resolve("deployments"));
         List<String> command = new ArrayList<>(List.of(
-                Path.of(jbossHome, "bin", "standalone.sh").toString(),
+                jbossHome.resolve("bin").resolve("standalone.sh").toString(),
                 "-Djboss.server.base.dir=" + baseDir,
                 "-Djboss.socket.binding.port-offset=" + portOffset));
         command.addAll(systemProperties);
@@ -61,10 +76,12 @@ final class WildFlyProcess implements ServerProcess {
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // this WildFly, not one the environment may name (the script would warn and run that one)
+        builder.environment().put("JBOSS_HOME", jbossHome.toString());
         // the script then runs the JVM in the background and passes SIGTERM on to it
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
         builder.environment().put("NOPAUSE", "true");
-        Files.copy(Path.of(war), deployments.resolve("jobpulse.war"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(war, deployments.resolve("jobpulse.war"), StandardCopyOption.REPLACE_EXISTING);
         WildFlyProcess server = new WildFlyProcess(builder.start(), baseDir, portOffset, log);
         server.awaitDeployed(deployments);
         return server;

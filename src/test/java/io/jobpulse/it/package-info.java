@@ -17,6 +17,12 @@
  * execution's server on it, configured from server-config/; {@code ClusterClaimsIT} and {@code ClusterFailoverIT} run
  * per server type, {@code ClusterFaultsIT} (SIGSTOP, a PostgreSQL restart) and {@code ClusterBrowserIT} (the page
  * through HAProxy while the node it watches through is killed) once: the page and the proxy are the same on every
- * server, and the server's side of a failover is {@code ClusterFailoverIT}'s.
+ * server, and the server's side of a failover is {@code ClusterFailoverIT}'s. {@code MixedClusterIT} (a Payara Micro, a
+ * WildFly and a Tomcat node in one cluster) runs once too, marked {@code @ContainerIndependent}, in the Tomcat 10.1
+ * execution: it starts all three servers itself from what the build left in target/
+ * ({@link io.jobpulse.it.ServerBuild}), so any execution would test the same thing and the existing tag keeps it out of
+ * the Payara, WildFly and Tomcat 11 runs with no new exclusion; in {@code mvn verify} with the default profiles every
+ * server is prepared (package, pre-integration-test) before the first execution runs. Where one is missing (e.g.
+ * {@code mvn verify -Ptomcat} on a clean target/) it is skipped, saying which.
  */
 package io.jobpulse.it;
