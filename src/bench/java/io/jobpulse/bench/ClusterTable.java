@@ -29,13 +29,16 @@ final class ClusterTable {
                 String.format(
                         Locale.ROOT,
                         "cluster fan-out, %s watchers over 2 nodes: p99 on the job's node %s ms, on the other %s ms: "
-                                + "cross-node adds %s ms at p99 (target: at most 50); p50 %s vs %s ms; gaps %s",
+                                + "cross-node adds %s ms at p99 (target: at most 50); p50 %s vs %s ms; first watcher "
+                                + "served %s vs %s ms; gaps %s",
                         num(r.get("connected")),
                         num(r.get("localP99Ms")),
                         num(r.get("crossP99Ms")),
                         num(crossAdds(r)),
                         num(r.get("localP50Ms")),
                         num(r.get("crossP50Ms")),
+                        num(r.get("localFirstMs")),
+                        num(r.get("crossFirstMs")),
                         num(r.get("gaps")));
             case "cluster-bus" ->
                 String.format(
@@ -113,6 +116,12 @@ final class ClusterTable {
                             "p50 / p99 cross-node",
                             "–",
                             ms(r.get("crossP50Ms")) + " / " + ms(r.get("crossP99Ms")));
+                    row(
+                            md,
+                            what,
+                            "first watcher served, median over the steps: local / cross-node",
+                            "–",
+                            ms(r.get("localFirstMs")) + " / " + ms(r.get("crossFirstMs")));
                     row(md, what, "gaps, duplicates", "0, 0", num(r.get("gaps")) + ", " + num(r.get("duplicates")));
                 }
                 case "cluster-bus" -> {

@@ -93,11 +93,14 @@ public final class LoadClient {
         int[] latencies = new int[64];
         int count;
         long lastReceipt;
+        /** Per server the watchers are on: the first receipt of this event there (0: none yet). */
+        final long[] firstByNode;
 
-        EventStats(long at, boolean step, boolean state) {
+        EventStats(long at, boolean step, boolean state, int nodes) {
             this.at = at;
             this.step = step;
             this.state = state;
+            this.firstByNode = new long[nodes];
         }
 
         void add(long receipt) {
@@ -367,9 +370,24 @@ public final class LoadClient {
             if (ran >= 0) {
                 stepLatencyByNode[ran].into(r, "local");
                 stepLatencyByNode[1 - ran].into(r, "cross");
+                // the first watcher served on each node, per step: the path itself, before any fan-out queueing
+                r.put("localFirstMs", medianFirst(ran));
+                r.put("crossFirstMs", medianFirst(1 - ran));
             }
         }
         return r;
+    }
+
+    /** Over the measured steps, the median time from the event's {@code at} to its first receipt on this node. */
+    private Double medianFirst(int node) {
+        List<Long> firsts = new ArrayList<>();
+        for (EventStats e : events.values()) {
+            if (e.step && e.firstByNode[node] > 0) {
+                firsts.add(e.firstByNode[node] - e.at);
+            }
+        }
+        firsts.sort(null);
+        return firsts.isEmpty() ? null : (double) firsts.get(firsts.size() / 2);
     }
 
     /** The index in {@link #servers} of the node with this id ({@code GET /api/node} of each), or -1. */
@@ -1139,12 +1157,15 @@ public final class LoadClient {
         if (e == null) {
             int d = indexOf(b, off, to, DONE);
             long done = d < 0 ? 0 : number(b, d + DONE.length);
-            e = new EventStats(at(b, indexOf(b, off, to, AT) + AT.length), !state && done >= 1, state);
+            e = new EventStats(at(b, indexOf(b, off, to, AT) + AT.length), !state && done >= 1, state, servers.length);
             events.put(seq, e);
         }
         e.add(now);
         if (e.step) {
             stepLatencyByNode[c.node].add(now - e.at);
+            if (e.firstByNode[c.node] == 0) {
+                e.firstByNode[c.node] = now;
+            }
         }
         deliveries++;
         if (indexOf(b, off, to, SKIPPED) >= 0) {

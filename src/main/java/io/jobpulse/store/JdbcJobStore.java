@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -191,28 +192,78 @@ public class JdbcJobStore {
     }
 
     /**
-     * Applies several jobs' changes in one transaction, in the order given (callers order them by id, as every other
-     * multi-row write does, so two writers never wait for each other's rows in opposite orders). A change that does not
-     * apply (unknown job, nothing to do, or not allowed in the job's state now) is left out: its answer is empty, and
-     * the others still commit. One commit for many small progress updates is what lets a node keep up with many busy
-     * jobs.
+     * Applies several jobs' changes in one transaction, in the order given. A change that does not apply (unknown job,
+     * nothing to do, or not allowed in the job's state now) is left out: its answer is empty, and the others still
+     * commit. One commit for many small progress updates is what lets a node keep up with many busy jobs.
+     *
+     * <p>It takes a constant number of round trips to the database, not three per change (on PostgreSQL over a network
+     * those were most of a commit: the cluster benchmark stored 1 700 of 10 000 offered updates a second): every row is
+     * locked by one {@code SELECT ... FOR UPDATE} per {@value #LOCK_CHUNK} ids, in id order (as every other multi-row
+     * write locks, so two writers never wait for each other's rows in opposite orders), the changes are applied in
+     * memory in the order given (several of one job chain), and each job's final row and all the events are written in
+     * two JDBC batches.
      */
     public List<Optional<Change>> updateAll(List<JobUpdate> updates) {
         return inTransaction("update jobs", c -> {
+            Map<JobId, Job> locked =
+                    lockJobs(c, updates.stream().map(JobUpdate::id).toList(), LOCK_CHUNK);
+            Map<JobId, Job> now = new HashMap<>(locked);
             List<Optional<Change>> changes = new ArrayList<>(updates.size());
+            List<JobEvent> events = new ArrayList<>();
             for (JobUpdate u : updates) {
-                Optional<Job> current = selectJob(c, u.id(), true);
+                Job current = now.get(u.id());
                 Optional<Job> next;
                 try {
-                    next = current.flatMap(u.change());
+                    next = current == null ? Optional.empty() : u.change().apply(current);
                 } catch (IllegalJobStateChangeException e) {
                     next = Optional.empty();
                 }
-                changes.add(
-                        next.isEmpty() ? Optional.empty() : Optional.of(write(c, current.get(), next.get(), u.at())));
+                if (next.isEmpty()) {
+                    changes.add(Optional.empty());
+                    continue;
+                }
+                Change change = changeOf(current, next.get(), u.at());
+                change.event().ifPresent(events::add);
+                now.put(u.id(), next.get());
+                changes.add(Optional.of(change));
             }
+            List<Job[]> rows = new ArrayList<>();
+            for (Map.Entry<JobId, Job> e : now.entrySet()) {
+                Job before = locked.get(e.getKey());
+                if (e.getValue() != before) {
+                    rows.add(new Job[] {before, e.getValue()});
+                }
+            }
+            writeRows(c, rows);
+            insertEvents(c, events);
             return changes;
         });
+    }
+
+    /** Ids locked by one statement: below the parameter limits of every database JobPulse runs on. */
+    private static final int LOCK_CHUNK = 500;
+
+    /** Locks these jobs' rows (each once, in id order, {@code chunk} ids a statement) and answers the ones that exist. */
+    static Map<JobId, Job> lockJobs(Connection c, List<JobId> ids, int chunk) throws SQLException {
+        List<String> sorted = ids.stream().map(JobId::value).distinct().sorted().toList();
+        Map<JobId, Job> jobs = new HashMap<>();
+        for (int from = 0; from < sorted.size(); from += chunk) {
+            List<String> some = sorted.subList(from, Math.min(sorted.size(), from + chunk));
+            String marks = String.join(", ", Collections.nCopies(some.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS
+                    + " FROM jp_job WHERE id IN (" + marks + ") ORDER BY id FOR UPDATE")) {
+                for (int i = 0; i < some.size(); i++) {
+                    ps.setString(i + 1, some.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Job job = JobRows.job(rs);
+                        jobs.put(job.id(), job);
+                    }
+                }
+            }
+        }
+        return jobs;
     }
 
     /**
@@ -380,38 +431,62 @@ public class JdbcJobStore {
     }
 
     private Change write(Connection c, Job before, Job after, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE jp_job SET state = ?, seq = ?, progress_done = ?, "
-                        + "progress_total = ?, progress_message = ?, result = ?, error_kind = ?, error_message = ?, "
-                        + "started_at = ?, finished_at = ?, cancel_requested = ?, attempt = ?, owner_node = ? WHERE id = ? AND seq = ?")) {
-            ps.setString(1, after.state().name());
-            ps.setLong(2, after.seq());
-            ps.setLong(3, after.progress().done());
-            ps.setLong(4, after.progress().total());
-            ps.setString(5, after.progress().message());
-            ps.setString(6, JobRows.json(after.result()));
-            ps.setString(7, after.error() == null ? null : after.error().kind());
-            ps.setString(8, after.error() == null ? null : after.error().message());
-            JobRows.setInstant(ps, 9, after.startedAt());
-            JobRows.setInstant(ps, 10, after.finishedAt());
-            ps.setBoolean(11, after.cancelRequested());
-            ps.setInt(12, after.attempt());
-            ps.setString(13, after.node());
-            ps.setString(14, after.id().value());
-            ps.setLong(15, before.seq());
-            if (ps.executeUpdate() != 1) {
-                throw new SQLException("job " + after.id() + " changed under a row lock");
-            }
-        }
+        Change change = changeOf(before, after, at);
+        writeRows(c, List.<Job[]>of(new Job[] {before, after}));
+        insertEvents(c, change.event().stream().toList());
+        return change;
+    }
+
+    /** What writing {@code after} over {@code before} means: the new version and its one event, if it adds one. */
+    private static Change changeOf(Job before, Job after, Instant at) {
         if (after.seq() == before.seq()) {
             return new Change(after, Optional.empty());
         }
         if (after.seq() != before.seq() + 1) {
             throw new IllegalStateException("a change must add exactly one event");
         }
-        JobEvent event = after.event(after.state() == before.state() ? EventKind.PROGRESS : EventKind.STATE, at);
-        insertEvent(c, event);
-        return new Change(after, Optional.of(event));
+        return new Change(
+                after,
+                Optional.of(after.event(after.state() == before.state() ? EventKind.PROGRESS : EventKind.STATE, at)));
+    }
+
+    /** Each {@code {before, after}}: the row of {@code before}, still at its seq under the lock, becomes {@code after}. */
+    private static void writeRows(Connection c, List<Job[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE jp_job SET state = ?, seq = ?, progress_done = ?, "
+                        + "progress_total = ?, progress_message = ?, result = ?, error_kind = ?, error_message = ?, "
+                        + "started_at = ?, finished_at = ?, cancel_requested = ?, attempt = ?, owner_node = ? WHERE id = ? AND seq = ?")) {
+            for (Job[] row : rows) {
+                Job before = row[0];
+                Job after = row[1];
+                ps.setString(1, after.state().name());
+                ps.setLong(2, after.seq());
+                ps.setLong(3, after.progress().done());
+                ps.setLong(4, after.progress().total());
+                ps.setString(5, after.progress().message());
+                ps.setString(6, JobRows.json(after.result()));
+                ps.setString(7, after.error() == null ? null : after.error().kind());
+                ps.setString(8, after.error() == null ? null : after.error().message());
+                JobRows.setInstant(ps, 9, after.startedAt());
+                JobRows.setInstant(ps, 10, after.finishedAt());
+                ps.setBoolean(11, after.cancelRequested());
+                ps.setInt(12, after.attempt());
+                ps.setString(13, after.node());
+                ps.setString(14, after.id().value());
+                ps.setLong(15, before.seq());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                // SUCCESS_NO_INFO (-2): the driver ran it but does not say how many rows; the row lock held meanwhile
+                if (counts[i] != 1 && counts[i] != Statement.SUCCESS_NO_INFO) {
+                    throw new SQLException("job " + rows.get(i)[1].id() + " changed under a row lock");
+                }
+            }
+        }
     }
 
     private static Optional<Job> selectJob(Connection c, JobId id, boolean lock) throws SQLException {
@@ -468,10 +543,20 @@ public class JdbcJobStore {
     }
 
     private static void insertEvent(Connection c, JobEvent event) throws SQLException {
+        insertEvents(c, List.of(event));
+    }
+
+    private static void insertEvents(Connection c, List<JobEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO jp_job_event (" + JobRows.EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            JobRows.bindEvent(ps, event);
-            ps.executeUpdate();
+            for (JobEvent event : events) {
+                JobRows.bindEvent(ps, event);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

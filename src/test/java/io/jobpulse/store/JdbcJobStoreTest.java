@@ -337,6 +337,52 @@ class JdbcJobStoreTest {
         }
 
         @Test
+        void updateAllChainsSeveralChangesOfOneJobInTheOrderGiven() {
+            Job job = submitted("alice", T0);
+            store.claimNext("node-1", T0, LEASE);
+            Instant at = T0.plusMillis(5);
+
+            List<Optional<Change>> changes = store.updateAll(List.of(
+                    new JobUpdate(job.id(), at, j -> j.report(new Progress(1, 2, "one"))),
+                    new JobUpdate(job.id(), at.plusMillis(1), j -> j.report(new Progress(2, 2, "two"))),
+                    new JobUpdate(job.id(), at.plusMillis(2), j -> Optional.of(j.succeed(Map.of("n", 2), at)))));
+
+            assertThat(changes)
+                    .extracting(c -> c.flatMap(Change::event).map(JobEvent::seq).orElse(-1L))
+                    .containsExactly(3L, 4L, 5L);
+            assertThat(allEvents(job.id()))
+                    .extracting(JobEvent::seq, JobEvent::kind)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(1L, EventKind.STATE),
+                            org.assertj.core.groups.Tuple.tuple(2L, EventKind.STATE),
+                            org.assertj.core.groups.Tuple.tuple(3L, EventKind.PROGRESS),
+                            org.assertj.core.groups.Tuple.tuple(4L, EventKind.PROGRESS),
+                            org.assertj.core.groups.Tuple.tuple(5L, EventKind.STATE));
+            Job stored = store.find(job.id()).orElseThrow();
+            assertThat(stored.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(stored.seq()).isEqualTo(5);
+            assertThat(stored.progress()).isEqualTo(new Progress(2, 2, "two"));
+        }
+
+        @Test
+        void lockingJobsInChunksFindsEveryExistingJobOnce() throws SQLException {
+            List<JobId> ids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(submitted("alice", T0.plusMillis(i)).id());
+            }
+            ids.add(JobId.random());
+            ids.add(ids.get(0));
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                Map<JobId, Job> locked = JdbcJobStore.lockJobs(c, ids, 2);
+                c.rollback();
+                assertThat(locked.keySet()).containsExactlyInAnyOrderElementsOf(ids.subList(0, 5));
+                assertThat(locked.values())
+                        .allSatisfy(j -> assertThat(j.state()).isEqualTo(JobState.QUEUED));
+            }
+        }
+
+        @Test
         void updateOfAnUnknownJobAnswersEmpty() {
             assertThat(store.update(JobId.random(), T0, j -> Optional.of(j.cancel(T0))))
                     .isEmpty();
