@@ -469,6 +469,15 @@ public final class LoadClient {
     }
 
     private void endFigures(Map<String, Object> r) {
+        try {
+            // how busy the shared machine was: a figure measured beside other work says so
+            r.put(
+                    "loadAverage",
+                    java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                            .trim());
+        } catch (IOException e) {
+            r.put("loadAverage", "?");
+        }
         r.put("finished", finished);
         r.put("dropped", dropped);
         r.put("coalescedEvents", skippedEvents);
