@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -61,6 +62,7 @@ public class HeartbeatSweeper {
     NodeMetrics metrics;
 
     private volatile boolean stopping;
+    private volatile ScheduledFuture<?> next;
     private long periodMs;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object contextStarted) {
@@ -72,6 +74,10 @@ public class HeartbeatSweeper {
 
     void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object contextStopping) {
         stopping = true;
+        ScheduledFuture<?> pending = next;
+        if (pending != null) {
+            pending.cancel(false);
+        }
     }
 
     private void schedule() {
@@ -80,13 +86,16 @@ public class HeartbeatSweeper {
         }
         long delay = (long) (periodMs * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
         try {
-            executors.scheduler().schedule(this::sweep, delay, TimeUnit.MILLISECONDS);
+            next = executors.scheduler().schedule(this::sweep, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.log(Level.FINE, e, () -> "Scheduler timer unavailable (shutting down?)");
         }
     }
 
     private void sweep() {
+        if (stopping) {
+            return;
+        }
         try {
             for (JobId id : store.silentExternalJobs(BATCH)) {
                 if (stopping) {
