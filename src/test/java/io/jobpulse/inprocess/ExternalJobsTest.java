@@ -235,7 +235,8 @@ class ExternalJobsTest {
         HttpResponse<String> expired = worker.reportWith(
                 "Bearer "
                         + new ReportTokens(
-                                        "in-process-tests-secret-0123456789"
+                                        InProcessServer.DEFAULTS
+                                                .get("jobpulse.token-secret")
                                                 .getBytes(java.nio.charset.StandardCharsets.UTF_8),
                                         Duration.ofSeconds(-1),
                                         java.time.Clock.systemUTC())
