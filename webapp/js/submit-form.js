@@ -113,9 +113,13 @@ function showErrors(error) {
     status.textContent = 'Could not start the job: ' + error.message;
 }
 
-/** Builds the form from the job types; `onSubmitted(view)` gets each accepted job. */
+/**
+ * Builds the form from the job types; `onSubmitted(view)` gets each accepted job. External types are left out: their
+ * jobs are started by the application whose worker reports them (docs/external-jobs.md); one started here would wait
+ * for a worker that never comes and end worker_lost.
+ */
 export function initSubmitForm(jobTypes, onSubmitted) {
-    types = jobTypes;
+    types = jobTypes.filter((t) => !t.external);
     typeSelect.replaceChildren(...types.map((t) => new Option(t.name, t.name)));
     const preferred = types.find((t) => t.name === 'steps') || types[0];
     if (preferred) {

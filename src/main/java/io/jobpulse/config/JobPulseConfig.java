@@ -12,7 +12,8 @@ import java.util.Optional;
  * Every {@code jobpulse.*} setting, read and validated once per deployment; the README's configuration table lists the
  * same keys. Where a knob lives follows from its key: {@code jobpulse.ws.*} is {@link #websocket()},
  * {@code jobpulse.sse.*} {@link #sse()}, {@code jobpulse.rest.*} {@link #rest()}, {@code jobpulse.json.*}
- * {@link #json()}, {@code jobpulse.bus.*} {@link #cluster()}; the job keys ({@code max-running-jobs}, {@code progress-rate}, {@code lease},
+ * {@link #json()}, {@code jobpulse.bus.*} {@link #cluster()}, {@code jobpulse.external.*} {@link #external()}; the
+ * job keys ({@code max-running-jobs}, {@code progress-rate}, {@code lease},
  * {@code shutdown-grace}, {@code job-timeout}, {@code max-queued-jobs-per-client} and {@code jobs.<type>.*}) are
  * {@link #jobs()}; the other unprefixed keys are components of this record. An invalid value fails the deployment
  * with an {@link InvalidSettingException} naming the key.
@@ -43,7 +44,8 @@ public record JobPulseConfig(
         SseSettings sse,
         RestSettings rest,
         JsonLimits json,
-        ClusterSettings cluster) {
+        ClusterSettings cluster,
+        ExternalSettings external) {
 
     public static JobPulseConfig from(SettingsSource source) {
         SettingReader r = new SettingReader(source);
@@ -63,7 +65,8 @@ public record JobPulseConfig(
                 SseSettings.read(r, websocket),
                 RestSettings.read(r),
                 JsonSettings.read(r),
-                ClusterSettings.read(r));
+                ClusterSettings.read(r),
+                ExternalSettings.read(r));
     }
 
     private static String hostName() {

@@ -164,7 +164,8 @@ public class JobScheduler {
             failNow(
                     job.id(),
                     new JobError(
-                            "unknown_type", "job type " + job.type() + " is not deployed here: " + e.getMessage()));
+                            JobError.UNKNOWN_TYPE,
+                            "job type " + job.type() + " is not deployed here: " + e.getMessage()));
             slots.release();
             return;
         }

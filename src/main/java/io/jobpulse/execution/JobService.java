@@ -51,13 +51,24 @@ public class JobService {
     @Inject
     PeerSignals peers;
 
+    @Inject
+    ExternalJobs externals;
+
+    /**
+     * Validates and stores a new job, QUEUED, and publishes its first event. A handler's job is then claimed by a node;
+     * an external job waits for its worker's first report ({@link ExternalJobs}).
+     */
     public SubmitOutcome submit(
             String owner, String type, String name, Map<String, Object> params, Optional<String> idempotencyKey)
             throws UnknownJobTypeException, InvalidParametersException {
+        Optional<IdempotencyKey> key = idempotencyKey.map(k -> new IdempotencyKey(k, requestHash(type, name, params)));
+        Optional<ExternalJobType> external = types.external(type);
+        if (external.isPresent()) {
+            return externals.submit(external.get(), owner, name, external.get().validate(params), key);
+        }
         JobHandler handler = types.handler(type).orElseThrow(() -> new UnknownJobTypeException(type));
         JobParameters validated = handler.type().validate(params);
         handler.validate(validated);
-        Optional<IdempotencyKey> key = idempotencyKey.map(k -> new IdempotencyKey(k, requestHash(type, name, params)));
         Job job = Job.submit(JobId.random(), type, name, owner, validated.values(), clock.instant());
         SubmitOutcome outcome = store.submit(job, key);
         if (outcome instanceof SubmitOutcome.Created) {
@@ -84,7 +95,11 @@ public class JobService {
         return store.eventsAfter(id, since, Long.MAX_VALUE, Math.min(limit, MAX_EVENTS_PER_READ));
     }
 
-    /** Cancels a queued job at once, asks a running one to stop, and is idempotent for a cancelled one. */
+    /**
+     * Cancels a queued job at once, asks a running one to stop, and is idempotent for a cancelled one. A running
+     * external job is cancelled at once too: nothing here runs it, and its worker learns it from the answer to its
+     * next report.
+     */
     public Optional<CancelOutcome> cancel(String owner, JobId id) {
         Optional<Job> current = find(owner, id);
         if (current.isEmpty()) {
@@ -92,7 +107,10 @@ public class JobService {
         }
         Optional<Change> change = store.update(id, clock.instant(), job -> switch (job.state()) {
             case QUEUED -> Optional.of(job.cancel(clock.instant()));
-            case RUNNING -> job.cancelRequested() ? Optional.empty() : Optional.of(job.requestCancel());
+            case RUNNING ->
+                job.external()
+                        ? Optional.of(job.cancel(clock.instant()))
+                        : job.cancelRequested() ? Optional.empty() : Optional.of(job.requestCancel());
             case SUCCEEDED, FAILED, CANCELLED -> Optional.empty();
         });
         change.flatMap(Change::event).ifPresent(event -> publisher.publish(List.of(event)));
@@ -108,6 +126,10 @@ public class JobService {
 
     public List<JobHandler> jobTypes() {
         return List.copyOf(types.all());
+    }
+
+    public List<ExternalJobType> externalJobTypes() {
+        return List.copyOf(types.externals());
     }
 
     /** SHA-256 over the request with object keys sorted, so the same request always hashes the same. */

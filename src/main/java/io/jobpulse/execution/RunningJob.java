@@ -31,7 +31,6 @@ import java.util.logging.Logger;
 final class RunningJob implements JobContext {
 
     private static final Logger LOG = Logger.getLogger(RunningJob.class.getName());
-    static final int MAX_RESULT_CHARS = 256 * 1024;
     static final String SERVER_STOPPED = "the server stopped while the job ran";
     /** How long a run waits for its end to be stored before it gives its thread back anyway. */
     static final Duration END_WAIT = Duration.ofSeconds(30);
@@ -126,9 +125,9 @@ final class RunningJob implements JobContext {
     @Override
     public void result(Map<String, Object> value) {
         String text = JsonMaps.write(JsonMaps.toJson(value));
-        if (text.length() > MAX_RESULT_CHARS) {
+        if (text.length() > Job.MAX_RESULT_CHARS) {
             throw new IllegalArgumentException(
-                    "job result too large: " + text.length() + " > " + MAX_RESULT_CHARS + " characters");
+                    "job result too large: " + text.length() + " > " + Job.MAX_RESULT_CHARS + " characters");
         }
         this.result = Map.copyOf(value);
     }

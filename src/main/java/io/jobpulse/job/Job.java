@@ -1,8 +1,10 @@
 package io.jobpulse.job;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +14,8 @@ import java.util.Optional;
  * {@code params} and {@code result} hold JSON-like values (String, Number, Boolean, List, Map).
  * {@code startedAt}, {@code finishedAt}, {@code result} and {@code error} are null until they happen.
  * {@code attempt} counts the runs started so far: 0 while first queued, 1 in the first run, one more for each re-run
- * after an interruption. {@code node} names the node running the job, or that ran it last; null until first claimed.
+ * after an interruption. {@code node} names the node running the job, or that ran it last; null until first claimed,
+ * and always null for an {@code external} job: a worker outside JobPulse runs it and reports over REST.
  */
 public record Job(
         JobId id,
@@ -30,7 +33,11 @@ public record Job(
         Instant finishedAt,
         boolean cancelRequested,
         int attempt,
-        String node) {
+        String node,
+        boolean external) {
+
+    /** The most characters of JSON a job's result may take, whoever sets it (a handler or an external worker). */
+    public static final int MAX_RESULT_CHARS = 256 * 1024;
 
     public Job {
         Objects.requireNonNull(id, "id");
@@ -50,9 +57,29 @@ public record Job(
         result = result == null ? null : frozen(result);
     }
 
-    /** A new job, QUEUED, with its first event. */
+    /** A new job, QUEUED, with its first event, for a handler of its type to run on a node of JobPulse. */
     public static Job submit(
             JobId id, String type, String name, String owner, Map<String, Object> params, Instant now) {
+        return queued(id, type, name, owner, params, now, false);
+    }
+
+    /**
+     * A new external job, QUEUED, with its first event: no node of JobPulse runs it; a worker elsewhere reports its
+     * progress and its end ({@link #reported}).
+     */
+    public static Job submitExternal(
+            JobId id, String type, String name, String owner, Map<String, Object> params, Instant now) {
+        return queued(id, type, name, owner, params, now, true);
+    }
+
+    private static Job queued(
+            JobId id,
+            String type,
+            String name,
+            String owner,
+            Map<String, Object> params,
+            Instant now,
+            boolean external) {
         return new Job(
                 id,
                 type,
@@ -69,7 +96,8 @@ public record Job(
                 null,
                 false,
                 0,
-                null);
+                null,
+                external);
     }
 
     /** Starts a run on node {@code runningOn}: RUNNING, and the next attempt. */
@@ -92,7 +120,41 @@ public record Job(
                 null,
                 cancelRequested,
                 attempt + 1,
-                runningOn);
+                runningOn,
+                external);
+    }
+
+    /**
+     * An external job's worker reported for the first time: RUNNING, and the next attempt, on no node of JobPulse's
+     * (nothing here runs it).
+     */
+    public Job startElsewhere(Instant now) {
+        if (!external) {
+            throw new IllegalStateException("job " + id + " is not external: a node claims and starts it");
+        }
+        return moveTo(JobState.RUNNING, progress, null, null, now, null).nextAttempt();
+    }
+
+    /**
+     * The versions a report of an external job's worker leads to, in order, each one event: the first report moves a
+     * QUEUED job to RUNNING, then {@code content} applies (new progress, the result, the failure; nothing for a
+     * heartbeat or unchanged progress). Empty when nothing changes. Throws for a job that has ended.
+     */
+    public List<Job> reported(Report.Content content, Instant now) {
+        if (!external) {
+            throw new IllegalStateException("job " + id + " is not external: its handler reports its progress");
+        }
+        if (state.isTerminal()) {
+            throw new IllegalJobStateChangeException(state, JobState.RUNNING);
+        }
+        List<Job> versions = new ArrayList<>(2);
+        Job running = this;
+        if (state == JobState.QUEUED) {
+            running = startElsewhere(now);
+            versions.add(running);
+        }
+        content.applyTo(running, now).ifPresent(versions::add);
+        return List.copyOf(versions);
     }
 
     /** New progress while running; empty when nothing changed, so nothing is stored or pushed. */
@@ -119,7 +181,8 @@ public record Job(
                 finishedAt,
                 cancelRequested,
                 attempt,
-                node));
+                node,
+                external));
     }
 
     public Job succeed(Map<String, Object> jobResult, Instant now) {
@@ -156,6 +219,28 @@ public record Job(
         return moveTo(JobState.QUEUED, requeued, null, null, null, null);
     }
 
+    /** This version with the attempt one higher (a run began). */
+    private Job nextAttempt() {
+        return new Job(
+                id,
+                type,
+                name,
+                owner,
+                state,
+                seq,
+                progress,
+                params,
+                result,
+                error,
+                createdAt,
+                startedAt,
+                finishedAt,
+                cancelRequested,
+                attempt + 1,
+                node,
+                external);
+    }
+
     /** Marks a running job as asked to stop; not an event of its own (the state change that follows is). */
     public Job requestCancel() {
         return new Job(
@@ -174,7 +259,8 @@ public record Job(
                 finishedAt,
                 true,
                 attempt,
-                node);
+                node,
+                external);
     }
 
     private Job moveTo(
@@ -203,7 +289,8 @@ public record Job(
                 finished,
                 cancelRequested,
                 attempt,
-                node);
+                node,
+                external);
     }
 
     /**
@@ -231,7 +318,8 @@ public record Job(
                 finishedAt,
                 cancelRequested,
                 attempt,
-                node);
+                node,
+                external);
     }
 
     /** The event that records this version of the job. */

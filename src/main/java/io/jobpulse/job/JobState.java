@@ -2,7 +2,8 @@ package io.jobpulse.job;
 
 /**
  * The life of a job: QUEUED, then RUNNING, then one of the three terminal states; a run cut short by a stopped
- * node may go back from RUNNING to QUEUED when its type is safe to re-run.
+ * node may go back from RUNNING to QUEUED when its type is safe to re-run. A QUEUED job may also be cancelled, or fail
+ * without having run (an external job whose worker never reported).
  */
 public enum JobState {
     QUEUED,
@@ -14,7 +15,7 @@ public enum JobState {
     /** The one transition table of the job state machine. */
     public boolean canMoveTo(JobState target) {
         return switch (this) {
-            case QUEUED -> target == RUNNING || target == CANCELLED;
+            case QUEUED -> target == RUNNING || target == CANCELLED || target == FAILED;
             case RUNNING -> target == SUCCEEDED || target == FAILED || target == CANCELLED || target == QUEUED;
             case SUCCEEDED, FAILED, CANCELLED -> false;
         };

@@ -26,8 +26,12 @@ public enum Counter {
     REST_SUBMISSIONS_REFUSED,
     /** Request bodies refused for size or JSON limits. */
     REST_BODIES_REFUSED,
+    /** Reports of external jobs' workers refused with 429 (reports per second per job). */
+    REST_REPORTS_REFUSED,
     /** Jobs failed because they ran longer than their timeout. */
     JOBS_TIMED_OUT,
+    /** External jobs failed because their worker did not report within the heartbeat timeout. */
+    JOBS_WORKER_LOST,
     /** Runs this node stopped because another node had recovered their job (this node was paused past its lease). */
     RUNS_LOST,
     /** Events of other nodes' jobs read from the store and fanned out here (cluster catch-up). */

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON shapes of a job view, of an event and of a job's event log, shared by the REST API and every push
@@ -42,7 +43,21 @@ public final class JobJson {
                 .add("error", error(job.error()))
                 .add("cancelRequested", job.cancelRequested())
                 .add("node", job.node() == null ? JsonValue.NULL : Jsonp.PROVIDER.createValue(job.node()))
+                .add("external", job.external())
                 .build();
+    }
+
+    /**
+     * The view its owner gets from the REST API: the job view plus {@code owner}, a fresh {@code watchToken}, the
+     * {@code reportToken} when one is given (the answer to the submission of an external job) and {@code links}.
+     */
+    public static JsonObject ownerView(Job job, String watchToken, Optional<String> reportToken, JsonObject links) {
+        JsonObjectBuilder view = Jsonp.PROVIDER
+                .createObjectBuilder(view(job))
+                .add("owner", job.owner())
+                .add("watchToken", watchToken);
+        reportToken.ifPresent(token -> view.add("reportToken", token));
+        return view.add("links", links).build();
     }
 
     /** The event message: {@code result} only on SUCCEEDED, {@code error} only on FAILED. */

@@ -13,6 +13,7 @@ import io.jobpulse.job.JobState;
 import io.jobpulse.json.JsonMaps;
 import io.jobpulse.json.Jsonp;
 import io.jobpulse.protocol.JobJson;
+import io.jobpulse.security.ReportTokens;
 import io.jobpulse.security.WatchTokens;
 import io.jobpulse.store.IdempotencyKey;
 import io.jobpulse.store.JobPage;
@@ -65,6 +66,9 @@ public class JobsResource {
 
     @Inject
     WatchTokens tokens;
+
+    @Inject
+    ReportTokens reportTokens;
 
     @Inject
     WatchService watching;
@@ -133,7 +137,8 @@ public class JobsResource {
             throw new ApiProblem(409, "Conflict", "This Idempotency-Key was used before with a different request.");
         }
         Job job = outcome.job();
-        return Response.accepted(ownerView(job).toString())
+        Optional<String> reportToken = job.external() ? Optional.of(reportTokens.issue(job.id())) : Optional.empty();
+        return Response.accepted(ownerView(job, reportToken).toString())
                 .location(JobLinks.self(uri, job.id()))
                 .type(MediaType.APPLICATION_JSON)
                 .build();
@@ -224,12 +229,11 @@ public class JobsResource {
     }
 
     private JsonObject ownerView(Job job) {
-        return Jsonp.PROVIDER
-                .createObjectBuilder(JobJson.view(job))
-                .add("owner", job.owner())
-                .add("watchToken", tokens.issue(job.id()))
-                .add("links", JobLinks.of(uri, job.id()))
-                .build();
+        return ownerView(job, Optional.empty());
+    }
+
+    private JsonObject ownerView(Job job, Optional<String> reportToken) {
+        return JobJson.ownerView(job, tokens.issue(job.id()), reportToken, JobLinks.of(uri, job.id(), job.external()));
     }
 
     private Job owned(String id) {

@@ -26,6 +26,11 @@ final class TokenBucket {
         this.fullAt = nanoTime.getAsLong();
     }
 
+    /** True when the bucket holds {@code capacity} tokens: it is then no different from a new one. */
+    synchronized boolean isFull() {
+        return fullAt - nanoTime.getAsLong() <= 0;
+    }
+
     /** Takes one token: {@link Duration#ZERO} when it did, else how long until a token will be there. */
     synchronized Duration tryTake() {
         long now = nanoTime.getAsLong();

@@ -18,11 +18,18 @@ public class SecurityProducer {
 
     private static final Logger LOG = Logger.getLogger(SecurityProducer.class.getName());
 
+    /** The secret of this run when {@code jobpulse.token-secret} is not set; guarded by this. */
+    private byte[] generatedSecret;
+
     /** Creates the keys and the token signer at deployment, so their start-up messages appear at once. */
     void atStart(
-            @Observes @Initialized(ApplicationScoped.class) Object contextStarted, ApiKeys keys, WatchTokens tokens) {
+            @Observes @Initialized(ApplicationScoped.class) Object contextStarted,
+            ApiKeys keys,
+            WatchTokens tokens,
+            ReportTokens reportTokens) {
         LOG.fine(() -> "security ready: " + keys.size() + " API client(s), tokens "
-                + tokens.getClass().getSimpleName());
+                + tokens.getClass().getSimpleName() + " and "
+                + reportTokens.getClass().getSimpleName());
     }
 
     @Produces
@@ -50,21 +57,34 @@ public class SecurityProducer {
     @Produces
     @Singleton
     WatchTokens watchTokens(JobPulseConfig config) {
-        byte[] secret;
+        return new WatchTokens(tokenSecret(config), config.tokenTtl(), Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    ReportTokens reportTokens(JobPulseConfig config) {
+        return new ReportTokens(tokenSecret(config), config.external().reportTokenTtl(), Clock.systemUTC());
+    }
+
+    /** The secret both kinds of token are signed with: {@code jobpulse.token-secret}, or one generated per start. */
+    private synchronized byte[] tokenSecret(JobPulseConfig config) {
         if (config.tokenSecret().isPresent()) {
-            secret = config.tokenSecret().get().getBytes(StandardCharsets.UTF_8);
+            byte[] secret = config.tokenSecret().get().getBytes(StandardCharsets.UTF_8);
             if (secret.length < 16) {
                 throw new InvalidSettingException(
                         "jobpulse.token-secret",
                         new IllegalArgumentException("must be at least 16 bytes (32 random characters recommended)"));
             }
-        } else {
-            secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            LOG.warning("jobpulse.token-secret is not set: generated one for this run. Watch tokens issued now stop "
-                    + "working after a restart and are not valid on other nodes; set the secret for production.");
+            return secret;
         }
-        return new WatchTokens(secret, config.tokenTtl(), Clock.systemUTC());
+        if (generatedSecret == null) {
+            generatedSecret = new byte[32];
+            new SecureRandom().nextBytes(generatedSecret);
+            LOG.warning("jobpulse.token-secret is not set: generated one for this run. Watch and report tokens issued "
+                    + "now stop working after a restart and are not valid on other nodes; set the secret for "
+                    + "production.");
+        }
+        return generatedSecret;
     }
 
     @Produces

@@ -6,6 +6,7 @@ import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
+import io.jobpulse.job.Report;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -60,6 +62,24 @@ public class JdbcJobStore {
 
     /** Stores a new job with its first event, honouring an Idempotency-Key when one is given. */
     public SubmitOutcome submit(Job job, Optional<IdempotencyKey> key) {
+        if (job.external()) {
+            throw new IllegalArgumentException("an external job needs a heartbeat deadline: use submitExternal");
+        }
+        return submit(job, key, Optional.empty());
+    }
+
+    /**
+     * Stores a new external job like {@link #submit}, with its heartbeat deadline {@code heartbeat} from now by the
+     * database's clock: a job whose worker does not report by then is found by {@link #silentExternalJobs}.
+     */
+    public SubmitOutcome submitExternal(Job job, Optional<IdempotencyKey> key, Duration heartbeat) {
+        if (!job.external()) {
+            throw new IllegalArgumentException("job " + job.id() + " is not external");
+        }
+        return submit(job, key, Optional.of(heartbeat));
+    }
+
+    private SubmitOutcome submit(Job job, Optional<IdempotencyKey> key, Optional<Duration> heartbeat) {
         JobEvent first = job.event(EventKind.STATE, job.createdAt());
         try {
             return inTransaction("store a new job", c -> {
@@ -71,6 +91,9 @@ public class JdbcJobStore {
                 }
                 insertJob(c, job);
                 insertEvent(c, first);
+                if (heartbeat.isPresent()) {
+                    setDeadline(c, job.id(), heartbeat.get(), OptionalLong.empty());
+                }
                 if (key.isPresent()) {
                     insertKey(c, job, key.get());
                 }
@@ -277,7 +300,8 @@ public class JdbcJobStore {
         return inTransaction("recover an orphaned job", c -> {
             Optional<Job> current;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?"
-                    + " AND state = 'RUNNING' AND (owner_node = ? OR lease_expires_at < CURRENT_TIMESTAMP)"
+                    + " AND state = 'RUNNING' AND is_external = FALSE"
+                    + " AND (owner_node = ? OR lease_expires_at < CURRENT_TIMESTAMP)"
                     + " FOR UPDATE SKIP LOCKED")) {
                 ps.setString(1, id.value());
                 ps.setString(2, node.orElse(null));
@@ -297,14 +321,15 @@ public class JdbcJobStore {
      * Claims the oldest QUEUED job for {@code node}: moves it to RUNNING (the next attempt, on that node) and takes a
      * lease on it for {@code lease} from now by the database's clock. One statement picks and locks the row, skipping
      * rows other nodes are claiming at the same moment ({@code FOR UPDATE SKIP LOCKED}), so claiming nodes never wait
-     * for each other; the RUNNING write and its event follow in the same transaction.
+     * for each other; the RUNNING write and its event follow in the same transaction. External jobs are never claimed:
+     * a worker outside JobPulse runs them.
      */
     public Optional<Change> claimNext(String node, Instant now, Duration lease) {
         return inTransaction("claim a queued job", c -> {
             Optional<Job> queued;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS
-                    + " FROM jp_job WHERE state = 'QUEUED' ORDER BY row_no FETCH FIRST 1 ROWS ONLY"
-                    + " FOR UPDATE SKIP LOCKED")) {
+                    + " FROM jp_job WHERE state = 'QUEUED' AND is_external = FALSE ORDER BY row_no"
+                    + " FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")) {
                 try (ResultSet rs = ps.executeQuery()) {
                     queued = rs.next() ? Optional.of(JobRows.job(rs)) : Optional.empty();
                 }
@@ -356,13 +381,127 @@ public class JdbcJobStore {
         });
     }
 
-    /** RUNNING jobs whose lease expired by the database's clock (their node stopped renewing), at most {@code max}. */
+    /**
+     * RUNNING jobs whose lease expired by the database's clock (their node stopped renewing), at most {@code max}.
+     * External jobs are not among them: their {@code lease_expires_at} is a heartbeat deadline ({@link
+     * #silentExternalJobs}).
+     */
     public List<JobId> expiredLeases(int max) {
         return ids(
                 "find jobs with expired leases",
-                "SELECT id FROM jp_job WHERE state = 'RUNNING' AND lease_expires_at < CURRENT_TIMESTAMP"
+                "SELECT id FROM jp_job WHERE state = 'RUNNING' AND is_external = FALSE"
+                        + " AND lease_expires_at < CURRENT_TIMESTAMP"
                         + " ORDER BY lease_expires_at FETCH FIRST " + max + " ROWS ONLY",
                 null);
+    }
+
+    /**
+     * Applies a report of the worker of an external job, in one transaction that locks the job's row. Judged in this
+     * order: a report whose id is the last accepted one is {@link ReportOutcome.Repeated} (nothing written but the
+     * heartbeat); a job that has ended is {@link ReportOutcome.Ended}; an id below the last accepted one is {@link
+     * ReportOutcome.OutOfOrder}; otherwise the versions {@link Job#reported} gives are written with their events, the
+     * id (if any) becomes the last accepted one, and the heartbeat deadline moves to {@code heartbeat} of the job from
+     * now by the database's clock. Empty when the job does not exist.
+     */
+    public Optional<ReportOutcome> report(JobId id, Report report, Instant at, Function<Job, Duration> heartbeat) {
+        return inTransaction("store a worker's report", c -> {
+            Optional<Job> found;
+            OptionalLong lastId;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + JobRows.JOB_COLUMNS + ", last_report_id FROM jp_job WHERE id = ? FOR UPDATE")) {
+                ps.setString(1, id.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    found = Optional.of(JobRows.job(rs));
+                    long last = rs.getLong("last_report_id");
+                    lastId = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(last);
+                }
+            }
+            Job job = found.get();
+            if (!job.external()) {
+                return Optional.of(new ReportOutcome.NotExternal(job));
+            }
+            boolean repeat =
+                    report.id().isPresent() && lastId.isPresent() && report.id().getAsLong() == lastId.getAsLong();
+            if (repeat) {
+                if (!job.state().isTerminal()) {
+                    setDeadline(c, id, heartbeat.apply(job), OptionalLong.empty());
+                }
+                return Optional.of(new ReportOutcome.Repeated(job));
+            }
+            if (job.state().isTerminal()) {
+                return Optional.of(new ReportOutcome.Ended(job));
+            }
+            if (report.id().isPresent() && lastId.isPresent() && report.id().getAsLong() < lastId.getAsLong()) {
+                return Optional.of(new ReportOutcome.OutOfOrder(job, lastId.getAsLong()));
+            }
+            List<JobEvent> events = new ArrayList<>();
+            Job now = job;
+            for (Job next : job.reported(report.content(), at)) {
+                changeOf(now, next, at).event().ifPresent(events::add);
+                now = next;
+            }
+            if (now != job) {
+                writeRows(c, List.<Job[]>of(new Job[] {job, now}));
+                insertEvents(c, events);
+            }
+            setDeadline(c, id, heartbeat.apply(now), report.id());
+            return Optional.of(new ReportOutcome.Accepted(now, List.copyOf(events)));
+        });
+    }
+
+    /**
+     * External jobs, QUEUED or RUNNING, whose worker missed its heartbeat deadline by the database's clock, the longest
+     * overdue first, at most {@code max}.
+     */
+    public List<JobId> silentExternalJobs(int max) {
+        return ids(
+                "find silent external jobs",
+                "SELECT id FROM jp_job WHERE state IN ('QUEUED', 'RUNNING') AND is_external = TRUE"
+                        + " AND lease_expires_at < CURRENT_TIMESTAMP"
+                        + " ORDER BY lease_expires_at FETCH FIRST " + max + " ROWS ONLY",
+                null);
+    }
+
+    /**
+     * Like {@link #update}, for a job found by {@link #silentExternalJobs}: applies {@code change} only if the job is
+     * still silent when its row is locked (not ended, deadline passed by the database's clock). A job whose row is
+     * locked (a report being stored, or another node's sweep) is skipped, not waited for.
+     */
+    public Optional<Change> updateSilent(JobId id, Instant now, Function<Job, Optional<Job>> change) {
+        return inTransaction("end a silent external job", c -> {
+            Optional<Job> current;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?"
+                    + " AND state IN ('QUEUED', 'RUNNING') AND is_external = TRUE"
+                    + " AND lease_expires_at < CURRENT_TIMESTAMP FOR UPDATE SKIP LOCKED")) {
+                ps.setString(1, id.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    current = rs.next() ? Optional.of(JobRows.job(rs)) : Optional.empty();
+                }
+            }
+            Optional<Job> next = current.flatMap(change);
+            if (next.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(write(c, current.get(), next.get(), now));
+        });
+    }
+
+    /** The heartbeat deadline of an external job, {@code heartbeat} from now by the database's clock; and its report id. */
+    private static void setDeadline(Connection c, JobId id, Duration heartbeat, OptionalLong reportId)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET lease_expires_at = ?"
+                + (reportId.isPresent() ? ", last_report_id = ?" : "") + " WHERE id = ?")) {
+            int i = 1;
+            JobRows.setInstant(ps, i++, databaseNow(c).plus(heartbeat));
+            if (reportId.isPresent()) {
+                ps.setLong(i++, reportId.getAsLong());
+            }
+            ps.setString(i, id.value());
+            ps.executeUpdate();
+        }
     }
 
     /** The RUNNING jobs claimed by {@code node} (at its start-up: those of its earlier life). */
@@ -518,7 +657,7 @@ public class JdbcJobStore {
 
     private static void insertJob(Connection c, Job job) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO jp_job (" + JobRows.JOB_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, job.id().value());
             ps.setString(2, job.type());
             ps.setString(3, job.name());
@@ -538,6 +677,7 @@ public class JdbcJobStore {
             ps.setBoolean(17, job.cancelRequested());
             ps.setInt(18, job.attempt());
             ps.setString(19, job.node());
+            ps.setBoolean(20, job.external());
             ps.executeUpdate();
         }
     }

@@ -22,7 +22,7 @@ final class JobRows {
 
     static final String JOB_COLUMNS = "id, job_type, job_name, owner, state, seq, progress_done, progress_total, "
             + "progress_message, params, result, error_kind, error_message, created_at, started_at, finished_at, "
-            + "cancel_requested, attempt, owner_node";
+            + "cancel_requested, attempt, owner_node, is_external";
     static final String EVENT_COLUMNS = "job_id, seq, kind, state, progress_done, progress_total, progress_message, "
             + "result, error_kind, error_message, occurred_at";
 
@@ -46,7 +46,8 @@ final class JobRows {
                 instant(rs, "finished_at"),
                 rs.getBoolean("cancel_requested"),
                 rs.getInt("attempt"),
-                rs.getString("owner_node"));
+                rs.getString("owner_node"),
+                rs.getBoolean("is_external"));
     }
 
     static JobEvent event(ResultSet rs) throws SQLException {

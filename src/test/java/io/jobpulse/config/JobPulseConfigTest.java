@@ -74,6 +74,7 @@ class JobPulseConfigTest {
         assertThat(config.sse()).isEqualTo(new SseSettings(5000));
         assertThat(config.rest()).isEqualTo(new RestSettings(1024 * 1024, 600));
         assertThat(config.json()).isEqualTo(new JsonLimits(32, 64, 64 * 1024));
+        assertThat(config.external()).isEqualTo(new ExternalSettings(Duration.ofSeconds(60), 20, Duration.ofHours(24)));
     }
 
     @Test
@@ -167,7 +168,22 @@ class JobPulseConfigTest {
                 home("jobpulse.rest.submissions-per-minute", "60", c -> c.rest().submissionsPerMinute(), 60),
                 home("jobpulse.json.max-depth", "8", c -> c.json().maxDepth(), 8),
                 home("jobpulse.json.max-number-length", "20", c -> c.json().maxNumberLength(), 20),
-                home("jobpulse.json.max-string-length", "1000", c -> c.json().maxStringLength(), 1000));
+                home("jobpulse.json.max-string-length", "1000", c -> c.json().maxStringLength(), 1000),
+                home(
+                        "jobpulse.external.heartbeat-timeout",
+                        "2m",
+                        c -> c.external().heartbeatTimeout(),
+                        Duration.ofMinutes(2)),
+                home(
+                        "jobpulse.external.reports-per-second",
+                        "5",
+                        c -> c.external().reportsPerSecond(),
+                        5),
+                home(
+                        "jobpulse.external.report-token-ttl",
+                        "7d",
+                        c -> c.external().reportTokenTtl(),
+                        Duration.ofDays(7)));
     }
 
     private static Arguments home(
@@ -300,7 +316,10 @@ class JobPulseConfigTest {
         "jobpulse.rest.submissions-per-minute, many",
         "jobpulse.json.max-depth,       -1",
         "jobpulse.json.max-number-length, 0",
-        "jobpulse.json.max-string-length, long"
+        "jobpulse.json.max-string-length, long",
+        "jobpulse.external.heartbeat-timeout, 0s",
+        "jobpulse.external.reports-per-second, 0",
+        "jobpulse.external.report-token-ttl, never"
     })
     void invalidValueFailsNamingTheKey(String key, String value) {
         assertThatExceptionOfType(InvalidSettingException.class)
@@ -318,7 +337,9 @@ class JobPulseConfigTest {
                 "jobpulse.job-timeout",
                 "jobpulse.ws.idle-timeout",
                 "jobpulse.ws.max-lag",
-                "jobpulse.ws.subscribe-deadline"
+                "jobpulse.ws.subscribe-deadline",
+                "jobpulse.external.heartbeat-timeout",
+                "jobpulse.external.report-token-ttl"
             })
     void negativeDurationIsRejected(String key) {
         assertThatExceptionOfType(InvalidSettingException.class)

@@ -187,7 +187,7 @@ class RunningJobTest {
 
     @Test
     void aTooLargeResultFailsTheJob() throws Exception {
-        RunningJob run = running(context -> context.result(Map.of("big", "x".repeat(RunningJob.MAX_RESULT_CHARS))));
+        RunningJob run = running(context -> context.result(Map.of("big", "x".repeat(Job.MAX_RESULT_CHARS))));
 
         run.execute();
 

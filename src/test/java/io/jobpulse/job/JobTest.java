@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -114,7 +116,8 @@ class JobTest {
                         null,
                         false,
                         0,
-                        null))
+                        null,
+                        false))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -137,6 +140,11 @@ class JobTest {
                         JobState.QUEUED,
                         (Function<Job, Job>) j -> j.cancel(FINISHED),
                         JobState.CANCELLED),
+                Arguments.of(
+                        "fail queued",
+                        JobState.QUEUED,
+                        (Function<Job, Job>) j -> j.fail(BOOM, FINISHED),
+                        JobState.FAILED),
                 Arguments.of(
                         "report",
                         JobState.RUNNING,
@@ -340,7 +348,8 @@ class JobTest {
                         null,
                         false,
                         -1,
-                        null))
+                        null,
+                        false))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -372,10 +381,13 @@ class JobTest {
     }
 
     @Test
-    void cannotFailAQueuedJob() {
-        assertThatExceptionOfType(IllegalJobStateChangeException.class)
-                .isThrownBy(() -> aQueuedJob().fail(BOOM, FINISHED))
-                .withMessage("A job cannot move from QUEUED to FAILED");
+    void aQueuedJobMayFailWithoutHavingRun() {
+        Job failed = aQueuedJob().fail(new JobError(JobError.WORKER_LOST, "silent"), FINISHED);
+
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.startedAt()).isNull();
+        assertThat(failed.finishedAt()).isEqualTo(FINISHED);
+        assertThat(failed.attempt()).isZero();
     }
 
     @Test
@@ -542,5 +554,116 @@ class JobTest {
         assertThat(event.seq()).isEqualTo(job.seq());
         assertThat(event.state()).isEqualTo(state);
         assertThat(event.isTerminal()).isEqualTo(state.isTerminal());
+    }
+
+    // --- external jobs ---
+
+    private static Job anExternalJob() {
+        return Job.submitExternal(ID, "external", "export", "alice", Map.of("any", "thing"), CREATED);
+    }
+
+    @Test
+    void anExternalJobIsQueuedOnNoNode() {
+        Job job = anExternalJob();
+
+        assertThat(job.external()).isTrue();
+        assertThat(job.state()).isEqualTo(JobState.QUEUED);
+        assertThat(job.seq()).isEqualTo(1);
+        assertThat(job.node()).isNull();
+        assertThat(aQueuedJob().external()).isFalse();
+    }
+
+    @Test
+    void theFirstReportStartsAnExternalJobOnNoNodeThenAppliesWhatItSays() {
+        List<Job> versions = anExternalJob().reported(new Report.ProgressMade(new Progress(1, 4, "one")), STARTED);
+
+        assertThat(versions).extracting(Job::seq).containsExactly(2L, 3L);
+        assertThat(versions).extracting(Job::state).containsExactly(JobState.RUNNING, JobState.RUNNING);
+        Job running = versions.get(0);
+        assertThat(running.startedAt()).isEqualTo(STARTED);
+        assertThat(running.attempt()).isEqualTo(1);
+        assertThat(running.node()).isNull();
+        assertThat(running.progress()).isEqualTo(Progress.none());
+        assertThat(versions.get(1).progress()).isEqualTo(new Progress(1, 4, "one"));
+        assertThat(versions.get(1).external()).isTrue();
+    }
+
+    @Test
+    void aFirstHeartbeatOnlyStartsTheJobAndALaterOneChangesNothing() {
+        List<Job> first = anExternalJob().reported(new Report.Heartbeat(), STARTED);
+
+        assertThat(first).extracting(Job::state).containsExactly(JobState.RUNNING);
+        assertThat(first.get(0).reported(new Report.Heartbeat(), FINISHED)).isEmpty();
+        assertThat(first.get(0).reported(new Report.ProgressMade(Progress.none()), FINISHED))
+                .as("unchanged progress")
+                .isEmpty();
+    }
+
+    @Test
+    void aResultOrAnErrorEndsTheExternalJob() {
+        Job running = anExternalJob().reported(new Report.Heartbeat(), STARTED).get(0);
+
+        List<Job> succeeded = running.reported(new Report.Succeeded(Map.of("rows", 7L)), FINISHED);
+        List<Job> failed = running.reported(new Report.Failed(new JobError("export_failed", "disk full")), FINISHED);
+
+        assertThat(succeeded).singleElement().satisfies(j -> {
+            assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(j.result()).isEqualTo(Map.of("rows", 7L));
+            assertThat(j.finishedAt()).isEqualTo(FINISHED);
+        });
+        assertThat(failed).singleElement().satisfies(j -> {
+            assertThat(j.state()).isEqualTo(JobState.FAILED);
+            assertThat(j.error()).isEqualTo(new JobError("export_failed", "disk full"));
+        });
+    }
+
+    @Test
+    void aResultAsTheFirstReportRunsAndSucceedsInTwoEvents() {
+        assertThat(anExternalJob().reported(new Report.Succeeded(Map.of()), STARTED))
+                .extracting(Job::state)
+                .containsExactly(JobState.RUNNING, JobState.SUCCEEDED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = JobState.class,
+            names = {"SUCCEEDED", "FAILED", "CANCELLED"})
+    void anEndedExternalJobTakesNoReport(JobState terminal) {
+        Job running = anExternalJob().reported(new Report.Heartbeat(), STARTED).get(0);
+        Job ended = switch (terminal) {
+            case SUCCEEDED -> running.succeed(Map.of(), FINISHED);
+            case FAILED -> running.fail(BOOM, FINISHED);
+            default -> running.cancel(FINISHED);
+        };
+
+        assertThatExceptionOfType(IllegalJobStateChangeException.class)
+                .isThrownBy(() -> ended.reported(new Report.Heartbeat(), FINISHED))
+                .withMessage("A job cannot move from " + terminal + " to RUNNING");
+    }
+
+    @Test
+    void onlyAnExternalJobTakesReportsOrStartsElsewhere() {
+        assertThatThrownBy(() -> aQueuedJob().reported(new Report.Heartbeat(), STARTED))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not external");
+        assertThatThrownBy(() -> aQueuedJob().startElsewhere(STARTED)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aWorkerMayNotReportAKindJobPulseReserves() {
+        for (String kind : JobError.RESERVED_KINDS) {
+            assertThatThrownBy(() -> new Report.Failed(new JobError(kind, "x")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("reserved");
+        }
+        assertThat(JobError.RESERVED_KINDS)
+                .containsExactly("handler_error", "interrupted", "timeout", "unknown_type", "worker_lost");
+    }
+
+    @Test
+    void aReportIdIsPositive() {
+        assertThatThrownBy(() -> new Report(OptionalLong.of(0), new Report.Heartbeat()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Report(OptionalLong.of(1), new Report.Heartbeat()).id()).hasValue(1);
     }
 }

@@ -43,7 +43,8 @@ class JobJsonTest {
         "result",
         "error",
         "cancelRequested",
-        "node"
+        "node",
+        "external"
     };
 
     private static Job aQueuedJob() {

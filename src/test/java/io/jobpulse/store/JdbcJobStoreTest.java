@@ -11,6 +11,7 @@ import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
 import io.jobpulse.job.Progress;
+import io.jobpulse.job.Report;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -189,7 +191,8 @@ class JdbcJobStoreTest {
                     T0.plusSeconds(61).plusMillis(999),
                     true,
                     2,
-                    "node-7");
+                    "node-7",
+                    false);
 
             store.submit(job, Optional.empty());
 
@@ -765,6 +768,195 @@ class JdbcJobStoreTest {
             assertThat(store.latestSeqs(many)).containsOnly(Map.entry(job.id(), 6L), Map.entry(queued.id(), 1L));
         }
 
+        // ---- external jobs
+
+        @Test
+        void claimNextNeverClaimsAnExternalJob() {
+            Job external = submittedExternal(T0, LEASE);
+            Job handled = submitted("alice", T0.plusMillis(1));
+
+            assertThat(store.claimNext("node-1", T0.plusSeconds(1), LEASE)
+                            .orElseThrow()
+                            .job()
+                            .id())
+                    .isEqualTo(handled.id());
+            assertThat(store.claimNext("node-1", T0.plusSeconds(1), LEASE)).isEmpty();
+            assertThat(store.find(external.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+            assertThat(allEvents(external.id())).hasSize(1);
+        }
+
+        @Test
+        void anExternalJobRoundTripsAsExternalAndNeedsAHeartbeat() {
+            Job external = submittedExternal(T0, LEASE);
+
+            assertThat(store.find(external.id())).contains(external);
+            assertThat(store.find(external.id()).orElseThrow().external()).isTrue();
+            assertThatThrownBy(() -> store.submit(anExternalJob(T0), Optional.empty()))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.submitExternal(aQueuedJob("alice", T0), Optional.empty(), LEASE))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void reportsMoveAnExternalJobToRunningThenStoreProgressThenItsEndEachAsOneEvent() {
+            Job job = submittedExternal(T0, LEASE);
+
+            ReportOutcome first = report(job, 1, new Report.ProgressMade(new Progress(1, 3, "one")), T0.plusMillis(10));
+            ReportOutcome second =
+                    report(job, 2, new Report.ProgressMade(new Progress(2, 3, "two")), T0.plusMillis(20));
+            ReportOutcome heartbeat = report(job, 3, new Report.Heartbeat(), T0.plusMillis(25));
+            ReportOutcome end = report(job, 4, new Report.Succeeded(Map.of("rows", 3L)), T0.plusMillis(30));
+
+            assertThat(first).isInstanceOf(ReportOutcome.Accepted.class);
+            assertThat(((ReportOutcome.Accepted) first).events())
+                    .extracting(JobEvent::seq, JobEvent::kind, JobEvent::state)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(2L, EventKind.STATE, JobState.RUNNING),
+                            org.assertj.core.groups.Tuple.tuple(3L, EventKind.PROGRESS, JobState.RUNNING));
+            assertThat(((ReportOutcome.Accepted) heartbeat).events()).isEmpty();
+            assertThat(second.job().seq()).isEqualTo(4);
+            assertThat(end.job().state()).isEqualTo(JobState.SUCCEEDED);
+            List<JobEvent> events = allEvents(job.id());
+            assertThat(events).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(events)
+                    .extracting(JobEvent::state)
+                    .containsExactly(
+                            JobState.QUEUED, JobState.RUNNING, JobState.RUNNING, JobState.RUNNING, JobState.SUCCEEDED);
+            assertThat(events.get(4).result()).isEqualTo(Map.of("rows", 3L));
+            assertThat(events.get(4).progress()).isEqualTo(new Progress(2, 3, "two"));
+            Job stored = store.find(job.id()).orElseThrow();
+            assertThat(stored).isEqualTo(end.job());
+            assertThat(stored.node()).isNull();
+            assertThat(stored.attempt()).isEqualTo(1);
+            assertThat(stored.startedAt()).isEqualTo(T0.plusMillis(10));
+        }
+
+        @Test
+        void theLastAcceptedIdAgainIsARepeatAndASmallerOneIsOutOfOrderAndNeitherChangesAnything() {
+            Job job = submittedExternal(T0, LEASE);
+            report(job, 5, new Report.ProgressMade(new Progress(5, 10, "five")), T0.plusMillis(10));
+            Job before = store.find(job.id()).orElseThrow();
+
+            ReportOutcome repeat =
+                    report(job, 5, new Report.ProgressMade(new Progress(6, 10, "six")), T0.plusMillis(20));
+            ReportOutcome stale =
+                    report(job, 4, new Report.ProgressMade(new Progress(4, 10, "four")), T0.plusMillis(30));
+
+            assertThat(repeat).isEqualTo(new ReportOutcome.Repeated(before));
+            assertThat(stale).isEqualTo(new ReportOutcome.OutOfOrder(before, 5));
+            assertThat(store.find(job.id())).contains(before);
+            assertThat(allEvents(job.id())).hasSize(3);
+            assertThat(report(job, 6, new Report.ProgressMade(new Progress(6, 10, "six")), T0.plusMillis(40))
+                            .job()
+                            .seq())
+                    .isEqualTo(4);
+        }
+
+        @Test
+        void aReportWithoutAnIdIsAppliedAndKeepsTheLastAcceptedId() {
+            Job job = submittedExternal(T0, LEASE);
+            report(job, 3, new Report.Heartbeat(), T0.plusMillis(10));
+
+            ReportOutcome unnumbered = store.report(
+                            job.id(),
+                            new Report(OptionalLong.empty(), new Report.ProgressMade(new Progress(1, 2, ""))),
+                            T0.plusMillis(20),
+                            j -> LEASE)
+                    .orElseThrow();
+
+            assertThat(unnumbered).isInstanceOf(ReportOutcome.Accepted.class);
+            assertThat(report(job, 2, new Report.Heartbeat(), T0.plusMillis(30)))
+                    .isInstanceOf(ReportOutcome.OutOfOrder.class);
+        }
+
+        @Test
+        void anEndedJobTakesNoReportButTheRepeatOfItsLastOneIsStillARepeat() {
+            Job job = submittedExternal(T0, LEASE);
+            report(job, 1, new Report.Succeeded(Map.of()), T0.plusMillis(10));
+            Job ended = store.find(job.id()).orElseThrow();
+            Job cancelled = submittedExternal(T0.plusMillis(1), LEASE);
+            store.update(cancelled.id(), T0, j -> Optional.of(j.cancel(T0)));
+
+            assertThat(report(job, 1, new Report.Succeeded(Map.of()), T0.plusMillis(20)))
+                    .isEqualTo(new ReportOutcome.Repeated(ended));
+            assertThat(report(job, 2, new Report.Heartbeat(), T0.plusMillis(20)))
+                    .isEqualTo(new ReportOutcome.Ended(ended));
+            assertThat(report(cancelled, 1, new Report.Heartbeat(), T0.plusMillis(20)))
+                    .isInstanceOf(ReportOutcome.Ended.class)
+                    .satisfies(o -> assertThat(o.job().state()).isEqualTo(JobState.CANCELLED));
+            assertThat(allEvents(job.id())).hasSize(3);
+        }
+
+        @Test
+        void aJobThatIsNotExternalOrDoesNotExistTakesNoReport() {
+            Job handled = submitted("alice", T0);
+
+            assertThat(report(handled, 1, new Report.Heartbeat(), T0))
+                    .isEqualTo(new ReportOutcome.NotExternal(handled));
+            assertThat(store.report(
+                            JobId.random(), new Report(OptionalLong.of(1), new Report.Heartbeat()), T0, j -> LEASE))
+                    .isEmpty();
+            assertThat(allEvents(handled.id())).hasSize(1);
+        }
+
+        @Test
+        void silentExternalJobsAreTheQueuedOrRunningOnesPastTheirHeartbeatDeadlineByTheDatabasesClock() {
+            Job neverReported = submittedExternal(T0, EXPIRED);
+            Job wentSilent = submittedExternal(T0.plusMillis(1), LEASE);
+            store.report(wentSilent.id(), new Report(OptionalLong.of(1), new Report.Heartbeat()), T0, j -> EXPIRED);
+            Job alive = submittedExternal(T0.plusMillis(2), LEASE);
+            Job ended = submittedExternal(T0.plusMillis(3), EXPIRED);
+            store.update(ended.id(), T0, j -> Optional.of(j.cancel(T0)));
+            Job handledAndExpired = submitted("alice", T0.plusMillis(4));
+            store.claimNext("node-1", T0, EXPIRED);
+
+            assertThat(store.silentExternalJobs(100)).containsExactlyInAnyOrder(neverReported.id(), wentSilent.id());
+            assertThat(store.expiredLeases(100))
+                    .as("external jobs are not leased")
+                    .containsExactly(handledAndExpired.id());
+            assertThat(alive.id()).isNotIn(store.silentExternalJobs(100));
+            assertThat(store.updateOrphan(
+                            wentSilent.id(), Optional.empty(), T0, j -> Optional.of(j.interrupt("gone", 1, T0))))
+                    .as("the lease sweep leaves external jobs alone")
+                    .isEmpty();
+        }
+
+        @Test
+        void updateSilentEndsAJobOnlyWhileItIsStillSilent() {
+            Job silent = submittedExternal(T0, EXPIRED);
+            Job alive = submittedExternal(T0.plusMillis(1), LEASE);
+            Instant later = T0.plusSeconds(90);
+            java.util.function.Function<Job, Optional<Job>> lost =
+                    j -> Optional.of(j.fail(new JobError(JobError.WORKER_LOST, "silent"), later));
+
+            Change failed = store.updateSilent(silent.id(), later, lost).orElseThrow();
+
+            assertThat(failed.job().state()).isEqualTo(JobState.FAILED);
+            assertThat(failed.event()).hasValueSatisfying(e -> {
+                assertThat(e.seq()).isEqualTo(2);
+                assertThat(e.error().kind()).isEqualTo(JobError.WORKER_LOST);
+            });
+            assertThat(store.updateSilent(silent.id(), later, lost))
+                    .as("already ended")
+                    .isEmpty();
+            assertThat(store.updateSilent(alive.id(), later, lost))
+                    .as("its deadline is ahead")
+                    .isEmpty();
+            assertThat(store.silentExternalJobs(100)).isEmpty();
+        }
+
+        ReportOutcome report(Job job, long id, Report.Content content, Instant at) {
+            return store.report(job.id(), new Report(OptionalLong.of(id), content), at, j -> LEASE)
+                    .orElseThrow();
+        }
+
+        Job submittedExternal(Instant createdAt, Duration heartbeat) {
+            Job job = anExternalJob(createdAt);
+            assertThat(store.submitExternal(job, Optional.empty(), heartbeat))
+                    .isInstanceOf(SubmitOutcome.Created.class);
+            return job;
+        }
+
         // ---- helpers
 
         Job submitted(String owner, Instant createdAt) {
@@ -800,6 +992,11 @@ class JdbcJobStoreTest {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    static Job anExternalJob(Instant createdAt) {
+        return Job.submitExternal(
+                JobId.random(), "external", "a worker's job", "alice", Map.of("any", true), createdAt);
     }
 
     static Job aQueuedJob(String owner, Instant createdAt) {
