@@ -20,36 +20,74 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Two nodes of the failsafe execution's server (Payara Micro, Tomcat or WildFly: {@link Cluster}) on one PostgreSQL
- * share the queue: jobs submitted to either node each run exactly once, on one node, and both nodes claim work.
+ * Two nodes of the failsafe execution's server (Payara Micro, Tomcat or WildFly: {@link Cluster}) on one PostgreSQL,
+ * each configured for it from server-config/ as an operator would ({@link ServerOnPostgres}: Payara Micro's
+ * postgresql.asadmin and the driver added, Tomcat's jobpulse-postgresql.xml and the driver in lib/, WildFly's
+ * postgresql.cli).
+ *
+ * <p><b>Claims.</b> Jobs submitted to either node each run exactly once, on one node, and both nodes claim work;
  * {@code jobpulse.max-running-jobs=2} keeps one node from taking all of it, and the stored run times show that no node
  * ran more than two at once. A frozen node ({@code kill -STOP}) holds nobody up: the other takes and runs the jobs
  * submitted meanwhile. Across nodes: a WebSocket watcher on the node that does not run a job gets every event in order
  * and the end, also when its listening connection is terminated by the database meanwhile, and a cancel sent to the
- * other node stops the job where it runs. The tests share one cluster and look only at their own jobs. Container-dependent: the servers' DataSources and executors take part, so it runs on
- * every server.
+ * other node stops the job where it runs.
+ *
+ * <p><b>Failover.</b> {@code kill -9} of the node running a job: the survivor finds the lease expired (by the
+ * database's clock) and recovers the job within a lease and a sweep, re-queues it (steps is retry-safe) and runs it to
+ * the end; a watcher that was on the survivor sees it all, and one that was on the killed node reconnects to the
+ * survivor, resumes with {@code since}, and sees every event after the last one it had, with no gap and no repeat.
+ *
+ * <p>Container-dependent (the servers' DataSources, pools and executors take part), so it runs on every server type;
+ * once per type ({@link OncePerServerType}). The class boots the cluster once; the tests run in any order: each looks
+ * only at its own jobs, waits (with a timeout) for what it needs, and after each the cluster is made whole again: a
+ * node that was killed is started again under its node id ({@link Cluster#restart}, a node's boot), and every node is
+ * ready, listening, and listed by the others ({@link Cluster#awaitWhole}).
  */
 @OncePerServerType
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClusterClaimsIT {
+class ClusterIT {
 
-    private static final Logger LOG = Logger.getLogger(ClusterClaimsIT.class.getName());
+    private static final Logger LOG = Logger.getLogger(ClusterIT.class.getName());
     private static final int JOBS = 20;
     private static final int MAX_RUNNING_PER_NODE = 2;
     private static final int STEPS = 3;
     private static final String JOB = "{\"type\":\"steps\",\"params\":{\"count\":" + STEPS + ",\"intervalMs\":200}}";
     private static final Duration JOB_WAIT = Duration.ofSeconds(120);
+    /** For the cluster to be whole again after a test: a restarted node's bus and heartbeat. */
+    private static final Duration WHOLE_WAIT = Duration.ofSeconds(60);
 
     private Cluster cluster;
 
     @BeforeAll
     void boot() throws Exception {
-        cluster = Cluster.start("claims", 2, List.of("-Djobpulse.max-running-jobs=" + MAX_RUNNING_PER_NODE));
+        cluster = Cluster.start("cluster", 2, List.of("-Djobpulse.max-running-jobs=" + MAX_RUNNING_PER_NODE));
+    }
+
+    /**
+     * Leaves the cluster as the next test expects it, whatever this one did or where it failed: a paused node resumed,
+     * a killed or stopped node started again, every node ready and listening.
+     */
+    @AfterEach
+    void makeTheClusterWholeAgain() throws Exception {
+        if (cluster == null) {
+            return;
+        }
+        for (int i = 0; i < cluster.nodes().size(); i++) {
+            ClusterNode node = cluster.node(i);
+            if (node.paused() && node.running()) {
+                node.resume();
+            }
+            if (!node.running()) {
+                cluster.restart(i);
+            }
+        }
+        cluster.awaitWhole(WHOLE_WAIT);
     }
 
     @AfterAll
@@ -61,6 +99,7 @@ class ClusterClaimsIT {
 
     @Test
     void jobsSubmittedToEitherNodeRunExactlyOnceAndBothNodesClaim() throws Exception {
+        awaitNoJobUnfinished();
         List<ClusterNode> nodes = cluster.nodes();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
@@ -92,7 +131,7 @@ class ClusterClaimsIT {
 
         Map<String, List<StoredJob>> byNode = stored.values().stream()
                 .collect(Collectors.groupingBy(StoredJob::ownerNode, TreeMap::new, Collectors.toList()));
-        LOG.info(() -> "ClusterClaimsIT on " + ServerProcess.kind() + ": jobs per node "
+        LOG.info(() -> "ClusterIT on " + ServerProcess.kind() + ": jobs per node "
                 + byNode.entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue().size())
                         .collect(Collectors.joining(", ")));
@@ -152,21 +191,25 @@ class ClusterClaimsIT {
         ApiClient alice = cluster.node(0).client(ApiClient.ALICE);
         String id = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":600,\"intervalMs\":100}}")
                 .getString("id");
-        JsonObject running = alice.awaitJob(id, j -> j.getString("state").equals("RUNNING"), JOB_WAIT);
-        ApiClient elsewhere = other(running.getString("node")).client(ApiClient.ALICE);
+        try {
+            JsonObject running = alice.awaitJob(id, j -> j.getString("state").equals("RUNNING"), JOB_WAIT);
+            ApiClient elsewhere = other(running.getString("node")).client(ApiClient.ALICE);
 
-        long asked = System.nanoTime();
-        assertThat(elsewhere.post("api/jobs/" + id + "/cancel", "").statusCode())
-                .isEqualTo(202);
-        JsonObject cancelled =
-                elsewhere.awaitJob(id, j -> j.getString("state").equals("CANCELLED"), Duration.ofSeconds(30));
-        Duration took = Duration.ofNanos(System.nanoTime() - asked);
-        LOG.info(() -> "ClusterClaimsIT on " + ServerProcess.kind() + ": cross-node cancel took " + took.toMillis()
-                + " ms to CANCELLED");
+            long asked = System.nanoTime();
+            assertThat(elsewhere.post("api/jobs/" + id + "/cancel", "").statusCode())
+                    .isEqualTo(202);
+            JsonObject cancelled =
+                    elsewhere.awaitJob(id, j -> j.getString("state").equals("CANCELLED"), Duration.ofSeconds(30));
+            Duration took = Duration.ofNanos(System.nanoTime() - asked);
+            LOG.info(() -> "ClusterIT on " + ServerProcess.kind() + ": cross-node cancel took " + took.toMillis()
+                    + " ms to CANCELLED");
 
-        assertThat(cancelled.getJsonObject("progress").getInt("done"))
-                .as("stopped long before its 60 s of steps")
-                .isLessThan(600);
+            assertThat(cancelled.getJsonObject("progress").getInt("done"))
+                    .as("stopped long before its 60 s of steps")
+                    .isLessThan(600);
+        } finally {
+            alice.post("api/jobs/" + id + "/cancel", ""); // a failure above leaves no 60 s job taking a slot
+        }
     }
 
     @Test
@@ -175,6 +218,13 @@ class ClusterClaimsIT {
         JsonObject submitted = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":40,\"intervalMs\":100}}");
         String id = submitted.getString("id");
         ClusterNode elsewhere = notRunning(alice, id);
+        String application = "jobpulse-listen-" + elsewhere.id();
+        // one listening connection under the node's name, also right after the node was started again (its earlier
+        // life's, if any, ends when PostgreSQL sees the killed process's socket close)
+        Await.until(
+                "one listening connection of " + elsewhere,
+                Duration.ofSeconds(30),
+                () -> connections(application) == 1);
 
         try (WsClient ws = watch(elsewhere, submitted)) {
             List<JsonObject> messages = new ArrayList<>();
@@ -184,7 +234,7 @@ class ClusterClaimsIT {
             try (Connection c = cluster.database().getConnection();
                     PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM"
                             + " pg_stat_activity WHERE application_name = ?")) {
-                ps.setString(1, "jobpulse-listen-" + elsewhere.id());
+                ps.setString(1, application);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     assertThat(rs.getInt(1))
@@ -200,6 +250,92 @@ class ClusterClaimsIT {
         }
     }
 
+    @Test
+    void theSurvivorRecoversTheKilledNodesJobAndEveryWatcherSeesItToTheEndWithoutAGap() throws Exception {
+        ApiClient first = cluster.node(0).client(ApiClient.ALICE);
+        JsonObject submitted = first.submit("{\"type\":\"steps\",\"params\":{\"count\":60,\"intervalMs\":100}}");
+        String id = submitted.getString("id");
+        String token = submitted.getString("watchToken");
+        JsonObject running = first.awaitJob(
+                id, j -> j.getString("state").equals("RUNNING") && j.getInt("seq") >= 5, Duration.ofSeconds(60));
+        ClusterNode doomed = node(running.getString("node"));
+        ClusterNode survivor = other(doomed.id());
+        ApiClient alice = survivor.client(ApiClient.ALICE);
+
+        try (WsClient onDoomed = WsClient.connect(doomed.client(ApiClient.ALICE).wsUri());
+                WsClient onSurvivor = WsClient.connect(alice.wsUri())) {
+            onDoomed.subscribe(id, token, 0);
+            onSurvivor.subscribe(id, token, 0);
+            List<JsonObject> beforeKill = new ArrayList<>();
+            while (ClusterWatch.eventSeqs(beforeKill, id).size() < 8) {
+                beforeKill.add(onDoomed.next());
+            }
+            List<Long> seen = ClusterWatch.eventSeqs(beforeKill, id);
+            long lastSeen = seen.get(seen.size() - 1);
+
+            long killedAt = System.nanoTime();
+            doomed.kill();
+            JsonObject requeued = alice.awaitJob(
+                    id,
+                    j -> !(j.getString("state").equals("RUNNING") && doomed.id().equals(j.getString("node", null))),
+                    Cluster.LEASE.plus(Duration.ofSeconds(30)));
+            Duration recovery = Duration.ofNanos(System.nanoTime() - killedAt);
+            LOG.info(() -> "ClusterIT on " + ServerProcess.kind() + ": the killed node's job left it after "
+                    + recovery.toMillis() + " ms (lease " + Cluster.LEASE + ")");
+            assertThat(requeued.getString("state")).isIn("QUEUED", "RUNNING", "SUCCEEDED");
+
+            try (WsClient resumed = WsClient.connect(alice.wsUri())) {
+                resumed.subscribe(id, token, lastSeen);
+                List<JsonObject> afterResume = resumed.untilTerminal(id);
+                List<JsonObject> survivorSaw = onSurvivor.untilTerminal(id);
+
+                JsonObject done = alice.job(id);
+                assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
+                assertThat(done.getString("node")).isEqualTo(survivor.id());
+                ClusterWatch.assertNoGap(
+                        afterResume,
+                        id,
+                        lastSeen + 1,
+                        done.getInt("seq"),
+                        "the killed node's watcher, resumed on " + survivor);
+                ClusterWatch.assertEndsWith(afterResume, id, "SUCCEEDED");
+                ClusterWatch.assertNoGap(survivorSaw, id, 1, done.getInt("seq"), "the watcher on " + survivor);
+                assertThat(ClusterWatch.stateEvents(survivorSaw, id))
+                        .as("re-queued by the survivor, claimed again, run to the end")
+                        .containsSubsequence("RUNNING", "QUEUED", "RUNNING", "SUCCEEDED");
+            }
+        }
+    }
+
+    /**
+     * Waits until no job of an earlier test is queued or running, so that both nodes have their slots free (a test
+     * that counts which node claims what).
+     */
+    private void awaitNoJobUnfinished() throws Exception {
+        Await.until("no queued or running job in the cluster", JOB_WAIT, () -> {
+            try (Connection c = cluster.database().getConnection();
+                    PreparedStatement ps =
+                            c.prepareStatement("SELECT count(*) FROM jp_job WHERE state IN ('QUEUED', 'RUNNING')");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 0;
+            }
+        });
+    }
+
+    /** How many connections to the cluster's PostgreSQL have this application_name. */
+    private int connections(String application) throws Exception {
+        try (Connection c = cluster.database().getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            ps.setString(1, application);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** The node that does not run the job, once one claimed it. */
     private ClusterNode notRunning(ApiClient client, String id) throws InterruptedException {
         return other(client.awaitJob(id, j -> !j.isNull("node"), JOB_WAIT).getString("node"));
@@ -210,6 +346,10 @@ class ClusterClaimsIT {
         WsClient ws = WsClient.connect(node.client(ApiClient.ALICE).wsUri());
         ws.subscribe(submitted.getString("id"), submitted.getString("watchToken"), 0);
         return ws;
+    }
+
+    private ClusterNode node(String nodeId) {
+        return cluster.node(0).id().equals(nodeId) ? cluster.node(0) : cluster.node(1);
     }
 
     private ClusterNode other(String nodeId) {
