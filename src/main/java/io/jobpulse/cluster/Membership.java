@@ -64,7 +64,10 @@ public class Membership {
                 LOG.warning(() -> "JobPulse node " + config.nodeId() + ": its jp_node row was gone; registering again");
                 nodes.register(config.nodeId(), incarnation, beatNow());
             }
-        } catch (StoreException e) {
+        } catch (RuntimeException e) {
+            // not only StoreException, as in every periodic task: an exception out of a scheduled task ends its
+            // schedule for good. Payara's JDBC wrappers throw java.lang.reflect.UndeclaredThrowableException for a
+            // statement on a connection PostgreSQL closed (a restart), which used to end this node's heartbeat.
             LOG.log(Level.WARNING, e, () -> "Could not record this node's heartbeat; will retry");
         }
     }

@@ -1,6 +1,8 @@
 package io.jobpulse.it;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +28,9 @@ import javax.sql.DataSource;
  * {@code jobpulse.node-id} (node-a, node-b, ...), the same API keys (alice, bob) and token secret,
  * {@code jobpulse.lease=6s}, and the test's extra settings. Payara Micro nodes run with {@code --nocluster}, so they
  * never find each other through Hazelcast: PostgreSQL is all they share. The nodes boot in parallel; {@link #close}
- * ends them in reverse order, then PostgreSQL. Start one per test class: a boot costs tens of seconds.
+ * ends them in reverse order, then PostgreSQL. Start one per test class: a boot costs tens of seconds. A test that
+ * kills or stops a node has it started again under its node id with {@link #restart} (one node's boot), and
+ * {@link #awaitWhole} waits until the nodes see each other again.
  */
 final class Cluster implements AutoCloseable {
 
@@ -41,13 +45,26 @@ final class Cluster implements AutoCloseable {
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(300);
 
     private volatile EmbeddedPostgres postgres;
+    /** In start order; {@link #restart} puts a node started again in the place of the one it replaces. */
     private final List<ClusterNode> nodes;
-    private final Path workDir;
 
-    private Cluster(EmbeddedPostgres postgres, List<ClusterNode> nodes, Path workDir) {
+    private final Path workDir;
+    /** The ports every node had, so that a node started again gets none of them. */
+    private final FreePorts ports;
+
+    private final List<String> extraSettings;
+
+    private Cluster(
+            EmbeddedPostgres postgres,
+            List<ClusterNode> nodes,
+            Path workDir,
+            FreePorts ports,
+            List<String> extraSettings) {
         this.postgres = postgres;
-        this.nodes = List.copyOf(nodes);
+        this.nodes = Collections.synchronizedList(new ArrayList<>(nodes));
         this.workDir = workDir;
+        this.ports = ports;
+        this.extraSettings = List.copyOf(extraSettings);
     }
 
     /**
@@ -77,8 +94,8 @@ final class Cluster implements AutoCloseable {
         Throwable failure = null;
         boolean interrupted = false;
         ExecutorService boot = Executors.newFixedThreadPool(size);
+        FreePorts ports = new FreePorts();
         try {
-            FreePorts ports = new FreePorts();
             List<Future<ClusterNode>> booting = new ArrayList<>();
             for (int i = 0; i < size; i++) {
                 String id = nodeId(i);
@@ -105,7 +122,7 @@ final class Cluster implements AutoCloseable {
         }
         if (failure != null) {
             try {
-                new Cluster(postgres, nodes, workDir).close();
+                new Cluster(postgres, nodes, workDir, ports, extraSettings).close();
             } catch (RuntimeException | AssertionError e) {
                 failure.addSuppressed(e);
             }
@@ -124,7 +141,7 @@ final class Cluster implements AutoCloseable {
                 (postgresUp - started) / 1e9,
                 (System.nanoTime() - postgresUp) / 1e9,
                 workDir));
-        return new Cluster(postgres, nodes, workDir);
+        return new Cluster(postgres, nodes, workDir, ports, extraSettings);
     }
 
     /** node-a, node-b, ... */
@@ -132,13 +149,96 @@ final class Cluster implements AutoCloseable {
         return "node-" + (char) ('a' + index);
     }
 
-    /** The nodes in start order: node-a first. */
+    /** The nodes in start order, node-a first, as they are now (a {@link #restart}ed one in its place). */
     List<ClusterNode> nodes() {
-        return nodes;
+        return List.copyOf(nodes);
     }
 
     ClusterNode node(int index) {
         return nodes.get(index);
+    }
+
+    /**
+     * Starts node {@code index} again, as an operator brings a node back after a crash or its maintenance: first stops
+     * it gracefully if it still runs (resumed first if paused), then starts a server of the same kind with the same
+     * {@code jobpulse.node-id} and settings on the cluster's PostgreSQL, on ports no node had and in a folder of its
+     * own among the cluster's files (node-b-2, ...). The new node takes the old one's place in {@link #nodes}. Returns
+     * it once it serves the API from PostgreSQL (see {@link #awaitWhole} for the rest of the cluster to see it).
+     */
+    ClusterNode restart(int index) throws Exception {
+        ClusterNode old = nodes.get(index);
+        if (old.running()) {
+            old.stop();
+        }
+        Path dir = workDir.resolve(old.id());
+        for (int n = 2; Files.exists(dir); n++) {
+            dir = workDir.resolve(old.id() + "-" + n);
+        }
+        long started = System.nanoTime();
+        ClusterNode node = startNode(ServerBuild.of(old.kind()), postgres, dir, old.id(), ports, extraSettings);
+        nodes.set(index, node);
+        LOG.info(() -> String.format(
+                "Node %s started again in %.1f s: %s", old.id(), (System.nanoTime() - started) / 1e9, node));
+        return node;
+    }
+
+    /**
+     * Waits until the cluster is whole, as the tests expect to find it: every node ready ({@code GET health/ready}
+     * 200), its listening connection up ({@code GET api/node}: bus {@code LISTENING}), and listing every node of the
+     * cluster, none stopping and each listening ({@code GET api/nodes}, from the heartbeats in {@code jp_node}).
+     */
+    void awaitWhole(Duration timeout) throws Exception {
+        List<ClusterNode> all = nodes();
+        List<String> ids = all.stream().map(ClusterNode::id).sorted().toList();
+        for (ClusterNode node : all) {
+            ApiClient client = node.client(ApiClient.ALICE);
+            StringBuilder seen = new StringBuilder("nothing yet");
+            try {
+                Await.until(
+                        node + " ready, listening, and listing every node of the cluster as listening", timeout, () -> {
+                            seen.setLength(0);
+                            HttpResponse<String> ready = client.get("health/ready");
+                            seen.append("health/ready ")
+                                    .append(ready.statusCode())
+                                    .append(' ')
+                                    .append(ready.body());
+                            if (ready.statusCode() != 200) {
+                                return false;
+                            }
+                            HttpResponse<String> self = client.get("api/node");
+                            seen.append("; api/node ").append(self.statusCode());
+                            if (self.statusCode() != 200) {
+                                return false;
+                            }
+                            JsonObject bus = Json.parse(self.body()).getJsonObject("bus");
+                            seen.append(" bus ").append(bus);
+                            if (!"LISTENING".equals(bus.getString("state"))) {
+                                return false;
+                            }
+                            HttpResponse<String> listed = client.get("api/nodes");
+                            seen.append("; api/nodes ")
+                                    .append(listed.statusCode())
+                                    .append(' ')
+                                    .append(listed.body());
+                            if (listed.statusCode() != 200) {
+                                return false;
+                            }
+                            List<JsonObject> rows = Json.parse(listed.body())
+                                    .getJsonArray("nodes")
+                                    .getValuesAs(JsonObject.class);
+                            return rows.stream()
+                                            .map(row -> row.getString("node"))
+                                            .sorted()
+                                            .toList()
+                                            .equals(ids)
+                                    && rows.stream()
+                                            .allMatch(row -> !row.getBoolean("stopping")
+                                                    && "LISTENING".equals(row.getString("bus")));
+                        });
+            } catch (AssertionError notWhole) {
+                throw new AssertionError(notWhole.getMessage() + "; last seen: " + seen, notWhole);
+            }
+        }
     }
 
     /** PostgreSQL on {@code data} (kept when it stops, so it can start again), on {@code port} (0: any free one). */
@@ -182,8 +282,9 @@ final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         Throwable failure = null;
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            ClusterNode node = nodes.get(i);
+        List<ClusterNode> all = nodes();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            ClusterNode node = all.get(i);
             try {
                 node.close();
             } catch (InterruptedException e) {

@@ -41,7 +41,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * target/cluster-it/&lt;server&gt;/browser/run-*.
  *
  * <p>Runs once, in the Tomcat 10.1 execution (the browser and the proxy are the same whatever the nodes run; the
- * failover itself is {@link ClusterFailoverIT}'s, on every server); skipped, visibly, where Debian's chromium,
+ * failover itself is {@link ClusterIT}'s, on every server); skipped, visibly, where Debian's chromium,
  * chromium-driver or haproxy is missing ({@code .ci/run} installs them). The page uses alice's key, which every node
  * of the cluster accepts, so the cluster needs no extra settings.
  */

@@ -59,6 +59,16 @@ final class ClusterNode implements AutoCloseable {
         return jvm.pid();
     }
 
+    /** Whether its JVM still runs (also while paused): false once it was killed or stopped. */
+    boolean running() {
+        return jvm.isAlive();
+    }
+
+    /** Whether it is frozen by {@link #pause} and not yet resumed. */
+    boolean paused() {
+        return paused;
+    }
+
     /** A REST client of this node for the API client with this key. */
     ApiClient client(String key) {
         return new ApiClient(base(), key);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * {@code /health/ready} answer 200 with their exact bodies, uncached. Runs on every server: the probes are a servlet,
  * and the readiness flips hang on the order in which each server's CDI calls the observers of the application scope.
  * The store and stopping checks going DOWN are ReadinessTest's and ReadinessInProcessTest's, and the store's under
- * each server's own pool PostgresOn*IT's (they stop PostgreSQL); LoadBalancerIT watches a load balancer act on them.
+ * each server's own pool ClusterIT's and PostgresOnTomcatIT's (they stop PostgreSQL); LoadBalancerIT watches a load
+ * balancer act on them.
  */
 class HealthIT extends DeployedWar {
 

@@ -46,13 +46,6 @@ final class PayaraMicroProcess implements ServerProcess {
         return start(workDir, systemProperties, Map.of(), List.of(), port);
     }
 
-    /** Starts with extra environment variables and Payara Micro options (e.g. --addlibs, --postbootcommandfile). */
-    static PayaraMicroProcess start(
-            Path workDir, List<String> systemProperties, Map<String, String> environment, List<String> microOptions)
-            throws Exception {
-        return start(workDir, systemProperties, environment, microOptions, freePort());
-    }
-
     /** Starts with extra environment variables and Payara Micro options on a given port. */
     static PayaraMicroProcess start(
             Path workDir,

@@ -13,9 +13,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
- * What the PostgreSQL-on-a-server tests share: the server's environment, the check of the stored rows, and the
+ * What the tests of JobPulse on PostgreSQL through a server's own DataSource share (the cluster nodes,
+ * {@link ServerOnPostgres}, and PostgresOnTomcatIT): the server's environment, the check of the stored rows, and the
  * readiness probe following the database through the server's own connection pool.
  */
 final class PostgresChecks {
@@ -33,8 +35,8 @@ final class PostgresChecks {
     }
 
     /** The job is a SUCCEEDED row in PostgreSQL with one event row per seq. */
-    static void assertStoredInPostgres(EmbeddedPostgres postgres, String jobId, long seq) throws SQLException {
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
+    static void assertStoredInPostgres(DataSource database, String jobId, long seq) throws SQLException {
+        try (Connection c = database.getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "SELECT j.state, j.seq, count(e.seq) FROM jp_job j JOIN jp_job_event e ON e.job_id = j.id "
                                 + "WHERE j.id = ? GROUP BY j.state, j.seq")) {
@@ -51,26 +53,44 @@ final class PostgresChecks {
     /** The longest a readiness probe may take to answer, the database up or down (it says within about 1 s). */
     static final Duration PROBE_BOUND = Duration.ofSeconds(4);
 
+    /** The readiness a server reports with every check UP. */
+    static final String READY_UP =
+            "{\"status\":\"UP\",\"checks\":{\"started\":\"UP\",\"store\":\"UP\",\"stopping\":\"UP\"}}";
+
+    /** The readiness a server reports once its pool finds PostgreSQL gone. */
+    static final String READY_STORE_DOWN =
+            "{\"status\":\"DOWN\",\"checks\":{\"started\":\"UP\",\"store\":\"DOWN\",\"stopping\":\"UP\"}}";
+
     /**
      * Readiness is UP while PostgreSQL answers through the server's pool; once PostgreSQL is stopped (here, for
      * good), it turns 503 with the store check DOWN, every answer within {@link #PROBE_BOUND}, while liveness stays
      * 200.
      */
     static void assertReadinessFollowsTheStore(EmbeddedPostgres postgres, URI base) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_BOUND).build();
-        HttpResponse<String> up = probe(http, base.resolve("health/ready"));
-        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
-
+        assertReady(base);
         postgres.close();
-        Await.until("readiness to report the stopped PostgreSQL", Duration.ofSeconds(30), () -> {
+        awaitStoreDown(base);
+    }
+
+    /** Readiness answers 200 within {@link #PROBE_BOUND}: PostgreSQL answers through the server's pool. */
+    static void assertReady(URI base) throws Exception {
+        HttpResponse<String> up = probe(http(), base.resolve("health/ready"));
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+    }
+
+    /**
+     * With PostgreSQL stopped: readiness turns 503 with the store check DOWN (within 30 s), and stays so on the next
+     * probe; every answer comes within {@link #PROBE_BOUND}; liveness stays 200.
+     */
+    static void awaitStoreDown(URI base) throws Exception {
+        HttpClient http = http();
+        Await.until("readiness of " + base + " to report the stopped PostgreSQL", Duration.ofSeconds(30), () -> {
             HttpResponse<String> ready = probe(http, base.resolve("health/ready"));
             if (ready.statusCode() == 200) {
                 return false;
             }
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(ready.body())
-                    .isEqualTo(
-                            "{\"status\":\"DOWN\",\"checks\":{\"started\":\"UP\",\"store\":\"DOWN\",\"stopping\":\"UP\"}}");
+            assertThat(ready.body()).isEqualTo(READY_STORE_DOWN);
             return true;
         });
         assertThat(probe(http, base.resolve("health/ready")).statusCode())
@@ -79,6 +99,27 @@ final class PostgresChecks {
         HttpResponse<String> live = probe(http, base.resolve("health/live"));
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    /**
+     * With PostgreSQL back: readiness turns 200 with every check UP again (within {@code timeout}), each answer within
+     * {@link #PROBE_BOUND}.
+     */
+    static void awaitReadyAgain(URI base, Duration timeout) throws Exception {
+        HttpClient http = http();
+        Await.until("readiness of " + base + " UP again with PostgreSQL back", timeout, () -> {
+            HttpResponse<String> ready = probe(http, base.resolve("health/ready"));
+            if (ready.statusCode() != 200) {
+                assertThat(ready.statusCode()).isEqualTo(503);
+                return false;
+            }
+            assertThat(ready.body()).isEqualTo(READY_UP);
+            return true;
+        });
+    }
+
+    private static HttpClient http() {
+        return HttpClient.newBuilder().connectTimeout(PROBE_BOUND).build();
     }
 
     /** GET {@code uri}, failing when the answer takes longer than {@link #PROBE_BOUND}. */

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
  * would: server-config/tomcat/jobpulse-postgresql.xml as the application's context (a JNDI DataSource from the
  * JOBPULSE_DB_* environment, and the {@code jobpulse.datasource} env-entry), the driver in lib/, and the
  * setenv.sh options. Proves the migrations and the store work there, that readiness reports the store DOWN (503, in bounded time) once PostgreSQL stops. Tomcat only (the tomcat profile).
+ *
+ * <p>ClusterIT makes the same checks on its nodes, which are configured the same way, on every server type; the
+ * Payara Micro and WildFly classes like this one went into it. This one stays on its own because ClusterIT runs once
+ * per server type ({@link OncePerServerType}, left out of .ci/run's Tomcat 11 pass), and this one runs in that pass
+ * too: it is the only test of JobPulse on PostgreSQL through Tomcat 11's own pool.
  */
 class PostgresOnTomcatIT {
 
@@ -45,7 +50,7 @@ class PostgresOnTomcatIT {
                         alice.awaitJob(id, j -> j.getString("state").equals("SUCCEEDED"), Duration.ofSeconds(60));
                 assertThat(tomcat.log()).contains("JobPulse store: JNDI DataSource java:comp/env/jdbc/jobpulse");
 
-                PostgresChecks.assertStoredInPostgres(postgres, id, done.getInt("seq"));
+                PostgresChecks.assertStoredInPostgres(postgres.getPostgresDatabase(), id, done.getInt("seq"));
                 PostgresChecks.assertReadinessFollowsTheStore(postgres, tomcat.base());
             }
         }

@@ -13,7 +13,7 @@ import java.util.Map;
  * driver added and postgresql.asadmin as its post-boot file; Tomcat with jobpulse-postgresql.xml as the application's
  * context and the driver in lib/; WildFly on a copy of the server base the wildfly profile prepared with postgresql.cli
  * ({@code apply-server-config-wildfly-postgres}). The connection details come from the environment (JOBPULSE_DB_*) on
- * every server, as in the PostgresOn*IT tests.
+ * every server, as in PostgresOnTomcatIT.
  */
 final class ServerOnPostgres {
 

@@ -14,12 +14,14 @@
  * on Payara, WildFly and Tomcat 10.1 but not again on Tomcat 11.
  *
  * <p><b>Clusters.</b> {@link io.jobpulse.it.Cluster} starts one embedded PostgreSQL and several server processes of the
- * execution's server on it, configured from server-config/; {@code ClusterClaimsIT} and {@code ClusterFailoverIT} run
- * per server type, {@code ClusterFaultsIT} (SIGSTOP, a PostgreSQL restart) and {@code ClusterBrowserIT} (the page
- * through HAProxy while the node it watches through is killed) once: the page and the proxy are the same on every
- * server, and the server's side of a failover is {@code ClusterFailoverIT}'s. {@code MixedClusterIT} (a Payara Micro, a
- * WildFly and a Tomcat node in one cluster) runs once too, marked {@code @ContainerIndependent}, in the Tomcat 10.1
- * execution: it starts all three servers itself from what the build left in target/
+ * execution's server on it, configured from server-config/; {@code ClusterIT} (claims, failover, and the store on
+ * PostgreSQL through the server's own DataSource and pool, on one cluster booted once per class; a node it kills is
+ * started again under its node id) runs per server type, {@code ClusterFaultsIT} (SIGSTOP, a PostgreSQL restart) and
+ * {@code ClusterBrowserIT} (the page through HAProxy while the node it watches through is killed) once: the page and
+ * the proxy are the same on every server, and the server's side of a failover is {@code ClusterIT}'s.
+ * {@code PostgresOnTomcatIT} (one Tomcat on PostgreSQL) runs on Tomcat 10.1 and 11. {@code MixedClusterIT} (a Payara
+ * Micro, a WildFly and a Tomcat node in one cluster) runs once too, marked {@code @ContainerIndependent}, in the Tomcat
+ * 10.1 execution: it starts all three servers itself from what the build left in target/
  * ({@link io.jobpulse.it.ServerBuild}), so any execution would test the same thing and the existing tag keeps it out of
  * the Payara, WildFly and Tomcat 11 runs with no new exclusion; in {@code mvn verify} with the default profiles every
  * server is prepared (package, pre-integration-test) before the first execution runs. Where one is missing (e.g.
