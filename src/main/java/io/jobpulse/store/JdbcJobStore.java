@@ -297,14 +297,31 @@ public class JdbcJobStore {
      */
     public Optional<Change> updateOrphan(
             JobId id, Optional<String> node, Instant now, Function<Job, Optional<Job>> change) {
-        return inTransaction("recover an orphaned job", c -> {
+        return updateIfStill(
+                "recover an orphaned job",
+                "state = 'RUNNING' AND is_external = FALSE AND (owner_node = ? OR lease_expires_at < CURRENT_TIMESTAMP)",
+                java.util.Arrays.asList(id.value(), node.orElse(null)), // a null node: any expired lease
+                now,
+                change);
+    }
+
+    /**
+     * Locks the job's row if it still matches {@code condition} (its parameters after the id), skipping it when another
+     * transaction holds it, applies {@code change} and writes the new version with its event.
+     */
+    private Optional<Change> updateIfStill(
+            String operation,
+            String condition,
+            List<String> parameters,
+            Instant now,
+            Function<Job, Optional<Job>> change) {
+        return inTransaction(operation, c -> {
             Optional<Job> current;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?"
-                    + " AND state = 'RUNNING' AND is_external = FALSE"
-                    + " AND (owner_node = ? OR lease_expires_at < CURRENT_TIMESTAMP)"
-                    + " FOR UPDATE SKIP LOCKED")) {
-                ps.setString(1, id.value());
-                ps.setString(2, node.orElse(null));
+                    + " AND " + condition + " FOR UPDATE SKIP LOCKED")) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    ps.setString(i + 1, parameters.get(i));
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     current = rs.next() ? Optional.of(JobRows.job(rs)) : Optional.empty();
                 }
@@ -471,22 +488,12 @@ public class JdbcJobStore {
      * locked (a report being stored, or another node's sweep) is skipped, not waited for.
      */
     public Optional<Change> updateSilent(JobId id, Instant now, Function<Job, Optional<Job>> change) {
-        return inTransaction("end a silent external job", c -> {
-            Optional<Job> current;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?"
-                    + " AND state IN ('QUEUED', 'RUNNING') AND is_external = TRUE"
-                    + " AND lease_expires_at < CURRENT_TIMESTAMP FOR UPDATE SKIP LOCKED")) {
-                ps.setString(1, id.value());
-                try (ResultSet rs = ps.executeQuery()) {
-                    current = rs.next() ? Optional.of(JobRows.job(rs)) : Optional.empty();
-                }
-            }
-            Optional<Job> next = current.flatMap(change);
-            if (next.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(write(c, current.get(), next.get(), now));
-        });
+        return updateIfStill(
+                "end a silent external job",
+                "state IN ('QUEUED', 'RUNNING') AND is_external = TRUE AND lease_expires_at < CURRENT_TIMESTAMP",
+                List.of(id.value()),
+                now,
+                change);
     }
 
     /** The heartbeat deadline of an external job, {@code heartbeat} from now by the database's clock; and its report id. */
