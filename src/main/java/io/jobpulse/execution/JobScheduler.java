@@ -134,6 +134,20 @@ public class JobScheduler {
         return job != null;
     }
 
+    /**
+     * A cancel stored between the claim's commit and {@code running.put} found no run here to signal: read the flag
+     * once the run is registered, so such a cancel is not lost (on a single node nothing else would deliver it).
+     */
+    private void cancelIfAskedMeanwhile(RunningJob run, JobId id) {
+        try {
+            if (store.find(id).map(Job::cancelRequested).orElse(false)) {
+                run.cancel();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, e, () -> "Could not check job " + id + " for a cancel at its start");
+        }
+    }
+
     private synchronized void claimWhileFree() {
         while (!stopping && slots.tryAcquire()) {
             Optional<Change> claimed;
@@ -180,6 +194,7 @@ public class JobScheduler {
                 config.jobs().progressRate(),
                 clock);
         running.put(job.id(), run);
+        cancelIfAskedMeanwhile(run, job.id());
         TimedRun timed = new TimedRun(
                 run,
                 runLimits.timeout(),
