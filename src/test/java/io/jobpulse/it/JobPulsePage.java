@@ -70,6 +70,8 @@ final class JobPulsePage {
     void open(String query) {
         driver().get(base + query);
         browser.waiting(timeout)
+                .withMessage(
+                        () -> "the page to show its jobs or ask for the key; the tab shows: " + browser.whatIsShown())
                 .until(d -> keyDialogOpen()
                         || d.findElement(By.id("jobs-empty")).isDisplayed()
                         || !d.findElements(By.cssSelector("#jobs-body tr[data-job-id]"))
@@ -128,6 +130,13 @@ final class JobPulsePage {
 
     /** What the page says about its connection, the last submit and the jobs list, for a failure's report. */
     String statusTexts() {
+        return "page: " + browser.whatIsShown() + "\n  " + pageStatusTexts() + browser.consoleLog();
+    }
+
+    private String pageStatusTexts() {
+        if (driver().findElements(By.id("connection")).isEmpty()) {
+            return "(not the JobPulse page)";
+        }
         return "connection: " + driver().findElement(By.id("connection")).getText() + " (data-state "
                 + connectionState() + ", data-transport " + transport() + ")\n  submit status: "
                 + driver().findElement(By.id("submit-status")).getText() + "\n  jobs status: "
