@@ -16,6 +16,8 @@ import java.util.Optional;
  * {@code attempt} counts the runs started so far: 0 while first queued, 1 in the first run, one more for each re-run
  * after an interruption. {@code node} names the node running the job, or that ran it last; null until first claimed,
  * and always null for an {@code external} job: a worker outside JobPulse runs it and reports over REST.
+ * {@code lastReportAt} is when an external job's worker last reported (any report, a bare heartbeat too), by the
+ * database's clock; null for other jobs and until the first report. The store keeps it; no version here changes it.
  */
 public record Job(
         JobId id,
@@ -34,7 +36,8 @@ public record Job(
         boolean cancelRequested,
         int attempt,
         String node,
-        boolean external) {
+        boolean external,
+        Instant lastReportAt) {
 
     /** The most characters of JSON a job's result may take, whoever sets it (a handler or an external worker). */
     public static final int MAX_RESULT_CHARS = 256 * 1024;
@@ -97,7 +100,8 @@ public record Job(
                 false,
                 0,
                 null,
-                external);
+                external,
+                null);
     }
 
     /** Starts a run on node {@code runningOn}: RUNNING, and the next attempt. */
@@ -121,7 +125,8 @@ public record Job(
                 cancelRequested,
                 attempt + 1,
                 runningOn,
-                external);
+                external,
+                lastReportAt);
     }
 
     /**
@@ -182,7 +187,8 @@ public record Job(
                 cancelRequested,
                 attempt,
                 node,
-                external));
+                external,
+                lastReportAt));
     }
 
     public Job succeed(Map<String, Object> jobResult, Instant now) {
@@ -238,7 +244,34 @@ public record Job(
                 cancelRequested,
                 attempt + 1,
                 node,
-                external);
+                external,
+                lastReportAt);
+    }
+
+    /** This version with its worker last heard from at {@code at} (an external job's report arrived). */
+    public Job heardFrom(Instant at) {
+        if (!external) {
+            throw new IllegalStateException("job " + id + " is not external: no worker reports it");
+        }
+        return new Job(
+                id,
+                type,
+                name,
+                owner,
+                state,
+                seq,
+                progress,
+                params,
+                result,
+                error,
+                createdAt,
+                startedAt,
+                finishedAt,
+                cancelRequested,
+                attempt,
+                node,
+                external,
+                Objects.requireNonNull(at, "at"));
     }
 
     /** Marks a running job as asked to stop; not an event of its own (the state change that follows is). */
@@ -260,7 +293,8 @@ public record Job(
                 true,
                 attempt,
                 node,
-                external);
+                external,
+                lastReportAt);
     }
 
     private Job moveTo(
@@ -290,7 +324,8 @@ public record Job(
                 cancelRequested,
                 attempt,
                 node,
-                external);
+                external,
+                lastReportAt);
     }
 
     /**
@@ -319,7 +354,8 @@ public record Job(
                 cancelRequested,
                 attempt,
                 node,
-                external);
+                external,
+                lastReportAt);
     }
 
     /** The event that records this version of the job. */

@@ -44,6 +44,7 @@ public final class JobJson {
                 .add("cancelRequested", job.cancelRequested())
                 .add("node", job.node() == null ? JsonValue.NULL : Jsonp.PROVIDER.createValue(job.node()))
                 .add("external", job.external())
+                .add("lastReportAt", time(job.lastReportAt()))
                 .build();
     }
 

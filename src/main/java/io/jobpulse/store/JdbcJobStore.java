@@ -92,7 +92,7 @@ public class JdbcJobStore {
                 insertJob(c, job);
                 insertEvent(c, first);
                 if (heartbeat.isPresent()) {
-                    setDeadline(c, job.id(), heartbeat.get(), OptionalLong.empty());
+                    setDeadline(c, job.id(), heartbeat.get());
                 }
                 if (key.isPresent()) {
                     insertKey(c, job, key.get());
@@ -443,10 +443,11 @@ public class JdbcJobStore {
             boolean repeat =
                     report.id().isPresent() && lastId.isPresent() && report.id().getAsLong() == lastId.getAsLong();
             if (repeat) {
-                if (!job.state().isTerminal()) {
-                    setDeadline(c, id, heartbeat.apply(job), OptionalLong.empty());
+                if (job.state().isTerminal()) {
+                    return Optional.of(new ReportOutcome.Repeated(job));
                 }
-                return Optional.of(new ReportOutcome.Repeated(job));
+                Instant heard = reportArrived(c, id, heartbeat.apply(job), OptionalLong.empty());
+                return Optional.of(new ReportOutcome.Repeated(job.heardFrom(heard)));
             }
             if (job.state().isTerminal()) {
                 return Optional.of(new ReportOutcome.Ended(job));
@@ -464,8 +465,8 @@ public class JdbcJobStore {
                 writeRows(c, List.<Job[]>of(new Job[] {job, now}));
                 insertEvents(c, events);
             }
-            setDeadline(c, id, heartbeat.apply(now), report.id());
-            return Optional.of(new ReportOutcome.Accepted(now, List.copyOf(events)));
+            Instant heard = reportArrived(c, id, heartbeat.apply(now), report.id());
+            return Optional.of(new ReportOutcome.Accepted(now.heardFrom(heard), List.copyOf(events)));
         });
     }
 
@@ -496,18 +497,33 @@ public class JdbcJobStore {
                 change);
     }
 
-    /** The heartbeat deadline of an external job, {@code heartbeat} from now by the database's clock; and its report id. */
-    private static void setDeadline(Connection c, JobId id, Duration heartbeat, OptionalLong reportId)
+    /** The heartbeat deadline of a new external job, {@code heartbeat} from now by the database's clock. */
+    private static void setDeadline(Connection c, JobId id, Duration heartbeat) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET lease_expires_at = ? WHERE id = ?")) {
+            JobRows.setInstant(ps, 1, databaseNow(c).plus(heartbeat));
+            ps.setString(2, id.value());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * A report of an external job's worker arrived: its time, and its heartbeat deadline {@code heartbeat} from then,
+     * both by the database's clock; and its report id. Returns that time.
+     */
+    private static Instant reportArrived(Connection c, JobId id, Duration heartbeat, OptionalLong reportId)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET lease_expires_at = ?"
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET last_report_at = ?, lease_expires_at = ?"
                 + (reportId.isPresent() ? ", last_report_id = ?" : "") + " WHERE id = ?")) {
             int i = 1;
-            JobRows.setInstant(ps, i++, databaseNow(c).plus(heartbeat));
+            Instant now = databaseNow(c);
+            JobRows.setInstant(ps, i++, now);
+            JobRows.setInstant(ps, i++, now.plus(heartbeat));
             if (reportId.isPresent()) {
                 ps.setLong(i++, reportId.getAsLong());
             }
             ps.setString(i, id.value());
             ps.executeUpdate();
+            return now;
         }
     }
 
@@ -663,7 +679,7 @@ public class JdbcJobStore {
     }
 
     private static void insertJob(Connection c, Job job) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO jp_job (" + JobRows.JOB_COLUMNS
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO jp_job (" + JobRows.INSERT_COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, job.id().value());
             ps.setString(2, job.type());

@@ -20,9 +20,13 @@ import java.util.Map;
 /** Maps jobs and events to and from table rows. */
 final class JobRows {
 
-    static final String JOB_COLUMNS = "id, job_type, job_name, owner, state, seq, progress_done, progress_total, "
+    /** The columns a new job's row is written with ({@link JdbcJobStore}'s insert). */
+    static final String INSERT_COLUMNS = "id, job_type, job_name, owner, state, seq, progress_done, progress_total, "
             + "progress_message, params, result, error_kind, error_message, created_at, started_at, finished_at, "
             + "cancel_requested, attempt, owner_node, is_external";
+    /** The columns {@link #job} reads: those written at insert, and the time of an external job's last report. */
+    static final String JOB_COLUMNS = INSERT_COLUMNS + ", last_report_at";
+
     static final String EVENT_COLUMNS = "job_id, seq, kind, state, progress_done, progress_total, progress_message, "
             + "result, error_kind, error_message, occurred_at";
 
@@ -47,7 +51,8 @@ final class JobRows {
                 rs.getBoolean("cancel_requested"),
                 rs.getInt("attempt"),
                 rs.getString("owner_node"),
-                rs.getBoolean("is_external"));
+                rs.getBoolean("is_external"),
+                instant(rs, "last_report_at"));
     }
 
     static JobEvent event(ResultSet rs) throws SQLException {

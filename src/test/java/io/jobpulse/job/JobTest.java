@@ -117,7 +117,8 @@ class JobTest {
                         false,
                         0,
                         null,
-                        false))
+                        false,
+                        null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -349,7 +350,8 @@ class JobTest {
                         false,
                         -1,
                         null,
-                        false))
+                        false,
+                        null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -44,7 +44,8 @@ class JobJsonTest {
         "error",
         "cancelRequested",
         "node",
-        "external"
+        "external",
+        "lastReportAt"
     };
 
     private static Job aQueuedJob() {

@@ -192,7 +192,8 @@ class JdbcJobStoreTest {
                     true,
                     2,
                     "node-7",
-                    false);
+                    false,
+                    null);
 
             store.submit(job, Optional.empty());
 
@@ -832,6 +833,25 @@ class JdbcJobStoreTest {
         }
 
         @Test
+        void everyReportABareHeartbeatAndARetryTooRecordsWhenTheWorkerWasLastHeardFromByTheDatabaseClock() {
+            Job job = submittedExternal(T0, LEASE);
+            assertThat(store.find(job.id()).orElseThrow().lastReportAt()).isNull();
+
+            Job first = report(job, 1, new Report.ProgressMade(new Progress(1, 3, "one")), T0.plusMillis(10))
+                    .job();
+            Job heartbeat =
+                    report(job, 2, new Report.Heartbeat(), T0.plusMillis(20)).job();
+            Job retried =
+                    report(job, 2, new Report.Heartbeat(), T0.plusMillis(30)).job();
+
+            assertThat(first.lastReportAt()).isNotNull();
+            assertThat(heartbeat.lastReportAt()).isAfterOrEqualTo(first.lastReportAt());
+            assertThat(retried.lastReportAt()).isAfterOrEqualTo(heartbeat.lastReportAt());
+            assertThat(store.find(job.id()).orElseThrow()).isEqualTo(retried);
+            assertThat(heartbeat.seq()).isEqualTo(first.seq());
+        }
+
+        @Test
         void theLastAcceptedIdAgainIsARepeatAndASmallerOneIsOutOfOrderAndNeitherChangesAnything() {
             Job job = submittedExternal(T0, LEASE);
             report(job, 5, new Report.ProgressMade(new Progress(5, 10, "five")), T0.plusMillis(10));
@@ -842,9 +862,14 @@ class JdbcJobStoreTest {
             ReportOutcome stale =
                     report(job, 4, new Report.ProgressMade(new Progress(4, 10, "four")), T0.plusMillis(30));
 
-            assertThat(repeat).isEqualTo(new ReportOutcome.Repeated(before));
-            assertThat(stale).isEqualTo(new ReportOutcome.OutOfOrder(before, 5));
-            assertThat(store.find(job.id())).contains(before);
+            Job after = store.find(job.id()).orElseThrow();
+            assertThat(after)
+                    .usingRecursiveComparison()
+                    .ignoringFields("lastReportAt")
+                    .isEqualTo(before);
+            assertThat(after.lastReportAt()).isAfterOrEqualTo(before.lastReportAt());
+            assertThat(repeat).isEqualTo(new ReportOutcome.Repeated(after));
+            assertThat(stale).isEqualTo(new ReportOutcome.OutOfOrder(after, 5));
             assertThat(allEvents(job.id())).hasSize(3);
             assertThat(report(job, 6, new Report.ProgressMade(new Progress(6, 10, "six")), T0.plusMillis(40))
                             .job()
