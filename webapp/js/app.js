@@ -171,6 +171,27 @@ function route() {
     }
 }
 
+// ---- external jobs' workers ----
+
+/**
+ * A worker that only heartbeats adds no event, so the page reads the views of the external jobs it shows, not yet
+ * ended, again every WORKER_REFRESH_MS (their lastReportAt), at most WORKER_REFRESH_MAX of them, while the tab is seen.
+ */
+const WORKER_REFRESH_MS = 10000;
+const WORKER_REFRESH_MAX = 20;
+
+async function refreshWorkers() {
+    if (document.hidden) {
+        return;
+    }
+    for (const entry of store.activeExternal().slice(0, WORKER_REFRESH_MAX)) {
+        const view = await getJob(entry.id).catch(() => null);
+        if (view !== null) {
+            changed(store.put(view));
+        }
+    }
+}
+
 // ---- start ----
 
 function tick() {
@@ -197,6 +218,7 @@ async function start() {
     $('detail-cancel').addEventListener('click', () => cancel(shownJob()));
     window.addEventListener('hashchange', route);
     setInterval(tick, 1000);
+    setInterval(refreshWorkers, WORKER_REFRESH_MS);
     try {
         initSubmitForm((await jobTypes()).types, submitted);
     } catch (e) {

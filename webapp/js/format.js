@@ -70,6 +70,21 @@
         return Math.max(0, end - Date.parse(view.startedAt));
     }
 
+    /**
+     * An external job's worker (docs/external-jobs.md), for the job's row and detail: how long ago it was last heard
+     * from (`heardAt`, ms since the epoch: its last report, a bare heartbeat too), while the job is QUEUED or RUNNING;
+     * null for a job JobPulse runs itself and once the job has ended.
+     */
+    function worker(view, heardAt, now) {
+        if (!view.external || !(view.state === 'QUEUED' || view.state === 'RUNNING')) {
+            return null;
+        }
+        if (heardAt === null) {
+            return 'waiting for its worker';
+        }
+        return 'worker heard from ' + duration(Math.max(0, now - heardAt)) + ' ago';
+    }
+
     /** The connection indicator's wording and its data-transport value for a client status. */
     function connection(status, now) {
         switch (status.state) {
@@ -98,6 +113,7 @@
         eta: eta,
         progress: progress,
         stateLabel: stateLabel,
+        worker: worker,
         elapsed: elapsed,
         connection: connection,
     };

@@ -13,6 +13,7 @@ const parts = {
     message: $('detail-message'),
     elapsed: $('detail-elapsed'),
     eta: $('detail-eta'),
+    worker: $('detail-worker'),
     cancel: $('detail-cancel'),
 };
 let shownId = null;

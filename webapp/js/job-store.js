@@ -10,6 +10,19 @@ class Entry {
         this.rate = new RateEstimator();
         this.estimate = null;
         this.handle = null;
+        this.heardAt = null;
+        this.heard(view.lastReportAt);
+    }
+
+    /**
+     * An external job's worker was heard from at `at` (an ISO time: a view's lastReportAt, or the time of an event
+     * its report made); the latest time wins.
+     */
+    heard(at) {
+        const time = at ? Date.parse(at) : NaN;
+        if (!Number.isNaN(time) && (this.heardAt === null || time > this.heardAt)) {
+            this.heardAt = time;
+        }
     }
 
     get view() {
@@ -18,6 +31,9 @@ class Entry {
 
     /** Feeds a progress event to the rate estimate (event time for the rate, arrival time for the countdown). */
     sample(event) {
+        if (this.view.external && event.state === 'RUNNING') {
+            this.heard(event.at);
+        }
         const p = event.progress;
         if (event.state !== 'RUNNING' || p.total <= 0) {
             this.resetRate();
@@ -60,6 +76,7 @@ export class JobStore {
             this.entries.set(view.id, entry);
         } else {
             entry.token = view.watchToken || entry.token;
+            entry.heard(view.lastReportAt);
             if (view.seq > entry.view.seq) {
                 entry.tracker.applySnapshot(view);
                 if (view.state !== 'RUNNING') {
@@ -75,6 +92,12 @@ export class JobStore {
         for (const entry of this.entries.values()) {
             entry.resetRate();
         }
+    }
+
+    /** External jobs not yet ended: their worker's last report is read again now and then (app.js). */
+    activeExternal() {
+        return Array.from(this.entries.values()).filter(
+            (e) => e.view.external && (e.view.state === 'QUEUED' || e.view.state === 'RUNNING'));
     }
 
     /** Entries newest first. */

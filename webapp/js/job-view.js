@@ -2,7 +2,7 @@
 
 const F = window.JobPulseFormat;
 
-/** `parts`: {state, progress, progressText, message, elapsed, eta, cancel}; any may be absent. */
+/** `parts`: {state, progress, progressText, message, elapsed, eta, worker, cancel}; any may be absent. */
 export function renderJob(parts, entry, now) {
     const view = entry.view;
     if (parts.state) {
@@ -25,8 +25,13 @@ export function renderJob(parts, entry, now) {
     }
 }
 
-/** The parts that change with time alone: elapsed and time left. */
+/** The parts that change with time alone: elapsed, time left, and how long ago an external job's worker was heard. */
 export function renderClock(parts, entry, now) {
+    if (parts.worker) {
+        const text = F.worker(entry.view, entry.heardAt, now);
+        parts.worker.hidden = text === null;
+        parts.worker.textContent = text || '';
+    }
     if (parts.elapsed) {
         const ms = F.elapsed(entry.view, now);
         parts.elapsed.textContent = ms === null ? '—' : F.duration(ms);

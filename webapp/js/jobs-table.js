@@ -18,6 +18,7 @@ function partsOf(row) {
         message: field('message'),
         elapsed: field('elapsed'),
         eta: field('eta'),
+        worker: field('worker'),
         cancel: row.querySelector('[data-action="cancel"]'),
     };
 }

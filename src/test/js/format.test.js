@@ -38,3 +38,13 @@ test('connection indicator', () => {
     assert.deepEqual(F.connection({ state: 'reconnecting', transport: null, retryAt: null }, 0), { transport: 'reconnecting', text: 'Reconnecting…' });
     assert.equal(F.connection({ state: 'offline', transport: null, retryAt: null }, 0).transport, 'offline');
 });
+
+test("an external job's worker: how long ago it was heard from, only while the job has not ended", () => {
+    const now = Date.parse('2026-12-05T10:00:42.000Z');
+    const running = { external: true, state: 'RUNNING' };
+    assert.equal(F.worker(running, Date.parse('2026-12-05T10:00:30.000Z'), now), 'worker heard from 12 s ago');
+    assert.equal(F.worker({ external: true, state: 'QUEUED' }, null, now), 'waiting for its worker');
+    assert.equal(F.worker({ external: true, state: 'SUCCEEDED' }, now - 1000, now), null);
+    assert.equal(F.worker({ external: false, state: 'RUNNING' }, null, now), null);
+    assert.equal(F.worker(running, now + 500, now), 'worker heard from 0 s ago');
+});

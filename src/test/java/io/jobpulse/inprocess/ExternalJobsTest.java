@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +62,7 @@ class ExternalJobsTest {
         assertThat(job.getString("reportToken")).startsWith("r1." + id + ".");
         assertThat(job.getJsonObject("links").getString("report"))
                 .isEqualTo(server.api("jobs/" + id + "/reports").toString());
+        assertThat(job.get("lastReportAt")).as("no report yet").isEqualTo(JsonValue.NULL);
         ExternalWorker worker = new ExternalWorker(rest, job);
 
         try (WsClient ws = WsClient.v1(server)) {
@@ -74,9 +76,13 @@ class ExternalJobsTest {
             assertThat(worker.accepted("{\"id\":2,\"progress\":{\"done\":2,\"total\":3,\"message\":\"two\"}}")
                             .getInt("seq"))
                     .isEqualTo(4);
+            Instant beforeHeartbeat = Instant.parse(get(ALICE, id).getString("lastReportAt"));
             assertThat(worker.accepted("{\"id\":3}").getInt("seq"))
                     .as("a heartbeat adds no event")
                     .isEqualTo(4);
+            assertThat(Instant.parse(get(ALICE, id).getString("lastReportAt")))
+                    .as("but the view says the worker was heard from")
+                    .isAfterOrEqualTo(beforeHeartbeat);
             assertThat(worker.accepted("{\"id\":4,\"progress\":{\"done\":3,\"total\":3,\"message\":\"three\"}}")
                             .getInt("seq"))
                     .isEqualTo(5);

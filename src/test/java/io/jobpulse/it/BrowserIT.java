@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -211,6 +212,47 @@ class BrowserIT {
             chrome.executeCdpCommand(
                     "Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script.get("identifier")));
         }
+    }
+
+    /**
+     * A job that runs elsewhere (docs/external-jobs.md) shows like any other, with how long ago its worker was last
+     * heard from: submitted and reported over REST as an application and its worker would, watched live in the page.
+     */
+    @Test
+    @Order(7)
+    void anExternalJobShowsItsWorkersProgressLiveAndWhenItWasLastHeardFrom() throws Exception {
+        ApiClient api = new ApiClient(server.base(), KEY);
+        jakarta.json.JsonObject job = api.submit("{\"type\":\"external\",\"name\":\"invoice export\",\"params\":{}}");
+        String id = job.getString("id");
+        ApiClient worker = new ApiClient(server.base(), job.getString("reportToken"));
+        String reports = "api/jobs/" + id + "/reports";
+
+        page.open("");
+        WebElement workerText = page.row(id).findElement(By.cssSelector("[data-field=worker]"));
+        browser.waiting(JOB_TIMEOUT).until(d -> workerText.getText().equals("waiting for its worker"));
+
+        assertThat(worker.post(reports, "{\"id\":1,\"progress\":{\"done\":1,\"total\":4,\"message\":\"page 1\"}}")
+                        .statusCode())
+                .isEqualTo(200);
+        browser.waiting(JOB_TIMEOUT).until(d -> page.progressOf(id) == 1);
+        assertThat(page.stateOf(id)).isEqualTo("RUNNING");
+        browser.waiting(JOB_TIMEOUT).until(d -> workerText.getText().matches("worker heard from \\d+ s ago"));
+        browser.screenshot("external-running");
+
+        driver().get(server.base() + "#/jobs/" + id);
+        browser.waiting(JOB_TIMEOUT)
+                .until(d -> d.findElement(By.id("detail-worker")).getText().startsWith("worker heard from"));
+
+        assertThat(worker.post(reports, "{\"id\":2,\"result\":{\"invoices\":4}}")
+                        .statusCode())
+                .isEqualTo(200);
+        browser.waiting(JOB_TIMEOUT)
+                .until(d ->
+                        "SUCCEEDED".equals(d.findElement(By.id("job-detail")).getAttribute("data-state")));
+        assertThat(driver().findElement(By.id("detail-worker")).isDisplayed())
+                .as("an ended job has no worker to hear from")
+                .isFalse();
+        assertThat(driver().findElement(By.id("detail-result-json")).getText()).contains("\"invoices\": 4");
     }
 
     // ---- page helpers ----
