@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,9 @@ import org.junit.jupiter.api.Test;
  * ({@code ExternalJobsTest}, {@code ExternalWorkerLostTest}).
  */
 class ExternalJobsIT extends DeployedWar {
+
+    /** {@code jobpulse.external.heartbeat-timeout} of the servers of the integration tests (pom.xml). */
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
 
     @Test
     void aWorkersReportsRunTheJobToItsEndAndItsWatcherSeesThemInOrder() throws Exception {
@@ -54,6 +58,83 @@ class ExternalJobsIT extends DeployedWar {
         assertThat(late.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(alice.job(id).getString("state")).isEqualTo("SUCCEEDED");
+    }
+
+    /** The shell worker of docs/external-jobs.md (bash and curl, in a process of its own) runs a job to its end. */
+    @Test
+    void theGuidesCurlWorkerRunsItsJobToItsEndAndTheWatcherSeesEveryStep() throws Exception {
+        JsonObject job = alice.submit("{\"type\":\"external\",\"name\":\"curl worker\",\"params\":{}}");
+        String id = job.getString("id");
+        try (WsClient client = WsClient.connect(ws)) {
+            client.subscribe(id, job.getString("watchToken"), 0);
+            assertThat(client.next().getString("type")).isEqualTo("subscribed");
+            try (CurlWorker worker = CurlWorker.start(job, 5, "0")) {
+                List<JsonObject> events = client.untilTerminal(id);
+
+                assertThat(events.stream().map(e -> e.getInt("seq")).toList()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+                assertThat(events.stream()
+                                .map(e -> e.getString("state") + " "
+                                        + e.getJsonObject("progress").getInt("done"))
+                                .toList())
+                        .containsExactly(
+                                "QUEUED 0",
+                                "RUNNING 0",
+                                "RUNNING 1",
+                                "RUNNING 2",
+                                "RUNNING 3",
+                                "RUNNING 4",
+                                "RUNNING 5",
+                                "SUCCEEDED 5");
+                assertThat(events.get(7).getJsonObject("result").getInt("steps"))
+                        .isEqualTo(5);
+                assertThat(worker.awaitExit(Duration.ofSeconds(20)))
+                        .as(worker.output())
+                        .isZero();
+            }
+        }
+    }
+
+    /**
+     * A worker killed mid-job (SIGKILL: it says nothing more) ends its job FAILED {@code worker_lost} once its
+     * heartbeat timeout has passed, and its watcher sees it live, with no gap. The servers of the integration tests
+     * run with {@code jobpulse.external.heartbeat-timeout} = {@link #HEARTBEAT_TIMEOUT} (pom.xml), swept every quarter
+     * of it.
+     */
+    @Test
+    void aWorkerKilledMidJobEndsItsJobWorkerLostAfterItsHeartbeatTimeoutSeenLive() throws Exception {
+        JsonObject job = alice.submit("{\"type\":\"external\",\"name\":\"doomed worker\",\"params\":{}}");
+        String id = job.getString("id");
+        try (WsClient client = WsClient.connect(ws)) {
+            client.subscribe(id, job.getString("watchToken"), 0);
+            assertThat(client.next().getString("type")).isEqualTo("subscribed");
+            List<JsonObject> events = new ArrayList<>();
+            long killedAt;
+            try (CurlWorker worker = CurlWorker.start(job, 1000, "0.2")) {
+                while (events.isEmpty()
+                        || events.get(events.size() - 1)
+                                        .getJsonObject("progress")
+                                        .getInt("done")
+                                < 3) {
+                    events.add(client.next());
+                }
+                worker.kill();
+                killedAt = System.nanoTime();
+            }
+            events.addAll(client.untilTerminal(id));
+            Duration lostAfter = Duration.ofNanos(System.nanoTime() - killedAt);
+
+            JsonObject end = events.get(events.size() - 1);
+            assertThat(end.getString("state")).isEqualTo("FAILED");
+            assertThat(end.getJsonObject("error").getString("kind")).isEqualTo("worker_lost");
+            assertThat(events.stream().map(e -> e.getInt("seq")).toList())
+                    .as("every event, in order, none missing")
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(1, events.size())
+                            .boxed()
+                            .toList());
+            // its last report came at most one interval (0.2 s) before the kill; the sweep looks every second
+            assertThat(lostAfter).isBetween(HEARTBEAT_TIMEOUT.minusSeconds(1), HEARTBEAT_TIMEOUT.plusSeconds(8));
+            assertThat(alice.job(id).getJsonObject("error").getString("kind")).isEqualTo("worker_lost");
+        }
     }
 
     @Test
