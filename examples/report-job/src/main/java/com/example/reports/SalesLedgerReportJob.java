@@ -35,12 +35,20 @@ public class SalesLedgerReportJob implements JobHandler {
                             requiredString("from", "First month, YYYY-MM"),
                             requiredString("to", "Last month, YYYY-MM (at most 36 months after from)"),
                             ParameterSpec.requiredInteger("entries", "Ledger entries to read", 1, 50_000_000),
-                            ParameterSpec.integer("batchSize", "Entries per batch (progress and cancel checks)",
-                                    10_000, 100, 1_000_000),
-                            ParameterSpec.integer("pauseMs", "Pause after each batch, to spare a shared database",
-                                    0, 0, 10_000),
-                            ParameterSpec.integer("seed", "Which ledger (the same seed reads the same entries)",
-                                    1, 0, Long.MAX_VALUE)))
+                            ParameterSpec.integer(
+                                    "batchSize",
+                                    "Entries per batch (progress and cancel checks)",
+                                    10_000,
+                                    100,
+                                    1_000_000),
+                            ParameterSpec.integer(
+                                    "pauseMs", "Pause after each batch, to spare a shared database", 0, 0, 10_000),
+                            ParameterSpec.integer(
+                                    "seed",
+                                    "Which ledger (the same seed reads the same entries)",
+                                    1,
+                                    0,
+                                    Long.MAX_VALUE)))
             .withTimeout(Duration.ofMinutes(30))
             .retrySafe(3); // reads and computes only: a second run gives the same report
 

@@ -80,7 +80,9 @@ class SalesLedgerReportIT {
         List<Long> done = new ArrayList<>();
         for (JsonObject event : events.subList(2, events.size() - 1)) {
             assertEquals("progress", event.getString("kind"), event.toString());
-            assertEquals(200_000, event.getJsonObject("progress").getJsonNumber("total").longValue());
+            assertEquals(
+                    200_000,
+                    event.getJsonObject("progress").getJsonNumber("total").longValue());
             done.add(event.getJsonObject("progress").getJsonNumber("done").longValue());
         }
         assertTrue(done.size() >= 3, "progress while the job ran: " + done);
@@ -106,7 +108,8 @@ class SalesLedgerReportIT {
             } while (!event.getString("kind", "").equals("progress")
                     || event.getJsonObject("progress").getJsonNumber("done").longValue() == 0);
 
-            send(HttpRequest.newBuilder(URI.create(BASE + "/api/jobs/" + job.getString("id") + "/cancel"))
+            send(
+                    HttpRequest.newBuilder(URI.create(BASE + "/api/jobs/" + job.getString("id") + "/cancel"))
                             .header("Authorization", "Bearer " + KEY)
                             .POST(HttpRequest.BodyPublishers.noBody()),
                     202);
@@ -212,8 +215,7 @@ class SalesLedgerReportIT {
     }
 
     private String send(HttpRequest.Builder request, int status) throws Exception {
-        HttpResponse<String> response =
-                http.send(request.timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(request.timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(status, response.statusCode(), response.body());
         return response.body();
     }
