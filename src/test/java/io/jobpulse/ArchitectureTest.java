@@ -3,6 +3,7 @@ package io.jobpulse;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,6 +46,20 @@ class ArchitectureTest {
                 .resideInAnyPackage(
                         "jakarta.websocket..", "jakarta.ws.rs..", "jakarta.json..", "jakarta.servlet..", "java.sql..")
                 .because("the job domain is plain Java; transports and storage adapt to it")
+                .check(production);
+    }
+
+    @Test
+    void apiUsesNothingButJava() {
+        assertThat(production.containPackage("io.jobpulse.api")).isTrue();
+        classes()
+                .that()
+                .resideInAPackage("io.jobpulse.api..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("io.jobpulse.api..", "java..")
+                .because("application teams compile their job types against io.jobpulse:jobpulse-api, a jar of this"
+                        + " package alone with no dependencies (api/package-info)")
                 .check(production);
     }
 

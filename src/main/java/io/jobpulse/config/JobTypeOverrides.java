@@ -1,5 +1,6 @@
 package io.jobpulse.config;
 
+import io.jobpulse.api.JobType;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -8,13 +9,11 @@ import java.util.Optional;
  * against what a job type declares. The keys cannot be listed in advance (types come from the deployed handlers, and
  * neither environment variables nor JNDI can be enumerated reliably), so they are read when the scheduler asks for a
  * type, once per type at start-up; an invalid value fails the deployment with the key named, like any other setting.
- * Takes the type's name and declarations rather than the {@code execution.JobType}, so that {@code config} depends on
- * no other JobPulse package.
+ * Takes the type's name and declarations rather than the {@link JobType} itself; of the SPI it uses only the limit
+ * {@link JobType#MAX_ATTEMPTS_LIMIT}, so that {@code config} depends on no JobPulse package but {@code json} and the
+ * dependency-free {@code api}.
  */
 public final class JobTypeOverrides {
-
-    /** The most attempts a type or an operator may allow. */
-    public static final int MAX_ATTEMPTS_LIMIT = 10;
 
     private final SettingReader reader;
     private final Duration defaultTimeout;
@@ -44,7 +43,7 @@ public final class JobTypeOverrides {
      */
     public int maxAttempts(String type, int declared) {
         String key = maxAttemptsKey(type);
-        int attempts = reader.between(key, declared, 1, MAX_ATTEMPTS_LIMIT, "attempts");
+        int attempts = reader.between(key, declared, 1, JobType.MAX_ATTEMPTS_LIMIT, "attempts");
         if (attempts > 1 && declared == 1) {
             throw new InvalidSettingException(
                     key,

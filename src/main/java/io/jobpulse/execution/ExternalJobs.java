@@ -1,5 +1,7 @@
 package io.jobpulse.execution;
 
+import io.jobpulse.api.ExternalJobType;
+import io.jobpulse.api.JobParameters;
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.hub.EventPublisher;
 import io.jobpulse.job.EventKind;

@@ -1,5 +1,8 @@
 package io.jobpulse.execution;
 
+import io.jobpulse.api.InvalidParametersException;
+import io.jobpulse.api.JobHandler;
+import io.jobpulse.api.JobParameters;
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.hub.EventPublisher;
 import io.jobpulse.job.Job;

@@ -1,5 +1,9 @@
 package io.jobpulse.execution;
 
+import io.jobpulse.api.ExternalJobType;
+import io.jobpulse.api.InvalidParametersException;
+import io.jobpulse.api.JobHandler;
+import io.jobpulse.api.JobParameters;
 import io.jobpulse.hub.EventPublisher;
 import io.jobpulse.job.EventKind;
 import io.jobpulse.job.Job;

@@ -1,5 +1,7 @@
 package io.jobpulse.execution;
 
+import io.jobpulse.api.ExternalJobType;
+import io.jobpulse.api.JobHandler;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

@@ -1,5 +1,6 @@
 package io.jobpulse.execution;
 
+import io.jobpulse.api.JobType;
 import io.jobpulse.config.JobSettings;
 import java.time.Duration;
 import java.util.Objects;

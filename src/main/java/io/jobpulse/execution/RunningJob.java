@@ -1,8 +1,12 @@
 package io.jobpulse.execution;
 
+import io.jobpulse.api.JobCancelledException;
+import io.jobpulse.api.JobContext;
+import io.jobpulse.api.JobFailedException;
+import io.jobpulse.api.JobHandler;
+import io.jobpulse.api.JobParameters;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobError;
-import io.jobpulse.job.JobId;
 import io.jobpulse.job.Progress;
 import io.jobpulse.json.JsonMaps;
 import java.time.Clock;
@@ -84,8 +88,8 @@ final class RunningJob implements JobContext {
     }
 
     @Override
-    public JobId jobId() {
-        return run.job();
+    public String jobId() {
+        return run.job().value();
     }
 
     @Override

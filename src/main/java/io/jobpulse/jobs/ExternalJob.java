@@ -1,6 +1,6 @@
 package io.jobpulse.jobs;
 
-import io.jobpulse.execution.ExternalJobType;
+import io.jobpulse.api.ExternalJobType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;

@@ -1,9 +1,9 @@
 package io.jobpulse.jobs;
 
-import io.jobpulse.execution.JobContext;
-import io.jobpulse.execution.JobHandler;
-import io.jobpulse.execution.JobType;
-import io.jobpulse.execution.ParameterSpec;
+import io.jobpulse.api.JobContext;
+import io.jobpulse.api.JobHandler;
+import io.jobpulse.api.JobType;
+import io.jobpulse.api.ParameterSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.BitSet;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.jobpulse.jobs;
 
-import io.jobpulse.execution.InvalidParametersException;
-import io.jobpulse.execution.JobContext;
-import io.jobpulse.execution.JobFailedException;
-import io.jobpulse.execution.JobHandler;
-import io.jobpulse.execution.JobParameters;
-import io.jobpulse.execution.JobType;
-import io.jobpulse.execution.ParameterSpec;
+import io.jobpulse.api.InvalidParametersException;
+import io.jobpulse.api.JobContext;
+import io.jobpulse.api.JobFailedException;
+import io.jobpulse.api.JobHandler;
+import io.jobpulse.api.JobParameters;
+import io.jobpulse.api.JobType;
+import io.jobpulse.api.ParameterSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;

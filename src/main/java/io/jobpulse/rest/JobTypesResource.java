@@ -1,10 +1,10 @@
 package io.jobpulse.rest;
 
-import io.jobpulse.execution.ExternalJobType;
+import io.jobpulse.api.ExternalJobType;
+import io.jobpulse.api.JobHandler;
+import io.jobpulse.api.ParameterSpec;
 import io.jobpulse.execution.ExternalJobs;
-import io.jobpulse.execution.JobHandler;
 import io.jobpulse.execution.JobService;
-import io.jobpulse.execution.ParameterSpec;
 import io.jobpulse.json.JsonMaps;
 import io.jobpulse.json.Jsonp;
 import jakarta.enterprise.context.RequestScoped;

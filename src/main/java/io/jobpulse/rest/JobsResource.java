@@ -1,7 +1,7 @@
 package io.jobpulse.rest;
 
+import io.jobpulse.api.InvalidParametersException;
 import io.jobpulse.execution.CancelOutcome;
-import io.jobpulse.execution.InvalidParametersException;
 import io.jobpulse.execution.JobService;
 import io.jobpulse.execution.UnknownJobTypeException;
 import io.jobpulse.http.ApiProblem;

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every package reads its settings from {@code config}, so {@code config} must not depend on them: no package cycle
  * through the configuration. The one exception is {@code json}, whose {@code JsonLimits} is the value of the
- * {@code jobpulse.json.*} keys and which depends on no other JobPulse package itself.
+ * {@code jobpulse.json.*} keys and which depends on no other JobPulse package itself, and {@code api}, which depends on
+ * nothing but {@code java.*} and holds the limit {@code jobpulse.jobs.<type>.max-attempts} is checked against.
  */
 class ConfigDependenciesTest {
 
@@ -23,15 +24,16 @@ class ConfigDependenciesTest {
     }
 
     @Test
-    void configDependsOnNoOtherJobPulsePackageButJson() {
+    void configDependsOnNoOtherJobPulsePackageButJsonAndApi() {
         noClasses()
                 .that()
                 .resideInAPackage("io.jobpulse.config..")
                 .should()
                 .dependOnClassesThat(resideInAPackage("io.jobpulse..")
-                        .and(resideOutsideOfPackages("io.jobpulse.config..", "io.jobpulse.json..")))
+                        .and(resideOutsideOfPackages(
+                                "io.jobpulse.config..", "io.jobpulse.json..", "io.jobpulse.api..")))
                 .because("every package depends on config; per-type settings are resolved from a type's name and"
-                        + " declarations, not from execution.JobType")
+                        + " declarations, not from execution's classes")
                 .check(production());
     }
 

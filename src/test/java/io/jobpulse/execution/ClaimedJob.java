@@ -2,6 +2,10 @@ package io.jobpulse.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobpulse.api.JobContext;
+import io.jobpulse.api.JobHandler;
+import io.jobpulse.api.JobParameters;
+import io.jobpulse.api.JobType;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;

@@ -3,6 +3,7 @@ package io.jobpulse.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jobpulse.api.InvalidParametersException;
 import io.jobpulse.inprocess.Await;
 import io.jobpulse.inprocess.InProcessServer;
 import io.jobpulse.job.EventKind;

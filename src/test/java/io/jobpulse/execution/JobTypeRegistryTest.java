@@ -3,6 +3,9 @@ package io.jobpulse.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jobpulse.api.ExternalJobType;
+import io.jobpulse.api.InvalidParametersException;
+import io.jobpulse.api.ParameterSpec;
 import io.jobpulse.jobs.ExternalJob;
 import io.jobpulse.jobs.StepsJob;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -3,6 +3,8 @@ package io.jobpulse.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jobpulse.api.JobHandler;
+import io.jobpulse.api.JobType;
 import io.jobpulse.config.InvalidSettingException;
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.config.JobSettings;

@@ -2,6 +2,8 @@ package io.jobpulse.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobpulse.api.JobContext;
+import io.jobpulse.api.JobFailedException;
 import io.jobpulse.job.EventKind;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobError;

@@ -1,11 +1,10 @@
 package io.jobpulse.jobs;
 
-import io.jobpulse.execution.InvalidParametersException;
-import io.jobpulse.execution.JobCancelledException;
-import io.jobpulse.execution.JobContext;
-import io.jobpulse.execution.JobHandler;
-import io.jobpulse.execution.JobParameters;
-import io.jobpulse.job.JobId;
+import io.jobpulse.api.InvalidParametersException;
+import io.jobpulse.api.JobCancelledException;
+import io.jobpulse.api.JobContext;
+import io.jobpulse.api.JobHandler;
+import io.jobpulse.api.JobParameters;
 import io.jobpulse.job.Progress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +32,8 @@ final class FakeJobContext implements JobContext {
     }
 
     @Override
-    public JobId jobId() {
-        return new JobId("AAAAAAAAAAAAAAAAAAAAAA");
+    public String jobId() {
+        return "AAAAAAAAAAAAAAAAAAAAAA";
     }
 
     @Override

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.jobpulse.execution.InvalidParametersException;
-import io.jobpulse.execution.InvalidParametersException.Violation;
-import io.jobpulse.execution.JobCancelledException;
-import io.jobpulse.execution.JobFailedException;
+import io.jobpulse.api.InvalidParametersException;
+import io.jobpulse.api.InvalidParametersException.Violation;
+import io.jobpulse.api.JobCancelledException;
+import io.jobpulse.api.JobFailedException;
 import io.jobpulse.job.Progress;
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.jobpulse.execution;
+package io.jobpulse.api;
 
 /** The JSON type a job parameter takes. */
 public enum ParameterKind {

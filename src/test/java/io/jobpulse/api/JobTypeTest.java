@@ -1,10 +1,10 @@
-package io.jobpulse.execution;
+package io.jobpulse.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.jobpulse.execution.InvalidParametersException.Violation;
+import io.jobpulse.api.InvalidParametersException.Violation;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;

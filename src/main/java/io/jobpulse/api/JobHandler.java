@@ -1,4 +1,4 @@
-package io.jobpulse.execution;
+package io.jobpulse.api;
 
 /**
  * The SPI for job types. Implement it in a CDI bean (for example {@code @ApplicationScoped}), one per type name;

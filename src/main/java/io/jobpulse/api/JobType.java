@@ -1,7 +1,6 @@
-package io.jobpulse.execution;
+package io.jobpulse.api;
 
-import io.jobpulse.config.JobTypeOverrides;
-import io.jobpulse.execution.InvalidParametersException.Violation;
+import io.jobpulse.api.InvalidParametersException.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,11 +14,12 @@ import java.util.regex.Pattern;
  * What a job type is called, what it does, the parameters it takes, and how its runs are bounded.
  *
  * @param timeout     how long one run may take; empty: {@code jobpulse.job-timeout}. Operators override it per type
- *                    with {@code jobpulse.jobs.<name>.timeout} (see {@link RunLimits}).
+ *                    with {@code jobpulse.jobs.<name>.timeout}.
  * @param maxAttempts how many times a job of this type may be started. 1 (the default): a run cut short by a
  *                    stopped or crashed node ends FAILED {@code interrupted}. More than 1 declares the type safe to
  *                    re-run from the start after such an interruption (no side effects that a second run would
- *                    repeat, or only idempotent ones).
+ *                    repeat, or only idempotent ones). Operators may lower it, or raise it up to
+ *                    {@link #MAX_ATTEMPTS_LIMIT} for a retry-safe type, with {@code jobpulse.jobs.<name>.max-attempts}.
  */
 public record JobType(
         String name, String description, List<ParameterSpec> parameters, Optional<Duration> timeout, int maxAttempts) {
@@ -27,7 +27,7 @@ public record JobType(
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     private static final long DEFAULT_MAX_STRING = 1000;
     /** The most attempts a type or an operator may allow. */
-    public static final int MAX_ATTEMPTS_LIMIT = JobTypeOverrides.MAX_ATTEMPTS_LIMIT;
+    public static final int MAX_ATTEMPTS_LIMIT = 10;
 
     public JobType {
         Objects.requireNonNull(description, "description");

@@ -1,4 +1,4 @@
-package io.jobpulse.execution;
+package io.jobpulse.api;
 
 /** Thrown from the context when a job should stop; handlers let it propagate. */
 public class JobCancelledException extends Exception {

@@ -1,4 +1,4 @@
-package io.jobpulse.execution;
+package io.jobpulse.api;
 
 import java.time.Duration;
 import java.util.List;

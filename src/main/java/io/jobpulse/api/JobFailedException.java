@@ -1,4 +1,4 @@
-package io.jobpulse.execution;
+package io.jobpulse.api;
 
 /** Thrown by a handler to fail its job with an error kind of its choosing and a message for the user. */
 public class JobFailedException extends Exception {

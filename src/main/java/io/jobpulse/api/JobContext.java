@@ -1,13 +1,13 @@
-package io.jobpulse.execution;
+package io.jobpulse.api;
 
-import io.jobpulse.job.JobId;
 import java.time.Duration;
 import java.util.Map;
 
 /** What a running handler may see and do. Thread-safe; meant for the handler's own thread. */
 public interface JobContext {
 
-    JobId jobId();
+    /** The job's id, as the REST API and the WebSocket protocol show it. */
+    String jobId();
 
     JobParameters parameters();
 
