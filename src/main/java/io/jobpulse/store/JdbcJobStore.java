@@ -268,25 +268,39 @@ public class JdbcJobStore {
 
     /** Locks these jobs' rows (each once, in id order, {@code chunk} ids a statement) and answers the ones that exist. */
     static Map<JobId, Job> lockJobs(Connection c, List<JobId> ids, int chunk) throws SQLException {
+        return lockRows(c, ids, chunk, "", JobRows::job);
+    }
+
+    /** A value read from a locked row of jp_job. */
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Locks these jobs' rows (each once, in id order, {@code chunk} ids a statement), reading the job's columns and
+     * {@code more} ({@code ", column, ..."}), and answers what {@code reader} makes of each row that exists.
+     */
+    private static <T> Map<JobId, T> lockRows(
+            Connection c, List<JobId> ids, int chunk, String more, RowReader<T> reader) throws SQLException {
         List<String> sorted = ids.stream().map(JobId::value).distinct().sorted().toList();
-        Map<JobId, Job> jobs = new HashMap<>();
+        Map<JobId, T> rows = new HashMap<>();
         for (int from = 0; from < sorted.size(); from += chunk) {
             List<String> some = sorted.subList(from, Math.min(sorted.size(), from + chunk));
             String marks = String.join(", ", Collections.nCopies(some.size(), "?"));
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + more
                     + " FROM jp_job WHERE id IN (" + marks + ") ORDER BY id FOR UPDATE")) {
                 for (int i = 0; i < some.size(); i++) {
                     ps.setString(i + 1, some.get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Job job = JobRows.job(rs);
-                        jobs.put(job.id(), job);
+                        rows.put(new JobId(rs.getString("id")), reader.read(rs));
                     }
                 }
             }
         }
-        return jobs;
+        return rows;
     }
 
     /**
@@ -413,61 +427,131 @@ public class JdbcJobStore {
     }
 
     /**
-     * Applies a report of the worker of an external job, in one transaction that locks the job's row. Judged in this
-     * order: a report whose id is the last accepted one is {@link ReportOutcome.Repeated} (nothing written but the
-     * heartbeat); a job that has ended is {@link ReportOutcome.Ended}; an id below the last accepted one is {@link
-     * ReportOutcome.OutOfOrder}; otherwise the versions {@link Job#reported} gives are written with their events, the
-     * id (if any) becomes the last accepted one, and the heartbeat deadline moves to {@code heartbeat} of the job from
-     * now by the database's clock. Empty when the job does not exist.
+     * Applies a report of the worker of an external job, in one transaction that locks the job's row ({@link
+     * #reportAll} of one). Empty when the job does not exist.
      */
     public Optional<ReportOutcome> report(JobId id, Report report, Instant at, Function<Job, Duration> heartbeat) {
-        return inTransaction("store a worker's report", c -> {
-            Optional<Job> found;
-            OptionalLong lastId;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + JobRows.JOB_COLUMNS + ", last_report_id FROM jp_job WHERE id = ? FOR UPDATE")) {
-                ps.setString(1, id.value());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    found = Optional.of(JobRows.job(rs));
-                    long last = rs.getLong("last_report_id");
-                    lastId = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(last);
-                }
-            }
-            Job job = found.get();
-            if (!job.external()) {
-                return Optional.of(new ReportOutcome.NotExternal(job));
-            }
-            boolean repeat =
-                    report.id().isPresent() && lastId.isPresent() && report.id().getAsLong() == lastId.getAsLong();
-            if (repeat) {
-                if (job.state().isTerminal()) {
-                    return Optional.of(new ReportOutcome.Repeated(job));
-                }
-                Instant heard = reportArrived(c, id, heartbeat.apply(job), OptionalLong.empty());
-                return Optional.of(new ReportOutcome.Repeated(job.heardFrom(heard)));
-            }
-            if (job.state().isTerminal()) {
-                return Optional.of(new ReportOutcome.Ended(job));
-            }
-            if (report.id().isPresent() && lastId.isPresent() && report.id().getAsLong() < lastId.getAsLong()) {
-                return Optional.of(new ReportOutcome.OutOfOrder(job, lastId.getAsLong()));
-            }
+        return reportAll(List.of(new ReportRequest(id, report, at, heartbeat))).get(0);
+    }
+
+    /**
+     * Applies reports of the workers of external jobs, in the order given (several of one job in turn), in one
+     * transaction that locks their rows in id order; one outcome per request, empty when its job does not exist. Each
+     * is judged as the job is after the ones before it: a report whose id is the last accepted one is {@link
+     * ReportOutcome.Repeated} (nothing written but the heartbeat); a job that has ended is {@link ReportOutcome.Ended};
+     * an id below the last accepted one is {@link ReportOutcome.OutOfOrder}; otherwise the versions {@link
+     * Job#reported} gives are written with their events, the id (if any) becomes the last accepted one, and the job's
+     * worker counts as heard from: its last report time is now and its heartbeat deadline {@code heartbeat} of the job
+     * from now, both by the database's clock. Each job's final row, all the events and the heartbeats are written in
+     * three JDBC batches, so a thousand workers' reports share a commit as the runs' progress does ({@link #updateAll}).
+     */
+    public List<Optional<ReportOutcome>> reportAll(List<ReportRequest> requests) {
+        return inTransaction("store workers' reports", c -> {
+            Map<JobId, Reported> locked = lockRows(
+                    c, requests.stream().map(ReportRequest::id).toList(), LOCK_CHUNK, ", last_report_id", rs -> {
+                        long last = rs.getLong("last_report_id");
+                        return new Reported(
+                                JobRows.job(rs), rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(last));
+                    });
+            Instant heard = locked.isEmpty() ? null : databaseNow(c);
+            Map<JobId, Reported> now = new HashMap<>(locked);
+            Map<JobId, Duration> heartbeats = new HashMap<>();
             List<JobEvent> events = new ArrayList<>();
-            Job now = job;
-            for (Job next : job.reported(report.content(), at)) {
-                changeOf(now, next, at).event().ifPresent(events::add);
-                now = next;
+            List<Optional<ReportOutcome>> outcomes = new ArrayList<>(requests.size());
+            for (ReportRequest request : requests) {
+                Reported current = now.get(request.id());
+                if (current == null) {
+                    outcomes.add(Optional.empty());
+                    continue;
+                }
+                ReportOutcome outcome = judge(current, request, heard);
+                outcomes.add(Optional.of(outcome));
+                boolean heardFrom = outcome instanceof ReportOutcome.Accepted
+                        || (outcome instanceof ReportOutcome.Repeated
+                                && !outcome.job().state().isTerminal());
+                if (heardFrom) {
+                    heartbeats.put(request.id(), request.heartbeat().apply(outcome.job()));
+                }
+                if (outcome instanceof ReportOutcome.Accepted accepted) {
+                    events.addAll(accepted.events());
+                    OptionalLong id =
+                            request.report().id().isPresent() ? request.report().id() : current.lastId();
+                    now.put(request.id(), new Reported(accepted.job(), id));
+                } else if (heardFrom) {
+                    now.put(request.id(), new Reported(outcome.job(), current.lastId()));
+                }
             }
-            if (now != job) {
-                writeRows(c, List.<Job[]>of(new Job[] {job, now}));
-                insertEvents(c, events);
+            List<Job[]> rows = new ArrayList<>();
+            for (Map.Entry<JobId, Reported> e : now.entrySet()) {
+                Job before = locked.get(e.getKey()).job();
+                if (e.getValue().job().seq() != before.seq()) {
+                    rows.add(new Job[] {before, e.getValue().job()});
+                }
             }
-            Instant heard = reportArrived(c, id, heartbeat.apply(now), report.id());
-            return Optional.of(new ReportOutcome.Accepted(now.heardFrom(heard), List.copyOf(events)));
+            writeRows(c, rows);
+            insertEvents(c, events);
+            writeHeartbeats(c, heard, heartbeats, now);
+            return outcomes;
         });
+    }
+
+    /** A locked job and the id of its worker's last accepted report. */
+    private record Reported(Job job, OptionalLong lastId) {}
+
+    /** What {@code request} does to the job as it is ({@code current}); {@code heard}: the database's time now. */
+    private static ReportOutcome judge(Reported current, ReportRequest request, Instant heard) {
+        Job job = current.job();
+        Report report = request.report();
+        OptionalLong lastId = current.lastId();
+        if (!job.external()) {
+            return new ReportOutcome.NotExternal(job);
+        }
+        boolean repeat =
+                report.id().isPresent() && lastId.isPresent() && report.id().getAsLong() == lastId.getAsLong();
+        if (repeat) {
+            return new ReportOutcome.Repeated(job.state().isTerminal() ? job : job.heardFrom(heard));
+        }
+        if (job.state().isTerminal()) {
+            return new ReportOutcome.Ended(job);
+        }
+        if (report.id().isPresent() && lastId.isPresent() && report.id().getAsLong() < lastId.getAsLong()) {
+            return new ReportOutcome.OutOfOrder(job, lastId.getAsLong());
+        }
+        List<JobEvent> events = new ArrayList<>();
+        Job next = job;
+        for (Job version : job.reported(report.content(), request.at())) {
+            changeOf(next, version, request.at()).event().ifPresent(events::add);
+            next = version;
+        }
+        return new ReportOutcome.Accepted(next.heardFrom(heard), List.copyOf(events));
+    }
+
+    /**
+     * The workers heard from: their last report time ({@code heard}), heartbeat deadline ({@code heard} plus their
+     * {@code heartbeats}) and last accepted report id, in one JDBC batch.
+     */
+    private static void writeHeartbeats(
+            Connection c, Instant heard, Map<JobId, Duration> heartbeats, Map<JobId, Reported> now)
+            throws SQLException {
+        if (heartbeats.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE jp_job SET last_report_at = ?, lease_expires_at = ?," + " last_report_id = ? WHERE id = ?")) {
+            for (Map.Entry<JobId, Duration> e : heartbeats.entrySet()) {
+                JobRows.setInstant(ps, 1, heard);
+                JobRows.setInstant(ps, 2, heard.plus(e.getValue()));
+                OptionalLong id = now.get(e.getKey()).lastId();
+                if (id.isPresent()) {
+                    ps.setLong(3, id.getAsLong());
+                } else {
+                    ps.setNull(3, java.sql.Types.BIGINT);
+                }
+                ps.setString(4, e.getKey().value());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /**
@@ -503,27 +587,6 @@ public class JdbcJobStore {
             JobRows.setInstant(ps, 1, databaseNow(c).plus(heartbeat));
             ps.setString(2, id.value());
             ps.executeUpdate();
-        }
-    }
-
-    /**
-     * A report of an external job's worker arrived: its time, and its heartbeat deadline {@code heartbeat} from then,
-     * both by the database's clock; and its report id. Returns that time.
-     */
-    private static Instant reportArrived(Connection c, JobId id, Duration heartbeat, OptionalLong reportId)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET last_report_at = ?, lease_expires_at = ?"
-                + (reportId.isPresent() ? ", last_report_id = ?" : "") + " WHERE id = ?")) {
-            int i = 1;
-            Instant now = databaseNow(c);
-            JobRows.setInstant(ps, i++, now);
-            JobRows.setInstant(ps, i++, now.plus(heartbeat));
-            if (reportId.isPresent()) {
-                ps.setLong(i++, reportId.getAsLong());
-            }
-            ps.setString(i, id.value());
-            ps.executeUpdate();
-            return now;
         }
     }
 

@@ -833,6 +833,51 @@ class JdbcJobStoreTest {
         }
 
         @Test
+        void reportsOfSeveralJobsShareOneCommitAndEachIsJudgedAfterTheOnesBeforeIt() {
+            Job a = submittedExternal(T0, LEASE);
+            Job b = submittedExternal(T0, LEASE);
+            Job gone = anExternalJob(T0); // never stored
+            Instant at = T0.plusMillis(10);
+
+            List<Optional<ReportOutcome>> outcomes = store.reportAll(List.of(
+                    request(a, 1, new Report.ProgressMade(new Progress(1, 3, "a1")), at),
+                    request(b, 1, new Report.ProgressMade(new Progress(1, 2, "b1")), at),
+                    request(a, 2, new Report.ProgressMade(new Progress(2, 3, "a2")), at),
+                    request(a, 2, new Report.ProgressMade(new Progress(2, 3, "a2")), at),
+                    request(a, 1, new Report.ProgressMade(new Progress(1, 3, "a1 late")), at),
+                    request(gone, 1, new Report.Heartbeat(), at),
+                    request(b, 2, new Report.Succeeded(Map.of("rows", 2L)), at),
+                    request(b, 3, new Report.Heartbeat(), at)));
+
+            assertThat(outcomes)
+                    .extracting(o -> o.map(x -> x.getClass().getSimpleName()).orElse("none"))
+                    .containsExactly(
+                            "Accepted", "Accepted", "Accepted", "Repeated", "OutOfOrder", "none", "Accepted", "Ended");
+            assertThat(outcomes.get(2).orElseThrow().job().seq()).isEqualTo(4);
+            assertThat(((ReportOutcome.OutOfOrder) outcomes.get(4).orElseThrow()).lastId())
+                    .isEqualTo(2);
+            assertThat(allEvents(a.id()))
+                    .extracting(e -> e.state() + " " + e.progress().message())
+                    .containsExactly("QUEUED ", "RUNNING ", "RUNNING a1", "RUNNING a2");
+            assertThat(allEvents(b.id()))
+                    .extracting(e -> e.state() + " " + e.progress().message())
+                    .containsExactly("QUEUED ", "RUNNING ", "RUNNING b1", "SUCCEEDED b1");
+            Job storedA = store.find(a.id()).orElseThrow();
+            assertThat(storedA.seq()).isEqualTo(4);
+            assertThat(storedA.lastReportAt()).isNotNull();
+            assertThat(store.find(b.id()).orElseThrow().result()).isEqualTo(Map.of("rows", 2L));
+            // the last accepted id of a is 2: a retry of it is a repeat, 3 is new
+            assertThat(report(a, 2, new Report.Heartbeat(), T0.plusMillis(20)))
+                    .isInstanceOf(ReportOutcome.Repeated.class);
+            assertThat(report(a, 3, new Report.Heartbeat(), T0.plusMillis(20)))
+                    .isInstanceOf(ReportOutcome.Accepted.class);
+        }
+
+        ReportRequest request(Job job, long id, Report.Content content, Instant at) {
+            return new ReportRequest(job.id(), new Report(OptionalLong.of(id), content), at, j -> LEASE);
+        }
+
+        @Test
         void everyReportABareHeartbeatAndARetryTooRecordsWhenTheWorkerWasLastHeardFromByTheDatabaseClock() {
             Job job = submittedExternal(T0, LEASE);
             assertThat(store.find(job.id()).orElseThrow().lastReportAt()).isNull();

@@ -1,0 +1,196 @@
+package io.jobpulse.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jobpulse.job.Job;
+import io.jobpulse.job.JobEvent;
+import io.jobpulse.job.JobId;
+import io.jobpulse.job.JobState;
+import io.jobpulse.job.Progress;
+import io.jobpulse.job.Report;
+import io.jobpulse.store.Database;
+import io.jobpulse.store.JdbcJobStore;
+import io.jobpulse.store.ReportOutcome;
+import io.jobpulse.store.ReportRequest;
+import io.jobpulse.store.StoreUnavailableException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The group commit of workers' reports over a real store (H2 in a temporary directory), with real threads: the first
+ * commit can be held open, so that the reports that arrive meanwhile queue for the next one.
+ */
+class ReportCommitsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private JdbcConnectionPool pool;
+    private final List<List<ReportRequest>> transactions = new CopyOnWriteArrayList<>();
+    private final List<List<JobEvent>> published = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean storeDown = new AtomicBoolean();
+    /** While set, the next commit waits for it to count down (once). */
+    private volatile CountDownLatch holdNextCommit;
+
+    private final CountDownLatch commitHeld = new CountDownLatch(1);
+    private JdbcJobStore store;
+    private ReportCommits commits;
+
+    @BeforeEach
+    void store() {
+        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("jobs").toAbsolutePath(), "sa", "");
+        Database.migrate(pool);
+        store = new JdbcJobStore(pool) {
+            @Override
+            public List<Optional<ReportOutcome>> reportAll(List<ReportRequest> requests) {
+                if (storeDown.get()) {
+                    throw new StoreUnavailableException("store workers' reports", new java.sql.SQLException("down"));
+                }
+                CountDownLatch hold = holdNextCommit;
+                if (hold != null) {
+                    holdNextCommit = null;
+                    commitHeld.countDown();
+                    try {
+                        assertThat(hold.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+                                .isTrue();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
+                transactions.add(List.copyOf(requests));
+                return super.reportAll(requests);
+            }
+        };
+        commits = new ReportCommits(store, published::add);
+    }
+
+    @AfterEach
+    void close() {
+        pool.dispose();
+    }
+
+    @Test
+    void aReportUnderNoLoadIsWrittenAtOnceByItsOwnThreadAndItsEventsPublished() {
+        Job job = externalJob();
+
+        Optional<ReportOutcome> outcome = commits.report(progress(job, 1, 1));
+
+        assertThat(outcome).containsInstanceOf(ReportOutcome.Accepted.class);
+        assertThat(outcome.orElseThrow().job().state()).isEqualTo(JobState.RUNNING);
+        assertThat(transactions).singleElement().satisfies(t -> assertThat(t).hasSize(1));
+        assertThat(published)
+                .singleElement()
+                .satisfies(
+                        events -> assertThat(events).extracting(JobEvent::seq).containsExactly(2L, 3L));
+    }
+
+    @Test
+    void reportsThatArriveDuringACommitShareTheNextOneAndEachGetsItsOwnOutcome() throws Exception {
+        Job first = externalJob();
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            jobs.add(externalJob());
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        holdNextCommit = release;
+        CompletableFuture<Optional<ReportOutcome>> held =
+                CompletableFuture.supplyAsync(() -> commits.report(progress(first, 1, 1)));
+        assertThat(commitHeld.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        List<Thread> threads = new ArrayList<>();
+        List<CompletableFuture<Optional<ReportOutcome>>> outcomes = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            Job job = jobs.get(i);
+            long done = i + 1;
+            CompletableFuture<Optional<ReportOutcome>> outcome = new CompletableFuture<>();
+            outcomes.add(outcome);
+            Thread t = new Thread(() -> outcome.complete(commits.report(progress(job, 1, done))), "worker-" + i);
+            threads.add(t);
+            t.start();
+        }
+        // every worker's report is queued and its thread waits (the store is busy with the first commit)
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!threads.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING)) {
+            assertThat(System.nanoTime())
+                    .as("the workers to wait for the commit")
+                    .isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        release.countDown();
+
+        assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS)).containsInstanceOf(ReportOutcome.Accepted.class);
+        for (int i = 0; i < outcomes.size(); i++) {
+            ReportOutcome outcome =
+                    outcomes.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS).orElseThrow();
+            assertThat(outcome).isInstanceOf(ReportOutcome.Accepted.class);
+            assertThat(outcome.job().id()).isEqualTo(jobs.get(i).id());
+            assertThat(outcome.job().progress().done()).isEqualTo(i + 1);
+        }
+        assertThat(transactions)
+                .as("the first report alone, then the twenty that came meanwhile together")
+                .extracting(List::size)
+                .containsExactly(1, 20);
+        assertThat(published).hasSize(2);
+        assertThat(store.find(jobs.get(19).id()).orElseThrow().progress().done())
+                .isEqualTo(20);
+    }
+
+    @Test
+    void aCommitThatFailsFailsEveryReportInIt() {
+        Job job = externalJob();
+        storeDown.set(true);
+
+        assertThatThrownBy(() -> commits.report(progress(job, 1, 1))).isInstanceOf(StoreUnavailableException.class);
+        storeDown.set(false);
+        assertThat(commits.report(progress(job, 1, 1))).containsInstanceOf(ReportOutcome.Accepted.class);
+    }
+
+    @Test
+    void anInterruptedWorkerStillGetsItsOutcomeAndKeepsItsInterruptFlag() throws Exception {
+        Job job = externalJob();
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            Optional<ReportOutcome> outcome = commits.report(progress(job, 1, 1));
+            seen.complete(outcome.map(o -> o.getClass().getSimpleName()).orElse("none") + " "
+                    + Thread.currentThread().isInterrupted());
+        });
+        worker.start();
+
+        assertThat(seen.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("Accepted true");
+    }
+
+    private Job externalJob() {
+        Job job = Job.submitExternal(JobId.random(), "external", "", "alice", Map.of(), Instant.now());
+        store.submitExternal(job, Optional.empty(), Duration.ofMinutes(1));
+        return job;
+    }
+
+    private static ReportRequest progress(Job job, long id, long done) {
+        return new ReportRequest(
+                job.id(),
+                new Report(OptionalLong.of(id), new Report.ProgressMade(new Progress(done, 100, "row " + done))),
+                Instant.now(),
+                j -> Duration.ofMinutes(1));
+    }
+}
