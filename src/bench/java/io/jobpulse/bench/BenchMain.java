@@ -198,6 +198,17 @@ public final class BenchMain {
                     overloadPass(s, reps, results, namespace);
                 }
             }
+            String reportsOn = props.getOrDefault("bench.reports", "tomcat").trim();
+            if (!reportsOn.isEmpty() && !reportsOn.equals("none")) {
+                stopAll();
+                for (String s : reportsOn.split(",")) {
+                    reportsPass(
+                            s.trim(),
+                            Integer.parseInt(props.getOrDefault("bench.reports-reps", "1")),
+                            results,
+                            namespace);
+                }
+            }
             String cluster = props.getOrDefault("bench.cluster", "tomcat").trim();
             if (!cluster.isEmpty() && !cluster.equals("none")) {
                 stopAll();
@@ -224,56 +235,121 @@ public final class BenchMain {
         int jobs = Integer.parseInt(props.getOrDefault("bench.overload-jobs", "1000"));
         int rate = Integer.parseInt(props.getOrDefault("bench.overload-rate", "20"));
         int window = Integer.parseInt(props.getOrDefault("bench.overload-seconds", "10"));
+        List<int[]> runs = new ArrayList<>();
+        for (int rep = 1; rep <= reps; rep++) {
+            runs.add(new int[] {rep, rate});
+        }
+        loadPass(name, "overload", List.of("overload"), runs, n, jobs, window, Map.of(), results, namespace);
+    }
+
+    /**
+     * The reports workload of issue 13 on one container: {@code bench.reports-jobs} (1 000) external jobs, each
+     * reported {@code rate} times a second over REST by a worker of the load client ({@link Reporters}), and as many
+     * watchers; beside it, in the same server process, the same number of handlers' jobs at the same rate (the
+     * overload workload), so that the two compare. The rates: {@code bench.reports-rates} (10, the issue's target, then
+     * 20 and 40 per job, to find where reports saturate), each repeated {@code reps} ({@code bench.reports-reps}, 1)
+     * times. {@code bench.reports} names the containers ({@code tomcat}; {@code none}: no reports pass).
+     */
+    void reportsPass(String name, int reps, List<Map<String, Object>> results, String namespace) throws Exception {
+        int jobs = Integer.parseInt(props.getOrDefault("bench.reports-jobs", "1000"));
+        int n = Integer.parseInt(props.getOrDefault("bench.reports-n", Integer.toString(jobs)));
+        int window = Integer.parseInt(props.getOrDefault("bench.reports-seconds", "10"));
+        List<int[]> runs = new ArrayList<>();
+        for (String rate : props.getOrDefault("bench.reports-rates", "10,20,40").split(",")) {
+            for (int rep = 1; rep <= reps; rep++) {
+                runs.add(new int[] {rep, Integer.parseInt(rate.trim())});
+            }
+        }
+        loadPass(
+                name,
+                "reports",
+                List.of("overload", "reports"),
+                runs,
+                n,
+                jobs,
+                window,
+                Map.of("jobpulse.external.reports-per-second", "1000"),
+                results,
+                namespace);
+    }
+
+    /**
+     * One container started afresh with room for {@code jobs} running jobs (the fan-out measurements run one job at a
+     * time), then for each run ({@code {rep, rate}}) one load client per mode, each with its own jobs; then stop. The
+     * results carry {@code pass}.
+     */
+    private void loadPass(
+            String name,
+            String pass,
+            List<String> modes,
+            List<int[]> runs,
+            int n,
+            int jobs,
+            int window,
+            Map<String, String> settings,
+            List<Map<String, Object>> results,
+            String namespace)
+            throws Exception {
         int maxSeconds = 150 + n / 100 + jobs / 10 + window;
         if (remainingSeconds() < maxSeconds + 120) {
-            warn("time budget nearly spent: no overload measurement on " + name + " (raise -Dbench.budget-minutes)");
+            warn("time budget nearly spent: no " + pass + " measurement on " + name
+                    + " (raise -Dbench.budget-minutes)");
             return;
         }
+        int maxRate = runs.stream().mapToInt(r -> r[1]).max().orElse(1);
+        Map<String, String> all = new java.util.HashMap<>(Map.of(
+                "jobpulse.max-running-jobs", Integer.toString(jobs + 1),
+                "jobpulse.progress-rate", Integer.toString(maxRate),
+                "jobpulse.rest.submissions-per-minute", "1000000",
+                "jobpulse.max-queued-jobs-per-client", Integer.toString(jobs * (runs.size() * modes.size() + 1) + 10),
+                "jobpulse.data-dir", out.resolve("data-" + name + "-" + pass).toString()));
+        all.putAll(settings);
         int before = children.size();
-        Optional<Target> started = startServer(
-                name,
-                n,
-                Map.of(
-                        "jobpulse.max-running-jobs", Integer.toString(jobs + 1),
-                        "jobpulse.progress-rate", Integer.toString(rate),
-                        "jobpulse.rest.submissions-per-minute", "1000000",
-                        "jobpulse.max-queued-jobs-per-client", Integer.toString(jobs * (reps + 1) + 10),
-                        "jobpulse.data-dir",
-                                out.resolve("data-" + name + "-overload").toString()));
+        Optional<Target> started = startServer(name, n, all);
         if (started.isEmpty()) {
             return;
         }
         Target t = started.get();
         try {
-            for (int rep = 1; rep <= reps && remainingSeconds() > maxSeconds + 30; rep++) {
-                List<String> cmd = clientCommand(maxSeconds);
-                cmd.addAll(List.of(
-                        "target=jobpulse",
-                        "mode=overload",
-                        "server=" + t.name,
-                        "port=" + t.port,
-                        "path=/jobpulse/ws",
-                        "n=" + n,
-                        "jobs=" + jobs,
-                        "rate=" + rate,
-                        "windowSeconds=" + window,
-                        "serverPid=" + t.pid,
-                        "benchPids=" + ProcessHandle.current().pid(),
-                        "apiKey=" + API_KEY,
-                        "sources=" + (1 + n / 8000),
-                        "inflight=256",
-                        "maxSeconds=" + maxSeconds,
-                        "rep=" + rep));
-                Map<String, Object> r = runClient(
-                        cmd,
-                        logs.resolve("client-" + t.name + "-overload-" + rep + ".log"),
-                        maxSeconds,
-                        t,
-                        n,
-                        rep,
-                        namespace);
-                results.add(r);
-                append(r);
+            for (int[] run : runs) {
+                for (String mode : modes) {
+                    if (remainingSeconds() <= maxSeconds + 30) {
+                        warn("time budget nearly spent: stopping the " + pass + " pass on " + name);
+                        return;
+                    }
+                    int rep = run[0];
+                    int rate = run[1];
+                    List<String> cmd = clientCommand(maxSeconds);
+                    cmd.addAll(List.of(
+                            "target=jobpulse",
+                            "mode=" + mode,
+                            "server=" + t.name,
+                            "port=" + t.port,
+                            "path=/jobpulse/ws",
+                            "n=" + n,
+                            "jobs=" + jobs,
+                            "rate=" + rate,
+                            "windowSeconds=" + window,
+                            "serverPid=" + t.pid,
+                            "benchPids=" + ProcessHandle.current().pid(),
+                            "apiKey=" + API_KEY,
+                            "sources=" + (1 + n / 8000),
+                            "inflight=256",
+                            "maxSeconds=" + maxSeconds,
+                            "rep=" + rep));
+                    Map<String, Object> r = runClient(
+                            cmd,
+                            logs.resolve(
+                                    "client-" + t.name + "-" + pass + "-" + mode + "-" + rate + "-" + rep + ".log"),
+                            maxSeconds,
+                            t,
+                            n,
+                            rep,
+                            namespace);
+                    r.put("pass", pass);
+                    results.add(r);
+                    append(r);
+                }
             }
         } finally {
             List<Process> mine = new ArrayList<>(children.subList(before, children.size()));
@@ -376,10 +452,20 @@ public final class BenchMain {
                 : String.valueOf(o);
     }
 
-    /** The time the fan-out leaves for the cluster pass (about what it takes on this 2-core machine, plus slack). */
+    /**
+     * The time the fan-out leaves for the reports and cluster passes (about what they take on this 2-core machine,
+     * plus slack): 50 s per load client of the reports pass, 420 s for the cluster pass.
+     */
     private double clusterReserveSeconds() {
         String cluster = props.getOrDefault("bench.cluster", "tomcat").trim();
-        return cluster.isEmpty() || cluster.equals("none") ? 0 : 420;
+        String reports = props.getOrDefault("bench.reports", "tomcat").trim();
+        double reserve = cluster.isEmpty() || cluster.equals("none") ? 0 : 420;
+        if (!reports.isEmpty() && !reports.equals("none")) {
+            int rates = props.getOrDefault("bench.reports-rates", "10,20,40").split(",").length;
+            int reps = Integer.parseInt(props.getOrDefault("bench.reports-reps", "1"));
+            reserve += reports.split(",").length * rates * reps * 2 * 50;
+        }
+        return reserve;
     }
 
     double remainingSeconds() {

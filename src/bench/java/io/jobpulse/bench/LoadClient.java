@@ -253,7 +253,7 @@ public final class LoadClient {
         r.put("rep", Integer.parseInt(args.getOrDefault("rep", "0")));
         r.put("time", java.time.Instant.now().toString());
         String mode = args.get("mode");
-        if ("overload".equals(mode) || "cluster-bus".equals(mode)) {
+        if ("overload".equals(mode) || "cluster-bus".equals(mode) || "reports".equals(mode)) {
             return runOverload(r, serverPid, mode);
         }
         if ("failover".equals(mode)) {
@@ -509,15 +509,24 @@ public final class LoadClient {
         r.put("ratePerJob", rate);
         r.put("windowSeconds", window);
         awaitNoConnections();
+        boolean external = "reports".equals(mode);
         List<String> submitted = new ArrayList<>();
+        String[] reportTokens = new String[jobs];
         subscribes = new byte[jobs][];
         jobsReporting = new boolean[jobs];
         for (int j = 0; j < jobs; j++) {
             // a cluster: submitted to each node in turn, as a load balancer would (a node claims its own first)
             restPort = servers[j % servers.length].getPort();
-            Map<String, Object> job = submit("{\"type\":\"steps\",\"params\":{\"count\":100000,\"intervalMs\":"
-                    + (1000 / rate) + "},\"name\":\"overload-" + j + "\"}");
+            // reports: external jobs, each reported by a worker of this client (Reporters) instead of a handler
+            Map<String, Object> job = submit(
+                    external
+                            ? "{\"type\":\"external\",\"params\":{},\"name\":\"reports-" + j + "\"}"
+                            : "{\"type\":\"steps\",\"params\":{\"count\":100000,\"intervalMs\":" + (1000 / rate)
+                                    + "},\"name\":\"overload-" + j + "\"}");
             submitted.add(job.get("id").toString());
+            if (external) {
+                reportTokens[j] = job.get("reportToken").toString();
+            }
             subscribes[j] = masked("{\"type\":\"subscribe\",\"job\":\"" + job.get("id") + "\",\"token\":\""
                     + job.get("watchToken") + "\"}");
         }
@@ -528,6 +537,10 @@ public final class LoadClient {
         loop.start();
         connectAll(r, serverPid, "connect");
         progress("connected " + ready + " watchers, " + failed + " failed");
+        Reporters workers = external ? new Reporters(restPort, ids, reportTokens, rate) : null;
+        if (workers != null) {
+            workers.start();
+        }
         Thread.sleep(2000);
 
         // a cluster: where each job runs (watchers on that node are local, the others cross-node) and the events
@@ -548,8 +561,14 @@ public final class LoadClient {
         long skipped0 = skippedEvents;
         long batches0 = batches;
         measuring = true;
+        if (workers != null) {
+            workers.startMeasuring();
+        }
         Thread.sleep(window * 1000L);
         measuring = false;
+        if (workers != null) {
+            workers.stopMeasuring();
+        }
         long end = System.currentTimeMillis();
         Cpu w1 = Cpu.now(serverPid, args);
         List<Long> ages = new ArrayList<>();
@@ -608,6 +627,15 @@ public final class LoadClient {
         r.put("jobsRunning", countJobs("RUNNING"));
         r.put("jobsQueued", countJobs("QUEUED"));
 
+        if (workers != null) {
+            // the workers stop before the cancels, which would answer their next reports 409
+            workers.close();
+            workers.into(r, "reports");
+            progress(
+                    "reports: " + r.get("reportsOkPerSecond") + "/s answered 2xx of " + r.get("reportsOfferedPerSecond")
+                            + " offered, answer p99 " + r.get("reportsAnswerP99Ms") + " ms, 5xx " + r.get("reports5xx")
+                            + ", behind " + r.get("reportsBehind"));
+        }
         progress("measured: " + got + " deliveries, staleness p99 " + r.get("stalenessP99Ms") + " ms; cancelling");
         long c0 = System.nanoTime();
         for (String id : submitted) {

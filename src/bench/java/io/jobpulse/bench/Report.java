@@ -40,6 +40,7 @@ final class Report {
 
     private final List<Map<String, Object>> results;
     private final List<Map<String, Object>> overloads;
+    private final List<Map<String, Object>> reports;
     private final List<Map<String, Object>> clusters;
     private final Map<String, Object> machine;
     private final Set<String> servers = new LinkedHashSet<>();
@@ -47,8 +48,10 @@ final class Report {
 
     Report(List<Map<String, Object>> all, Map<String, Object> machine) {
         this.results = all.stream().filter(r -> !r.containsKey("mode")).toList();
-        this.overloads =
-                all.stream().filter(r -> "overload".equals(r.get("mode"))).toList();
+        this.overloads = all.stream()
+                .filter(r -> "overload".equals(r.get("mode")) && "overload".equals(r.get("pass")))
+                .toList();
+        this.reports = all.stream().filter(r -> "reports".equals(r.get("pass"))).toList();
         this.clusters = ClusterTable.of(all);
         this.machine = machine;
         List<String> order = new ArrayList<>(List.of("raw", "node"));
@@ -225,6 +228,7 @@ final class Report {
         }
         md.append("![figures against N](chart.svg)\n");
         md.append(new OverloadTable(overloads).markdown());
+        md.append(new ReportsTable(reports).markdown());
         md.append(new ClusterTable(clusters).markdown());
         return md.toString();
     }
