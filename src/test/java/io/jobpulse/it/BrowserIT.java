@@ -26,9 +26,12 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * The JobPulse page in a real headless Chromium, against the WAR on the server of the failsafe execution
  * ({@link ServerProcess}: Payara Micro, Tomcat or WildFly, started by the test so that it can be stopped and started
- * again under the open page). Screenshots land in target/browser/&lt;server&gt;/.
+ * again under the open page). Screenshots land in target/browser/&lt;server&gt;/. Once per server type: the page
+ * and its transports meet the same Tomcat code in 10.1 and 11, whose WebSocket, SSE and polling the protocol ITs
+ * check on both.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@OncePerServerType
 class BrowserIT {
 
     /** On a failure: a screenshot and what the page said, for the CI logs. */

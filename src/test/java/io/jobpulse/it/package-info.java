@@ -10,7 +10,8 @@
  * takes part in: handshakes, frames, buffers, executors and timers, server-config, restarts and shutdown, the
  * PostgreSQL datasource, the browser, SSE and long polling (the JAX-RS implementation's), hostile input at the container level, slow consumers. A new IT without the mark
  * runs everywhere, so forgetting it costs time, never coverage. A class marked
- * {@link io.jobpulse.it.OncePerServerType @OncePerServerType} (the cluster ITs, which boot several servers each) runs
+ * {@link io.jobpulse.it.OncePerServerType @OncePerServerType} (the cluster ITs, which boot several servers each, and
+ * {@code BrowserIT}: the page meets the same Tomcat code in 10.1 and 11, whose transports the protocol ITs check) runs
  * on Payara, WildFly and Tomcat 10.1 but not again on Tomcat 11.
  *
  * <p><b>Clusters.</b> {@link io.jobpulse.it.Cluster} starts one embedded PostgreSQL and several server processes of the
