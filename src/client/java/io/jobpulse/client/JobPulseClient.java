@@ -52,6 +52,8 @@ public final class JobPulseClient implements AutoCloseable {
         HttpClient client = b.httpClient != null
                 ? b.httpClient
                 : HttpClient.newBuilder()
+                        // no h2c upgrade: a cleartext HTTP/2 upgrade of a POST with a body stalls on some servers
+                        .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(b.settings.connectTimeout())
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .build();

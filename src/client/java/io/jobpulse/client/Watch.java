@@ -93,11 +93,14 @@ public final class Watch implements AutoCloseable {
         return done;
     }
 
-    /** A snapshot: delivered unless it is older than what was delivered; an ended job's ends the watch. */
+    /**
+     * A snapshot: the job as it is now, which replaces what was delivered (protocol.md); events up to its {@code seq}
+     * are dropped after it. An ended job's ends the watch.
+     */
     void snapshot(JobView job) {
         JobEvent terminal = null;
         synchronized (this) {
-            if (done || job.seq() < lastSeq) {
+            if (done) {
                 return;
             }
             lastSeq = job.seq();

@@ -2,6 +2,7 @@ package io.jobpulse.client;
 
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -332,7 +334,7 @@ final class WatchConnection {
         }
         Watch watch;
         synchronized (lock) {
-            watch = message.get("job") instanceof jakarta.json.JsonString job ? watches.get(job.getString()) : null;
+            watch = jobOf(message).map(watches::get).orElse(null);
             if ("subscribed".equals(type) && attempt == generation) {
                 failures = 0;
             }
@@ -343,14 +345,30 @@ final class WatchConnection {
             }
             return;
         }
-        switch (type) {
-            case "event" -> watch.event(ServerJson.event(message));
-            case "snapshot" -> watch.snapshot(ServerJson.view(message.getJsonObject("job")));
-            case "error" -> refused(attempt, watch, message);
-            default -> {
-                // subscribed, and what a later protocol version may add
+        try {
+            switch (type) {
+                case "event" -> watch.event(ServerJson.event(message));
+                case "snapshot" -> watch.snapshot(ServerJson.view(message.getJsonObject("job")));
+                case "error" -> refused(attempt, watch, message);
+                default -> {
+                    // subscribed, and what a later protocol version may add
+                }
             }
+        } catch (RuntimeException e) { // a message this client cannot read (ClassCastException, JsonException, ...)
+            watch.fail(new JobPulseException("Unreadable message", "the server sent " + message, e));
         }
+    }
+
+    /** The job a message is about: its {@code job} id, or the id of the job view a snapshot carries. */
+    private static Optional<String> jobOf(JsonObject message) {
+        JsonValue job = message.get("job");
+        if (job instanceof JsonString id) {
+            return Optional.of(id.getString());
+        }
+        if (job instanceof JsonObject view && view.get("id") instanceof JsonString id) {
+            return Optional.of(id.getString());
+        }
+        return Optional.empty();
     }
 
     private void refused(long attempt, Watch watch, JsonObject error) {
@@ -378,7 +396,7 @@ final class WatchConnection {
                 "Watch refused",
                 "the server refused to watch " + watch.jobId() + ": " + code + " " + text,
                 error,
-                java.util.Optional.empty(),
+                Optional.empty(),
                 null));
     }
 
