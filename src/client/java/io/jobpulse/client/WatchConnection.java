@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * watch, closed after the last. Subscribes each watch with the last {@code seq} it delivered as {@code since}, so after
  * a dropped connection it resumes where it was; reconnects with exponential backoff and full jitter; pings every
  * {@code pingInterval} and drops a connection whose previous ping got no pong by then. Close codes 1003, 1007, 1009
- * and 4500-4999 are final (the watches fail); every other close, and a failed handshake, is retried.
+ * and 4500-4999 are final (the watches fail), and so is a handshake refused with a 4xx but 408 and 429; every other
+ * close and failure is retried.
  */
 final class WatchConnection {
 
@@ -129,7 +131,10 @@ final class WatchConnection {
                 .buildAsync(uri, new Listener(attempt))
                 .whenComplete((ws, error) -> {
                     if (error != null) {
-                        lost(attempt, ABNORMAL, "could not connect to " + uri + ": " + rootCause(error));
+                        int status = handshakeStatus(error);
+                        // a 4xx other than 408 and 429 (a wrong URL, a proxy refusing) will not change by retrying
+                        boolean fatal = status >= 400 && status < 500 && status != 408 && status != 429;
+                        lost(attempt, ABNORMAL, "could not connect to " + uri + ": " + rootCause(error), fatal);
                     } else {
                         opened(attempt, ws);
                     }
@@ -234,15 +239,14 @@ final class WatchConnection {
         }
         if (dead != null) {
             dead.abort();
-            lost(attempt, ABNORMAL, "no pong within " + settings.pingInterval());
+            lost(attempt, ABNORMAL, "no pong within " + settings.pingInterval(), false);
         }
     }
 
     /** The connection of {@code attempt} closed or broke: reconnect after a backoff, or fail every watch. */
-    private void lost(long attempt, int code, String reason) {
+    private void lost(long attempt, int code, String reason, boolean fatal) {
         List<Watch> affected;
         Duration delay = Duration.ZERO;
-        boolean fatal = isFinal(code);
         synchronized (lock) {
             if (attempt != generation) {
                 return;
@@ -400,6 +404,16 @@ final class WatchConnection {
                 null));
     }
 
+    /** The HTTP status of a refused handshake; 0 when the failure was another. */
+    private static int handshakeStatus(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+        }
+        return 0;
+    }
+
     private static String rootCause(Throwable error) {
         Throwable t = error;
         while (t.getCause() != null && t.getCause() != t) {
@@ -437,13 +451,13 @@ final class WatchConnection {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            lost(attempt, statusCode, reason);
+            lost(attempt, statusCode, reason, isFinal(statusCode));
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            lost(attempt, ABNORMAL, rootCause(error));
+            lost(attempt, ABNORMAL, rootCause(error), false);
         }
     }
 }

@@ -16,6 +16,8 @@ import io.jobpulse.client.JobView;
 import io.jobpulse.client.ReportTarget;
 import io.jobpulse.client.Submission;
 import io.jobpulse.client.Watch;
+import io.jobpulse.metrics.Counter;
+import io.jobpulse.metrics.NodeMetrics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,35 +182,39 @@ class JavaClientTest {
 
     @Test
     void aWatchDeliversEveryEventInOrderToTheTerminalOne() throws Exception {
-        JobView job = alice.submit("steps", Map.of("count", 5, "intervalMs", 10));
+        JobView job = alice.submit("steps", Map.of("count", 5, "intervalMs", 20));
         Recorder recorder = new Recorder();
+        JobEvent end;
         try (Watch watch = alice.watch(job.id(), recorder)) {
-            JobEvent end = watch.awaitEnd(WAIT);
-            assertThat(end.state()).isEqualTo(JobState.SUCCEEDED);
-            assertThat(end.result().orElseThrow().getInt("steps")).isEqualTo(5);
-            assertThat(watch.lastSeq()).isEqualTo(9);
+            end = watch.awaitEnd(WAIT);
+            assertThat(watch.lastSeq()).isEqualTo(end.seq());
         }
-        assertThat(recorder.seqs()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
-        assertThat(recorder.events)
-                .extracting(e -> e.kind() + " " + e.state() + " " + e.progress().done())
-                .containsExactly(
-                        "STATE QUEUED 0",
-                        "STATE RUNNING 0",
-                        "PROGRESS RUNNING 0",
-                        "PROGRESS RUNNING 1",
-                        "PROGRESS RUNNING 2",
-                        "PROGRESS RUNNING 3",
-                        "PROGRESS RUNNING 4",
-                        "PROGRESS RUNNING 5",
-                        "STATE SUCCEEDED 5");
-        assertThat(recorder.events.get(5).progress().percent()).hasValue(60);
+        assertThat(end.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(end.kind()).isEqualTo(JobEvent.Kind.STATE);
+        assertThat(end.result().orElseThrow().getInt("steps")).isEqualTo(5);
+        assertThat(end.progress().done()).isEqualTo(5);
+        assertThat(end.progress().percent()).hasValue(100);
+        // every stored event once, in order; how many progress events there are is the source's (it may coalesce)
+        assertThat(recorder.seqs())
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, end.seq()).boxed().toList());
+        assertThat(recorder.events.get(0).state()).isEqualTo(JobState.QUEUED);
+        assertThat(recorder.events.get(1).state()).isEqualTo(JobState.RUNNING);
+        List<JobEvent> progress = recorder.events.subList(2, recorder.events.size() - 1);
+        assertThat(progress).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.kind()).isEqualTo(JobEvent.Kind.PROGRESS);
+            assertThat(e.state()).isEqualTo(JobState.RUNNING);
+            assertThat(e.skipped()).isEmpty();
+        });
+        assertThat(progress).extracting(e -> e.progress().done()).isSorted();
+        assertThat(alice.get(job.id()).seq()).isEqualTo(end.seq());
 
         // from a midpoint: only what follows
         Recorder later = new Recorder();
-        try (Watch watch = alice.watch(job.id(), 6, later)) {
+        try (Watch watch = alice.watch(job.id(), end.seq() - 2, later)) {
             watch.awaitEnd(WAIT);
         }
-        assertThat(later.seqs()).containsExactly(7L, 8L, 9L);
+        assertThat(later.seqs()).containsExactly(end.seq() - 1, end.seq());
         assertThat(later.snapshots).isEmpty();
     }
 
@@ -328,18 +334,43 @@ class JavaClientTest {
     }
 
     @Test
-    void reportsOverTheRateAreRetriedAfterRetryAfterAndEachAppliedOnce() throws Exception {
+    void aWorkerThatTakesOverAJobGoesOnAfterTheReportsOfTheOneBefore() throws Exception {
         JobView submitted = alice.submit("external", Map.of());
-        ReportTarget direct = submitted.reportTarget().orElseThrow();
-        int reports = REPORTS_PER_SECOND + 2;
-        try (AnswerDroppingProxy proxy = new AnswerDroppingProxy(base());
-                ExternalJob job = alice.attach(direct.jobId(), proxy.via(direct.report()), direct.reportToken())) {
+        ReportTarget target = submitted.reportTarget().orElseThrow();
+        try (JobPulseClient first = client(null);
+                JobPulseClient second = client(null)) {
+            ExternalJob before = first.attach(target);
+            before.progress(1, 4, "one");
+            before.progress(2, 4, "two"); // its reports had ids 1 and 2; it goes away without closing
+            try (ExternalJob after = second.attach(target.jobId(), target.report(), target.reportToken())) {
+                assertThat(after.progress(3, 4, "three").seq())
+                        .as("refused as out of order with id 1, then sent as 3")
+                        .isEqualTo(5);
+                assertThat(after.progress(4, 4, "four").seq()).isEqualTo(6);
+                after.succeed();
+            }
+        }
+        assertThat(eventsOf(submitted))
+                .extracting(e -> e.progress().message())
+                .containsExactly("", "", "one", "two", "three", "four", "four");
+    }
+
+    @Test
+    void reportsOverTheRateAreRetriedAfterRetryAfterAndEachAppliedOnce() throws Exception {
+        NodeMetrics metrics = server.bean(NodeMetrics.class);
+        long refusedBefore = metrics.get(Counter.REST_REPORTS_REFUSED);
+        int reports = REPORTS_PER_SECOND * 2; // sent back to back: the burst of 5 runs out
+        JobView submitted;
+        try (ExternalJob job = alice.external("external", Map.of())) {
+            submitted = alice.get(job.jobId());
             for (int i = 1; i <= reports; i++) {
-                job.progress(i, reports, "step " + i);
+                assertThat(job.progress(i, reports, "step " + i).seq()).isEqualTo(i + 2);
             }
             job.succeed();
-            assertThat(proxy.statuses()).as("the burst ran out and was retried").contains(429);
         }
+        assertThat(metrics.get(Counter.REST_REPORTS_REFUSED) - refusedBefore)
+                .as("429s the handle retried")
+                .isPositive();
         assertThat(eventsOf(submitted))
                 .extracting(JobEvent::seq)
                 .containsExactlyElementsOf(
@@ -429,6 +460,20 @@ class JavaClientTest {
         }
         assertThat(recorder.failures).hasSize(1);
         assertThat(recorder.events).isEmpty();
+        alice.cancel(job.id());
+    }
+
+    @Test
+    void aWebSocketUrlTheServerDoesNotKnowFailsTheWatchInsteadOfRetryingForever() throws Exception {
+        JobView job = alice.submit("external", Map.of());
+        try (JobPulseClient lost = JobPulseClient.builder(base())
+                        .webSocketUri(URI.create(server.webSocket() + "-nowhere"))
+                        .build();
+                Watch watch = lost.watch(job, 0, event -> {})) {
+            assertThatThrownBy(() -> watch.awaitEnd(WAIT))
+                    .isInstanceOf(JobPulseException.class)
+                    .hasMessageContaining("404");
+        }
         alice.cancel(job.id());
     }
 
