@@ -111,6 +111,17 @@ class JavaClientTest {
         assertThat(asked.cancelRequested()).isTrue();
         Await.until(() -> alice.get(steps.id()).state(), s -> s == JobState.CANCELLED, "the steps job stops");
 
+        Submission keyed = Submission.of("external", Map.of("n", 1)).withIdempotencyKey("java-client-test-1");
+        JobView once = alice.submit(keyed);
+        assertThat(alice.submit(keyed).id())
+                .as("the same key and request: the same job")
+                .isEqualTo(once.id());
+        assertThatThrownBy(() -> alice.submit(keyed.withParams(Map.of("n", 2))))
+                .as("the same key with another request")
+                .isInstanceOfSatisfying(
+                        JobPulseException.class, e -> assertThat(e.status()).isEqualTo(409));
+        alice.cancel(once.id());
+
         try (JobPulseClient carol = client("carol-secret-key-0123")) {
             List<String> submitted = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
