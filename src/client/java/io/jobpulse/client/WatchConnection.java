@@ -125,7 +125,8 @@ final class WatchConnection {
     private void connect() {
         connecting = true;
         long attempt = ++generation;
-        http.newWebSocketBuilder()
+        // its outcome is handled in whenComplete, which catches every failure of the attempt
+        var unused = http.newWebSocketBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .subprotocols("jobpulse.v2", "jobpulse.v1")
                 .buildAsync(uri, new Listener(attempt))
@@ -381,7 +382,7 @@ final class WatchConnection {
         if ("unavailable".equals(code)) {
             // the server could not read its database: subscribe again after a backoff, on this connection
             Duration delay = backoff(1);
-            timers.schedule(
+            var unused = timers.schedule( // cancelled with the timers at close; a lost connection resubscribes anyway
                     () -> {
                         synchronized (lock) {
                             if (attempt == generation && socket != null && watches.get(watch.jobId()) == watch) {

@@ -75,8 +75,8 @@ final class AnswerDroppingProxy implements AutoCloseable {
     private void serve(Socket connection) {
         try (connection) {
             InputStream in = connection.getInputStream();
-            String[] head = readHead(in).split("\r\n");
-            String[] requestLine = head[0].split(" ");
+            String[] head = readHead(in).split("\r\n", -1);
+            String[] requestLine = head[0].split(" ", -1);
             HttpRequest.Builder forward =
                     HttpRequest.newBuilder(target.resolve(requestLine[1])).timeout(Rest.TIMEOUT);
             int length = 0;
