@@ -14,6 +14,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.jobpulse.websocket.OpenSessions;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -222,6 +223,24 @@ class ArchitectureTest {
                         + " and asks the store's DataSource itself; the API (/api/node) may then report it without a"
                         + " cycle")
                 .check(production);
+    }
+
+    /**
+     * The Java client (src/client/java) ships as a jar of its own that enterprise applications put next to theirs: it
+     * may use the JDK and JSON-P, nothing of the server nor any other library. Its classes as the client jar has them
+     * (target/client-classes, compiled at the compile phase), since the test classpath has a copy among the tests.
+     */
+    @Test
+    void theJavaClientUsesOnlyTheJdkAndJsonP() {
+        JavaClasses client = new ClassFileImporter().importPath(Path.of("target", "client-classes"));
+        assertThat(client.containPackage("io.jobpulse.client")).isTrue();
+        assertThat(client).anyMatch(c -> c.getSimpleName().equals("JobPulseClient"));
+        classes()
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "jakarta.json..", "io.jobpulse.client..")
+                .because("the client is a small jar with JSON-P as its only dependency (docs/java-client.md)")
+                .check(client);
     }
 
     private static DescribedPredicate<JavaClass> resideInWebSocketBut(Class<?> allowed) {
