@@ -33,7 +33,7 @@ class WireTextTest {
             + "\"name\":\"nightly\",\"state\":\"QUEUED\",\"seq\":1,"
             + "\"progress\":{\"done\":0,\"total\":0,\"percent\":null,\"message\":\"\"},\"params\":{\"steps\":3},"
             + "\"createdAt\":\"2025-01-01T10:00:00Z\",\"startedAt\":null,\"finishedAt\":null,\"result\":null,"
-            + "\"error\":null,\"cancelRequested\":false,\"node\":null,\"external\":false}}";
+            + "\"error\":null,\"cancelRequested\":false,\"node\":null,\"external\":false,\"lastReportAt\":null}}";
     static final String NOT_FOUND = "{\"type\":\"error\",\"job\":\"" + JOB + "\",\"code\":\"not_found\","
             + "\"message\":\"no such job, or the token does not grant it\"}";
 
