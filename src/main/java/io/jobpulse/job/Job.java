@@ -253,29 +253,16 @@ public record Job(
         if (!external) {
             throw new IllegalStateException("job " + id + " is not external: no worker reports it");
         }
-        return new Job(
-                id,
-                type,
-                name,
-                owner,
-                state,
-                seq,
-                progress,
-                params,
-                result,
-                error,
-                createdAt,
-                startedAt,
-                finishedAt,
-                cancelRequested,
-                attempt,
-                node,
-                external,
-                Objects.requireNonNull(at, "at"));
+        return with(cancelRequested, Objects.requireNonNull(at, "at"));
     }
 
     /** Marks a running job as asked to stop; not an event of its own (the state change that follows is). */
     public Job requestCancel() {
+        return with(true, lastReportAt);
+    }
+
+    /** This version with these two fields, which change no event. */
+    private Job with(boolean cancel, Instant heard) {
         return new Job(
                 id,
                 type,
@@ -290,11 +277,11 @@ public record Job(
                 createdAt,
                 startedAt,
                 finishedAt,
-                true,
+                cancel,
                 attempt,
                 node,
                 external,
-                lastReportAt);
+                heard);
     }
 
     private Job moveTo(
