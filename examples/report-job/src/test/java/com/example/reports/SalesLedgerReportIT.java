@@ -24,10 +24,12 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The overlay WAR on a real Tomcat (started by Cargo before this test, see pom.xml): JobPulse lists the new type,
+ * The overlay WAR on a real server (Tomcat or WildFly started by Cargo, or Payara Micro, before this test: see pom.xml's
+ * profiles): JobPulse lists the new type,
  * validates its parameters with the handler's own check, runs a job of it submitted over REST and streams its events
  * over the WebSocket to the end, and stops it when cancelled. Talks to the server as any client would: the JDK's HTTP
  * and WebSocket client, JSON-P, the protocol of JobPulse's docs/api.md and docs/protocol.md.
@@ -39,6 +41,33 @@ class SalesLedgerReportIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final HttpClient http = HttpClient.newHttpClient();
+
+    /**
+     * Until JobPulse says it is ready (at most 4 minutes): Cargo waited for that already on Tomcat and WildFly, the
+     * payara profile starts Payara Micro in the background and goes on.
+     */
+    @BeforeAll
+    static void awaitReady() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (true) {
+            try {
+                int status = client.send(
+                                HttpRequest.newBuilder(URI.create(BASE + "/health/ready"))
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+                if (status == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            assertTrue(System.nanoTime() < deadline, "JobPulse at " + BASE + " not ready within 4 minutes");
+            Thread.sleep(500);
+        }
+    }
 
     @Test
     void listsTheNewTypeWithItsParameters() throws Exception {
