@@ -1,6 +1,5 @@
 package io.jobpulse.bench;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -76,12 +75,7 @@ final class OverloadTable {
                     .append(failed > 0 ? " (+" + failed + " failed)" : "")
                     .append(" |");
             for (String[] c : COLUMNS) {
-                List<Double> values = new ArrayList<>();
-                for (Map<String, Object> r : mine) {
-                    if (r.get(c[0]) instanceof Number v) {
-                        values.add(v.doubleValue());
-                    }
-                }
+                List<Double> values = Report.numbers(mine, c[0]);
                 md.append(' ').append(Report.cell(Report.summarise(values))).append(" |");
             }
             md.append('\n');

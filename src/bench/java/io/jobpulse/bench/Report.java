@@ -233,6 +233,17 @@ final class Report {
         return md.toString();
     }
 
+    /** The numeric values of {@code key} in these runs, in order (runs without one are left out). */
+    static List<Double> numbers(List<Map<String, Object>> runs, String key) {
+        List<Double> values = new ArrayList<>();
+        for (Map<String, Object> r : runs) {
+            if (r.get(key) instanceof Number v) {
+                values.add(v.doubleValue());
+            }
+        }
+        return values;
+    }
+
     static String cell(double[] s) {
         if (s == null) {
             return "–";

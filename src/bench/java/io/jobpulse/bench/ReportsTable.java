@@ -1,6 +1,5 @@
 package io.jobpulse.bench;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,12 +94,7 @@ final class ReportsTable {
                     .append(failed > 0 ? " (+" + failed + " failed)" : "")
                     .append(" |");
             for (String[] c : COLUMNS) {
-                List<Double> values = new ArrayList<>();
-                for (Map<String, Object> r : mine) {
-                    if (r.get(c[0]) instanceof Number v) {
-                        values.add(v.doubleValue());
-                    }
-                }
+                List<Double> values = Report.numbers(mine, c[0]);
                 md.append(' ')
                         .append(values.isEmpty() ? "—" : Report.cell(Report.summarise(values)))
                         .append(" |");
