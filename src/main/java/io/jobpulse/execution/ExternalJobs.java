@@ -8,6 +8,7 @@ import io.jobpulse.job.EventKind;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.Report;
+import io.jobpulse.runtime.ContainerExecutors;
 import io.jobpulse.store.IdempotencyKey;
 import io.jobpulse.store.JdbcJobStore;
 import io.jobpulse.store.ReportOutcome;
@@ -28,11 +29,12 @@ import java.util.Optional;
  * writer's.
  *
  * <p>Reports are not written through the {@link RunWriter}: a report's answer needs its outcome (the job's new
- * {@code seq}, or why nothing changed: a repeat, out of order, ended, cancelled), decided under the row lock so that
- * a retry sent to another node of a cluster is still recognised, and the writer's slots hand values over without an
- * answer and replace an older value by a newer one. They share commits all the same, through {@link ReportCommits}:
- * the reports that arrive while one commit is under way go in the next one, each with its own outcome. The reports
- * each job may send a second are bounded ({@code jobpulse.external.reports-per-second}).
+ * {@code seq}, or why nothing changed: a repeat, out of order, ended, cancelled), and the store decides it under the
+ * row lock so that a retry sent to another node of a cluster is still recognised. They share commits all the same,
+ * through {@link ReportCommits}: the reports that arrive while one commit is under way go in the next one. Under that
+ * load, the {@link ReportDesk} answers a running job's progress and heartbeats at once from what the store last said
+ * of the job, and a job's reports still queued are merged, newest progress first, as a handler's are. The reports each
+ * job may send a second are bounded ({@code jobpulse.external.reports-per-second}).
  */
 @ApplicationScoped
 public class ExternalJobs {
@@ -52,11 +54,14 @@ public class ExternalJobs {
     @Inject
     JobPulseConfig config;
 
-    private ReportCommits commits;
+    @Inject
+    ContainerExecutors executors;
+
+    private ReportDesk desk;
 
     @PostConstruct
     void start() {
-        commits = new ReportCommits(store, publisher);
+        desk = new ReportDesk(new ReportCommits(store, publisher, executors.tasks()));
     }
 
     /** Stores a new external job of {@code type}, QUEUED, with its first event, and publishes that event. */
@@ -71,12 +76,17 @@ public class ExternalJobs {
     }
 
     /**
-     * Applies a report of the job's worker in the next shared commit ({@link ReportCommits}) and publishes the events
-     * it added; empty when there is no such job. The outcome says what happened ({@link ReportOutcome}), with the job
-     * as it is now.
+     * Takes a report of the job's worker ({@link ReportDesk}): stored in the next shared commit, its events published
+     * after it; empty when there is no such job. The outcome says what happened ({@link ReportOutcome}), with the job
+     * as it is (or, for a progress report answered under load, will be once stored).
      */
     public Optional<ReportOutcome> report(JobId id, Report report) {
-        return commits.report(new ReportRequest(id, report, clock.instant(), job -> heartbeatTimeout(job.type())));
+        return desk.report(new ReportRequest(id, report, clock.instant(), job -> heartbeatTimeout(job.type())));
+    }
+
+    /** External job {@code id} ended other than by its worker (cancelled, or its worker lost): its next report is told. */
+    void ended(JobId id) {
+        desk.forget(id);
     }
 
     /** The heartbeat timeout of jobs of {@code type}: its own, else {@code jobpulse.external.heartbeat-timeout}. */

@@ -126,6 +126,7 @@ public class HeartbeatSweeper {
                     .ifPresent(event -> {
                         LOG.info(() -> "External job " + id + ": its worker went silent; recorded FAILED worker_lost");
                         metrics.increment(Counter.JOBS_WORKER_LOST);
+                        externals.ended(id);
                         publisher.publish(List.of(event));
                     });
         } catch (StoreException e) {

@@ -119,6 +119,9 @@ public class JobService {
         });
         change.flatMap(Change::event).ifPresent(event -> publisher.publish(List.of(event)));
         Job now = change.map(Change::job).or(() -> store.find(id)).orElseThrow();
+        if (now.external() && now.state().isTerminal()) {
+            externals.ended(id);
+        }
         if (now.state() == JobState.RUNNING && !scheduler.signalCancel(id)) {
             peers.cancelElsewhere(id);
         }

@@ -20,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,21 +50,21 @@ final class RunWriter {
 
     private final JdbcJobStore store;
     private final EventPublisher publisher;
-    private final Executor executor;
     private final Clock clock;
     /** The slot of each run with something not yet taken by a drain. */
     private final Map<RunId, Slot> slots = new ConcurrentHashMap<>();
     /** Slots with something due, each once, in the order they became due. */
     private final Queue<Slot> due = new ConcurrentLinkedQueue<>();
 
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Drains<Taken> drains;
 
     /** {@code executor} runs the drains; where it refuses (shutting down), an end is written on the caller's thread. */
     RunWriter(JdbcJobStore store, EventPublisher publisher, Executor executor, Clock clock) {
         this.store = store;
         this.publisher = publisher;
-        this.executor = executor;
         this.clock = clock;
+        this.drains = new Drains<>(
+                executor, () -> !due.isEmpty(), this::take, this::write, "the runs' ends store their progress");
     }
 
     /** The newest progress of {@code run}; it replaces one not written yet. Ignored once the run's end was handed over. */
@@ -75,7 +73,7 @@ final class RunWriter {
         while (!slot(run).offer(progress, at, due)) {
             Thread.onSpinWait(); // a drain took that slot just now: the next one is fresh
         }
-        schedule(false);
+        drains.schedule(false);
     }
 
     /**
@@ -92,7 +90,7 @@ final class RunWriter {
         if (!accepted) {
             return CompletableFuture.completedFuture(false);
         }
-        schedule(true);
+        drains.schedule(true);
         return end.recorded();
     }
 
@@ -100,41 +98,6 @@ final class RunWriter {
     private Slot slot(RunId run) {
         Slot slot = slots.get(run);
         return slot != null ? slot : slots.computeIfAbsent(run, Slot::new);
-    }
-
-    /** Starts a drain unless one runs; {@code inlineIfRefused}: drain here when the executor refuses. */
-    private void schedule(boolean inlineIfRefused) {
-        while (!due.isEmpty() && draining.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::drain);
-                return;
-            } catch (RejectedExecutionException e) {
-                if (!inlineIfRefused) {
-                    draining.set(false);
-                    LOG.log(
-                            Level.FINE,
-                            e,
-                            () -> "No thread to store progress (shutting down?); the runs' ends store it");
-                    return;
-                }
-                drainHere(); // then look again: a run may have handed over something meanwhile
-            }
-        }
-    }
-
-    private void drain() {
-        drainHere();
-        schedule(true); // a run that handed over something after the last batch was taken
-    }
-
-    private void drainHere() {
-        try {
-            for (List<Taken> batch = take(); !batch.isEmpty(); batch = take()) {
-                write(batch);
-            }
-        } finally {
-            draining.set(false);
-        }
     }
 
     private List<Taken> take() {

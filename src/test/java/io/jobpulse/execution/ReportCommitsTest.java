@@ -10,7 +10,6 @@ import io.jobpulse.job.JobState;
 import io.jobpulse.job.Progress;
 import io.jobpulse.job.Report;
 import io.jobpulse.store.Database;
-import io.jobpulse.store.JdbcJobStore;
 import io.jobpulse.store.ReportOutcome;
 import io.jobpulse.store.ReportRequest;
 import io.jobpulse.store.StoreUnavailableException;
@@ -25,8 +24,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,59 +45,41 @@ class ReportCommitsTest {
     Path dir;
 
     private JdbcConnectionPool pool;
-    private final List<List<ReportRequest>> transactions = new CopyOnWriteArrayList<>();
     private final List<List<JobEvent>> published = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean storeDown = new AtomicBoolean();
-    /** While set, the next commit waits for it to count down (once). */
-    private volatile CountDownLatch holdNextCommit;
-
-    private final CountDownLatch commitHeld = new CountDownLatch(1);
-    private JdbcJobStore store;
+    private HoldableReportStore store;
+    private final ExecutorService drains = Executors.newCachedThreadPool();
     private ReportCommits commits;
 
     @BeforeEach
     void store() {
         pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("jobs").toAbsolutePath(), "sa", "");
         Database.migrate(pool);
-        store = new JdbcJobStore(pool) {
-            @Override
-            public List<Optional<ReportOutcome>> reportAll(List<ReportRequest> requests) {
-                if (storeDown.get()) {
-                    throw new StoreUnavailableException("store workers' reports", new java.sql.SQLException("down"));
-                }
-                CountDownLatch hold = holdNextCommit;
-                if (hold != null) {
-                    holdNextCommit = null;
-                    commitHeld.countDown();
-                    try {
-                        assertThat(hold.await(WAIT.toSeconds(), TimeUnit.SECONDS))
-                                .isTrue();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                }
-                transactions.add(List.copyOf(requests));
-                return super.reportAll(requests);
-            }
-        };
-        commits = new ReportCommits(store, published::add);
+        store = new HoldableReportStore(pool, WAIT);
+        commits = new ReportCommits(store, published::add, drains);
     }
 
     @AfterEach
-    void close() {
+    void close() throws InterruptedException {
+        drains.shutdownNow();
+        assertThat(drains.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         pool.dispose();
     }
 
+    private Optional<ReportOutcome> report(ReportRequest request) {
+        return ReportCommits.await(commits.submit(request));
+    }
+
     @Test
-    void aReportUnderNoLoadIsWrittenAtOnceByItsOwnThreadAndItsEventsPublished() {
+    void aReportUnderNoLoadIsWrittenAtOnceInItsOwnCommitAndItsEventsPublished() {
         Job job = externalJob();
 
-        Optional<ReportOutcome> outcome = commits.report(progress(job, 1, 1));
+        Optional<ReportOutcome> outcome = report(progress(job, 1, 1));
 
         assertThat(outcome).containsInstanceOf(ReportOutcome.Accepted.class);
         assertThat(outcome.orElseThrow().job().state()).isEqualTo(JobState.RUNNING);
-        assertThat(transactions).singleElement().satisfies(t -> assertThat(t).hasSize(1));
+        assertThat(store.transactions)
+                .singleElement()
+                .satisfies(t -> assertThat(t).hasSize(1));
         assertThat(published)
                 .singleElement()
                 .satisfies(
@@ -111,11 +93,10 @@ class ReportCommitsTest {
         for (int i = 0; i < 20; i++) {
             jobs.add(externalJob());
         }
-        CountDownLatch release = new CountDownLatch(1);
-        holdNextCommit = release;
+        CountDownLatch release = store.holdNextCommit();
         CompletableFuture<Optional<ReportOutcome>> held =
-                CompletableFuture.supplyAsync(() -> commits.report(progress(first, 1, 1)));
-        assertThat(commitHeld.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                CompletableFuture.supplyAsync(() -> report(progress(first, 1, 1)));
+        store.awaitHeld();
 
         List<Thread> threads = new ArrayList<>();
         List<CompletableFuture<Optional<ReportOutcome>>> outcomes = new ArrayList<>();
@@ -124,13 +105,13 @@ class ReportCommitsTest {
             long done = i + 1;
             CompletableFuture<Optional<ReportOutcome>> outcome = new CompletableFuture<>();
             outcomes.add(outcome);
-            Thread t = new Thread(() -> outcome.complete(commits.report(progress(job, 1, done))), "worker-" + i);
+            Thread t = new Thread(() -> outcome.complete(report(progress(job, 1, done))), "worker-" + i);
             threads.add(t);
             t.start();
         }
         // every worker's report is queued and its thread waits (the store is busy with the first commit)
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!threads.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING)) {
+        while (!threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
             assertThat(System.nanoTime())
                     .as("the workers to wait for the commit")
                     .isLessThan(deadline);
@@ -146,7 +127,7 @@ class ReportCommitsTest {
             assertThat(outcome.job().id()).isEqualTo(jobs.get(i).id());
             assertThat(outcome.job().progress().done()).isEqualTo(i + 1);
         }
-        assertThat(transactions)
+        assertThat(store.transactions)
                 .as("the first report alone, then the twenty that came meanwhile together")
                 .extracting(List::size)
                 .containsExactly(1, 20);
@@ -158,11 +139,11 @@ class ReportCommitsTest {
     @Test
     void aCommitThatFailsFailsEveryReportInIt() {
         Job job = externalJob();
-        storeDown.set(true);
+        store.down.set(true);
 
-        assertThatThrownBy(() -> commits.report(progress(job, 1, 1))).isInstanceOf(StoreUnavailableException.class);
-        storeDown.set(false);
-        assertThat(commits.report(progress(job, 1, 1))).containsInstanceOf(ReportOutcome.Accepted.class);
+        assertThatThrownBy(() -> report(progress(job, 1, 1))).isInstanceOf(StoreUnavailableException.class);
+        store.down.set(false);
+        assertThat(report(progress(job, 1, 1))).containsInstanceOf(ReportOutcome.Accepted.class);
     }
 
     @Test
@@ -171,7 +152,7 @@ class ReportCommitsTest {
         CompletableFuture<String> seen = new CompletableFuture<>();
         Thread worker = new Thread(() -> {
             Thread.currentThread().interrupt();
-            Optional<ReportOutcome> outcome = commits.report(progress(job, 1, 1));
+            Optional<ReportOutcome> outcome = report(progress(job, 1, 1));
             seen.complete(outcome.map(o -> o.getClass().getSimpleName()).orElse("none") + " "
                     + Thread.currentThread().isInterrupted());
         });
