@@ -239,7 +239,7 @@ public final class BenchMain {
         for (int rep = 1; rep <= reps; rep++) {
             runs.add(new int[] {rep, rate});
         }
-        loadPass(name, "overload", List.of("overload"), runs, n, jobs, window, Map.of(), results, namespace);
+        loadPass(name, "overload", List.of("overload"), runs, n, jobs, window, Map.of(), null, results, namespace);
     }
 
     /**
@@ -250,6 +250,9 @@ public final class BenchMain {
      * 20 and 40 per job, to find where reports saturate), each repeated {@code reps} ({@code bench.reports-reps}, 1)
      * times. {@code bench.reports} names the containers ({@code tomcat}; {@code none}: no reports pass).
      */
+    /** The HTTP port of the server of the reports pass on PostgreSQL (its default one on H2). */
+    static final int REPORTS_POSTGRES_PORT = 8081;
+
     void reportsPass(String name, int reps, List<Map<String, Object>> results, String namespace) throws Exception {
         int jobs = Integer.parseInt(props.getOrDefault("bench.reports-jobs", "1000"));
         int n = Integer.parseInt(props.getOrDefault("bench.reports-n", Integer.toString(jobs)));
@@ -260,17 +263,31 @@ public final class BenchMain {
                 runs.add(new int[] {rep, Integer.parseInt(rate.trim())});
             }
         }
-        loadPass(
-                name,
-                "reports",
-                List.of("overload", "reports"),
-                runs,
-                n,
-                jobs,
-                window,
-                Map.of("jobpulse.external.reports-per-second", "1000"),
-                results,
-                namespace);
+        for (String store :
+                props.getOrDefault("bench.reports-stores", "h2,postgres").split(",")) {
+            ClusterPass.Node node = null;
+            if (store.trim().equals("postgres")) {
+                if (new ClusterPass(this, props, out, namespace).startPostgres().isEmpty()) {
+                    continue;
+                }
+                node = new ClusterPass.Node(REPORTS_POSTGRES_PORT);
+            }
+            loadPass(
+                    name,
+                    "reports",
+                    List.of("overload", "reports"),
+                    runs,
+                    n,
+                    jobs,
+                    window,
+                    Map.of("jobpulse.external.reports-per-second", "1000"),
+                    node,
+                    results,
+                    namespace);
+            if (node != null) {
+                stopAll(); // the database too: the cluster pass starts its own on the same port
+            }
+        }
     }
 
     /**
@@ -287,6 +304,7 @@ public final class BenchMain {
             int jobs,
             int window,
             Map<String, String> settings,
+            ClusterPass.Node node,
             List<Map<String, Object>> results,
             String namespace)
             throws Exception {
@@ -305,7 +323,8 @@ public final class BenchMain {
                 "jobpulse.data-dir", out.resolve("data-" + name + "-" + pass).toString()));
         all.putAll(settings);
         int before = children.size();
-        Optional<Target> started = startServer(name, n, all);
+        Optional<Target> started =
+                node == null ? startServer(name, n, all) : startServer(name, name + "-postgres", n, all, node);
         if (started.isEmpty()) {
             return;
         }
@@ -347,6 +366,14 @@ public final class BenchMain {
                             rep,
                             namespace);
                     r.put("pass", pass);
+                    r.put("store", node == null ? "h2" : "postgres");
+                    r.put("server", name); // not the label of the server's folders
+                    // the embedded H2's file after the run: how much the workload made it grow
+                    if (node == null) {
+                        r.put("dataDirBytes", bytesUnder(Path.of(all.get("jobpulse.data-dir"))));
+                        log(t.name + " " + pass + " " + mode + " " + rate + "/s: H2 files " + r.get("dataDirBytes")
+                                + " bytes");
+                    }
                     results.add(r);
                     append(r);
                 }
@@ -550,6 +577,9 @@ public final class BenchMain {
         // LoadClient reads heap figures after GET /api/node?gc=true, a test hook the server refuses unless asked
         jobpulse.put("jobpulse.test-hooks", "true");
         jobpulse.putAll(overrides);
+        if (node == null) { // each pass on an empty embedded H2: a file left by an earlier run would only grow
+            fresh(Path.of(jobpulse.get("jobpulse.data-dir")));
+        }
         String settings = jobpulse.entrySet().stream()
                 .map(e -> "-D" + e.getKey() + "=" + e.getValue())
                 .collect(java.util.stream.Collectors.joining(" "));
@@ -891,6 +921,17 @@ public final class BenchMain {
             return lines.findFirst().orElse("?").replaceAll("\\s+", " ");
         } catch (IOException e) {
             return "?";
+        }
+    }
+
+    private static long bytesUnder(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         }
     }
 

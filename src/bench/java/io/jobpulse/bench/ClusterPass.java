@@ -100,7 +100,8 @@ final class ClusterPass {
         return results;
     }
 
-    private Optional<Long> startPostgres() throws Exception {
+    /** Starts the embedded PostgreSQL the nodes use (port {@link #POSTGRES_PORT}); its pid, or empty (warned). */
+    Optional<Long> startPostgres() throws Exception {
         String classpath = props.get("bench.postgres-classpath");
         if (classpath == null || classpath.isBlank()) {
             BenchMain.warn("SKIPPED the cluster pass: bench.postgres-classpath is not set (run through mvn -Pbench)");

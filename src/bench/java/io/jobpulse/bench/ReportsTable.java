@@ -40,6 +40,12 @@ final class ReportsTable {
         this.runs = runs;
     }
 
+    /** A row: server and store, rate, workload. */
+    private static String key(Map<String, Object> r) {
+        return r.get("server") + " · " + r.getOrDefault("store", "h2") + "\t" + r.get("ratePerJob") + "\t"
+                + r.get("mode");
+    }
+
     private static String whole(Object number) {
         return number instanceof Number n ? Long.toString(Math.round(n.doubleValue())) : String.valueOf(number);
     }
@@ -64,7 +70,7 @@ final class ReportsTable {
                 + "the `at` of the newest progress each watcher holds (includes up to one report interval). Targets "
                 + "at 10 per job: no 5xx, answer p99 under " + (int) ANSWER_P99_TARGET_MS + " ms, view age p99 under "
                 + (int) VIEW_AGE_P99_TARGET_MS + " ms. Where reports saturate: the highest reports answered 2xx / s "
-                + "of the rates tried.\n\n| server | workload | rate / job | runs |");
+                + "of the rates tried.\n\n| server · store | workload | rate / job | runs |");
         for (String[] c : COLUMNS) {
             md.append(' ').append(c[1]).append(" |");
         }
@@ -74,12 +80,11 @@ final class ReportsTable {
         }
         md.append('\n');
         Set<String> keys = new LinkedHashSet<>();
-        runs.forEach(r -> keys.add(r.get("server") + "\t" + r.get("ratePerJob") + "\t" + r.get("mode")));
+        runs.forEach(r -> keys.add(key(r)));
         for (String key : keys) {
             String[] k = key.split("\t");
-            List<Map<String, Object>> same = runs.stream()
-                    .filter(r -> key.equals(r.get("server") + "\t" + r.get("ratePerJob") + "\t" + r.get("mode")))
-                    .toList();
+            List<Map<String, Object>> same =
+                    runs.stream().filter(r -> key.equals(key(r))).toList();
             List<Map<String, Object>> mine =
                     same.stream().filter(r -> !r.containsKey("error")).toList();
             long failed = same.size() - mine.size();
