@@ -2,13 +2,20 @@ package io.jobpulse.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobpulse.job.Job;
+import io.jobpulse.job.JobId;
+import io.jobpulse.job.Progress;
+import io.jobpulse.job.Report;
 import io.jobpulse.store.JdbcJobStore;
 import io.jobpulse.store.ReportOutcome;
 import io.jobpulse.store.ReportRequest;
 import io.jobpulse.store.StoreUnavailableException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +54,22 @@ final class HoldableReportStore extends JdbcJobStore {
         assertThat(held.await(wait.toSeconds(), TimeUnit.SECONDS))
                 .as("a commit to be held")
                 .isTrue();
+    }
+
+    /** A new external job, QUEUED, stored (heartbeat timeout one minute). */
+    Job externalJob() {
+        Job job = Job.submitExternal(JobId.random(), "external", "", "alice", Map.of(), Instant.now());
+        submitExternal(job, Optional.empty(), Duration.ofMinutes(1));
+        return job;
+    }
+
+    /** A progress report {@code done} of 100 of {@code job}, with report id {@code id}. */
+    static ReportRequest progress(Job job, long id, long done) {
+        return new ReportRequest(
+                job.id(),
+                new Report(OptionalLong.of(id), new Report.ProgressMade(new Progress(done, 100, "row " + done))),
+                Instant.now(),
+                j -> Duration.ofMinutes(1));
     }
 
     @Override

@@ -5,22 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
-import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
-import io.jobpulse.job.Progress;
-import io.jobpulse.job.Report;
 import io.jobpulse.store.Database;
 import io.jobpulse.store.ReportOutcome;
 import io.jobpulse.store.ReportRequest;
 import io.jobpulse.store.StoreUnavailableException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -162,16 +156,10 @@ class ReportCommitsTest {
     }
 
     private Job externalJob() {
-        Job job = Job.submitExternal(JobId.random(), "external", "", "alice", Map.of(), Instant.now());
-        store.submitExternal(job, Optional.empty(), Duration.ofMinutes(1));
-        return job;
+        return store.externalJob();
     }
 
     private static ReportRequest progress(Job job, long id, long done) {
-        return new ReportRequest(
-                job.id(),
-                new Report(OptionalLong.of(id), new Report.ProgressMade(new Progress(done, 100, "row " + done))),
-                Instant.now(),
-                j -> Duration.ofMinutes(1));
+        return HoldableReportStore.progress(job, id, done);
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobpulse.job.EventKind;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
-import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
 import io.jobpulse.job.Progress;
 import io.jobpulse.job.Report;
@@ -259,17 +258,11 @@ class ReportDeskTest {
     }
 
     private Job externalJob() {
-        Job job = Job.submitExternal(JobId.random(), "external", "", "alice", Map.of(), Instant.now());
-        store.submitExternal(job, Optional.empty(), Duration.ofMinutes(1));
-        return job;
+        return store.externalJob();
     }
 
     private static ReportRequest progress(Job job, long id, long done) {
-        return new ReportRequest(
-                job.id(),
-                new Report(OptionalLong.of(id), new Report.ProgressMade(new Progress(done, 100, "row " + done))),
-                Instant.now(),
-                j -> Duration.ofMinutes(1));
+        return HoldableReportStore.progress(job, id, done);
     }
 
     private static ReportRequest heartbeat(Job job, long id) {
