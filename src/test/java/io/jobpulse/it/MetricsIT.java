@@ -1,0 +1,92 @@
+package io.jobpulse.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /jobpulse/metrics} on a real server: only with the scrape token of the integration tests' servers
+ * ({@code jobpulse.metrics.token}, pom.xml), in the Prometheus text format, every sample of a declared family, and the
+ * counters moving with what the node does (a worker over its report rate, refused 429). The same names on every server.
+ */
+class MetricsIT extends DeployedWar {
+
+    /** {@code jobpulse.metrics.token} of the servers of the integration tests (pom.xml). */
+    static final String TOKEN = "it-metrics-token";
+
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (-?[0-9.]+(?:[eE][+-]?[0-9]+)?|NaN|[+-]Inf)$");
+    private static final Pattern TYPE = Pattern.compile("^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) [a-z]+$");
+
+    @Test
+    void aScrapeWithoutTheTokenIsRefusedAsAProblemAndAnApiKeyIsNoToken() {
+        HttpResponse<String> none = new ApiClient(base, null).get("metrics");
+        HttpResponse<String> apiKey = alice.get("metrics");
+
+        for (HttpResponse<String> refused : java.util.List.of(none, apiKey)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(Json.parse(refused.body()).getInt("status")).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aScrapeParsesAndItsCountersMoveWithWhatTheNodeDoes() {
+        ApiClient prometheus = new ApiClient(base, TOKEN);
+        Map<String, Double> before = scrape(prometheus);
+        String refusals = "jobpulse_refusals_total{limit=\"report_rate\"}";
+        assertThat(before).containsKeys(refusals, "jobpulse_websocket_closes_total{reason=\"lagging\"}");
+
+        JsonObject job = alice.submit("{\"type\":\"external\",\"name\":\"metrics\",\"params\":{}}");
+        ApiClient worker = new ApiClient(base, job.getString("reportToken"));
+        int refused = 0;
+        for (int i = 1; i <= 40; i++) { // faster than jobpulse.external.reports-per-second (20, bursts of 20)
+            int status = worker.post("api/jobs/" + job.getString("id") + "/reports", "{}")
+                    .statusCode();
+            assertThat(status).isIn(200, 429);
+            refused += status == 429 ? 1 : 0;
+        }
+        assertThat(refused).as("reports refused for the rate").isPositive();
+
+        Map<String, Double> after = scrape(prometheus);
+        assertThat(after.get(refusals) - before.get(refusals)).isEqualTo(refused);
+    }
+
+    /** The samples of one scrape by series; fails unless every line is a comment or a sample of a declared family. */
+    private static Map<String, Double> scrape(ApiClient prometheus) {
+        HttpResponse<String> response = prometheus.get("metrics");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+        Set<String> families = new HashSet<>();
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            Matcher type = TYPE.matcher(line);
+            if (type.matches()) {
+                families.add(type.group(1));
+                continue;
+            }
+            if (line.startsWith("# HELP ") || line.isEmpty()) {
+                continue;
+            }
+            Matcher sample = SAMPLE.matcher(line);
+            assertThat(sample.matches()).as("a sample line: %s", line).isTrue();
+            assertThat(families)
+                    .as("the family of %s declared before it", line)
+                    .anyMatch(f -> sample.group(1).equals(f) || sample.group(1).startsWith(f + "_"));
+            samples.put(
+                    sample.group(1) + (sample.group(2) == null ? "" : sample.group(2)),
+                    Double.valueOf(sample.group(3)));
+        }
+        return samples;
+    }
+}
