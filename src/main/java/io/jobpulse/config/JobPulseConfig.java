@@ -12,7 +12,8 @@ import java.util.Optional;
  * Every {@code jobpulse.*} setting, read and validated once per deployment; the README's configuration table lists the
  * same keys. Where a knob lives follows from its key: {@code jobpulse.ws.*} is {@link #websocket()},
  * {@code jobpulse.sse.*} {@link #sse()}, {@code jobpulse.rest.*} {@link #rest()}, {@code jobpulse.json.*}
- * {@link #json()}, {@code jobpulse.bus.*} {@link #cluster()}, {@code jobpulse.external.*} {@link #external()}, {@code jobpulse.metrics.*} {@link #metrics()}; the
+ * {@link #json()}, {@code jobpulse.bus.*} {@link #cluster()}, {@code jobpulse.external.*} {@link #external()}, {@code jobpulse.metrics.*} {@link #metrics()}, {@code jobpulse.retention*}
+ * {@link #retention()}; the
  * job keys ({@code max-running-jobs}, {@code progress-rate}, {@code lease},
  * {@code shutdown-grace}, {@code job-timeout}, {@code max-queued-jobs-per-client} and {@code jobs.<type>.*}) are
  * {@link #jobs()}; the other unprefixed keys are components of this record. An invalid value fails the deployment
@@ -46,7 +47,8 @@ public record JobPulseConfig(
         JsonLimits json,
         ClusterSettings cluster,
         ExternalSettings external,
-        MetricsSettings metrics) {
+        MetricsSettings metrics,
+        RetentionSettings retention) {
 
     public static JobPulseConfig from(SettingsSource source) {
         SettingReader r = new SettingReader(source);
@@ -68,7 +70,8 @@ public record JobPulseConfig(
                 JsonSettings.read(r),
                 ClusterSettings.read(r),
                 ExternalSettings.read(r),
-                MetricsSettings.read(r));
+                MetricsSettings.read(r),
+                RetentionSettings.read(r));
     }
 
     private static String hostName() {

@@ -72,6 +72,12 @@ final class SettingReader {
         return get(key, SettingReader::parsePositiveDuration, DURATION);
     }
 
+    /** A positive duration, or empty for {@code off} or {@code 0} (the feature is off); {@code fallback} when unset. */
+    Optional<Duration> durationOrOff(String key, Duration fallback) {
+        return get(key, SettingReader::parseDurationOrOff, DURATION + ", or off")
+                .orElse(Optional.of(fallback));
+    }
+
     Path path(String key, Path fallback) {
         return get(key, Path::of, "a directory").orElse(fallback);
     }
@@ -125,6 +131,14 @@ final class SettingReader {
             throw new IllegalArgumentException("not positive");
         }
         return d;
+    }
+
+    private static Optional<Duration> parseDurationOrOff(String text) {
+        String value = text.trim();
+        if (value.equalsIgnoreCase("off") || value.equals("0")) {
+            return Optional.empty();
+        }
+        return Optional.of(parsePositiveDuration(value));
     }
 
     private static double parsePositiveRate(String text) {

@@ -3,6 +3,9 @@ package io.jobpulse.hub;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.protocol.JobJson;
+import io.jobpulse.protocol.ServerMessage;
+import io.jobpulse.protocol.ServerMessageEncoder;
+import io.jobpulse.protocol.SkippedRange;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.function.Consumer;
@@ -11,7 +14,8 @@ import java.util.function.Consumer;
  * One watcher of one job. Guarantees the watcher sees {@code seq} strictly increasing by one from its starting
  * point: live events that arrive before the starting point is known are held back, repeats are dropped, and a gap
  * (an event published out of order, missed, or stored by another node) is filled from the stored history before the
- * newer event goes out.
+ * newer event goes out; what the history no longer holds (progress events of an ended job, compacted) is announced
+ * with {@code skipped}.
  *
  * <p>No lock is held while the watcher or the history is called: offered events wait in an inbox, and one thread at a
  * time (whichever offered first) delivers them in order, so a transport may take its own locks freely and a slow
@@ -122,14 +126,32 @@ public final class Subscription {
             return;
         }
         if (event.seq() > lastSeq + 1) {
+            long before = lastSeq;
             for (JobEvent missing : history.between(job, lastSeq, event.seq() - 1)) {
-                if (!ended && missing.seq() == lastSeq + 1) {
-                    emit(missing, JobJson.eventText(missing));
+                if (!ended && missing.seq() > lastSeq) {
+                    emitAfterGap(missing, JobJson.eventText(missing));
                 }
+            }
+            if (!ended && event.seq() > lastSeq + 1 && event.seq() - 1 - before <= EventHistory.MAX_READ) {
+                emitAfterGap(event, text); // the history holds nothing more before it: compacted away
             }
         }
         if (!ended && event.seq() == lastSeq + 1) {
             emit(event, text);
+        }
+    }
+
+    /**
+     * Emits an event the watcher is behind of. Events missing from the store before it were compacted away (only
+     * progress events of an ended job are: {@code jobpulse.retention.compact-after}), and are announced as skipped, the
+     * way a coalesced progress event announces them, so a gap is never silent.
+     */
+    private void emitAfterGap(JobEvent event, String text) {
+        if (event.seq() == lastSeq + 1) {
+            emit(event, text);
+        } else {
+            SkippedRange skipped = new SkippedRange(lastSeq + 1, event.seq() - 1);
+            emit(event, ServerMessageEncoder.text(new ServerMessage.Event(text).skipping(skipped)));
         }
     }
 

@@ -44,7 +44,13 @@ public enum Counter {
     /** Catch-up reads of the store, one per job however many watchers it has here. */
     CLUSTER_CATCH_UP_READS("jobpulse_cluster_catch_up_reads", null, null),
     /** Watchers that resumed from the events this node keeps of its watched jobs, without reading the store. */
-    RESUMES_FROM_MEMORY("jobpulse_resumes_from_memory", null, null);
+    RESUMES_FROM_MEMORY("jobpulse_resumes_from_memory", null, null),
+    /** Ended jobs deleted by this node's retention sweep ({@code jobpulse.retention}), with their events and keys. */
+    RETENTION_JOBS_DELETED("jobpulse_retention_deleted_jobs", null, null),
+    /** Events deleted with those jobs. */
+    RETENTION_EVENTS_DELETED("jobpulse_retention_deleted_events", null, null),
+    /** Progress events of ended jobs compacted away ({@code jobpulse.retention.compact-after}). */
+    RETENTION_EVENTS_COMPACTED("jobpulse_retention_compacted_events", null, null);
 
     private final String metric;
     private final String label;

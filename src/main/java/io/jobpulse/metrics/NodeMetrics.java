@@ -46,7 +46,14 @@ public class NodeMetrics {
                     "Catch-up reads of the store, one per job however many watchers it has here"),
             Map.entry(
                     "jobpulse_resumes_from_memory",
-                    "Watchers that resumed from the events this node keeps, without reading the store"));
+                    "Watchers that resumed from the events this node keeps, without reading the store"),
+            Map.entry(
+                    "jobpulse_retention_deleted_jobs",
+                    "Ended jobs this node deleted past jobpulse.retention, with their events and idempotency keys"),
+            Map.entry("jobpulse_retention_deleted_events", "Events deleted with the jobs past jobpulse.retention"),
+            Map.entry(
+                    "jobpulse_retention_compacted_events",
+                    "Progress events of ended jobs deleted past jobpulse.retention.compact-after (the newest stays)"));
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<Counter, CounterDataPoint> counters = new EnumMap<>(Counter.class);

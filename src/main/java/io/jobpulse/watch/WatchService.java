@@ -1,6 +1,7 @@
 package io.jobpulse.watch;
 
 import io.jobpulse.hub.ChangeWait;
+import io.jobpulse.hub.EventHistory;
 import io.jobpulse.hub.Opening;
 import io.jobpulse.hub.ProgressHub;
 import io.jobpulse.hub.Subscription;
@@ -104,6 +105,6 @@ public class WatchService {
     }
 
     private List<JobEvent> history(JobId job, long afterSeq, long upToSeq) {
-        return store.eventsAfter(job, afterSeq, upToSeq, (int) Math.min(MAX_REPLAY, upToSeq - afterSeq));
+        return store.eventsAfter(job, afterSeq, upToSeq, (int) Math.min(EventHistory.MAX_READ, upToSeq - afterSeq));
     }
 }

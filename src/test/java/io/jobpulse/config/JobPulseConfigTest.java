@@ -388,4 +388,33 @@ class JobPulseConfigTest {
 
         assertThat(config.cluster().password()).contains("db-secret");
     }
+
+    @Test
+    void retentionKeepsAWeekAndCompactsAnHourAfterTheEndByDefault() {
+        assertThat(configFrom(Map.of()).retention())
+                .isEqualTo(new RetentionSettings(Optional.of(Duration.ofDays(7)), Optional.of(Duration.ofHours(1))));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"30d, 10m, PT720H, PT10M", "off, 5s, , PT5S", "12h, 0, PT12H, ", "0, OFF, , "})
+    void retentionReadsDurationsOrOff(
+            String keep, String compactAfter, Duration keepExpected, Duration compactExpected) {
+        RetentionSettings retention = configFrom(
+                        Map.of("jobpulse.retention", keep, "jobpulse.retention.compact-after", compactAfter))
+                .retention();
+
+        assertThat(retention)
+                .isEqualTo(
+                        new RetentionSettings(Optional.ofNullable(keepExpected), Optional.ofNullable(compactExpected)));
+        assertThat(retention.enabled()).isEqualTo(keepExpected != null || compactExpected != null);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"jobpulse.retention, -1d", "jobpulse.retention, never", "jobpulse.retention.compact-after, 0s"})
+    void rejectsAnInvalidRetention(String key, String value) {
+        assertThatExceptionOfType(InvalidSettingException.class)
+                .isThrownBy(() -> configWith(key, value))
+                .withMessageStartingWith("Invalid value for " + key + ": expected ")
+                .withCauseInstanceOf(IllegalArgumentException.class);
+    }
 }

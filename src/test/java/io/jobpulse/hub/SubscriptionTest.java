@@ -78,6 +78,35 @@ class SubscriptionTest {
     }
 
     @Test
+    void announcesWhatTheHistoryNoLongerHoldsAsSkipped() {
+        // a compacted job: of 2..9 only the newest progress (8) is stored; 10 is its terminal event
+        history.with(progressEvent(job, 8));
+        subscription.start(1, false, w -> {});
+        JobEvent terminal = succeededEvent(job, 10);
+
+        subscription.offer(terminal, JobJson.eventText(terminal));
+
+        assertThat(watcher.seqs()).containsExactly(8L, 10L);
+        assertThat(watcher.texts.get(0))
+                .isEqualTo(withSkipped(JobJson.eventText(progressEvent(job, 8)), "{\"from\":2,\"to\":7}"));
+        assertThat(watcher.texts.get(1)).isEqualTo(withSkipped(JobJson.eventText(terminal), "{\"from\":9,\"to\":9}"));
+        assertThat(watcher.log).endsWith("ended");
+    }
+
+    @Test
+    void waitsRatherThanSkipsWhenTheGapIsLongerThanOneHistoryRead() {
+        subscription.start(1, false, w -> {});
+
+        offer(succeededEvent(job, 2 + EventHistory.MAX_READ + 1));
+
+        assertThat(watcher.log).isEmpty();
+    }
+
+    private static String withSkipped(String eventText, String range) {
+        return eventText.substring(0, eventText.length() - 1) + ",\"skipped\":" + range + "}";
+    }
+
+    @Test
     void fillsAGapBetweenTheStartingPointAndHeldEvents() {
         history.with(progressEvent(job, 3));
         offer(progressEvent(job, 4));
