@@ -45,7 +45,7 @@ public class RetentionSweeper {
     private static final Logger LOG = Logger.getLogger(RetentionSweeper.class.getName());
 
     /** What one run did; {@code lockedElsewhere}: another node held the lock; {@code more}: it ran out of time. */
-    record Sweep(
+    public record Sweep(
             long jobsDeleted,
             long eventsDeleted,
             long jobsCompacted,
@@ -53,7 +53,7 @@ public class RetentionSweeper {
             boolean lockedElsewhere,
             boolean more) {
 
-        boolean changedAnything() {
+        public boolean changedAnything() {
             return jobsDeleted + eventsDeleted + jobsCompacted + eventsCompacted > 0;
         }
     }
@@ -132,6 +132,14 @@ public class RetentionSweeper {
         } finally {
             schedule(delay);
         }
+    }
+
+    /** One run now, as the timer would run it (for tests, which cannot wait a period); {@link Sweep#more}: not done. */
+    public Sweep sweepNow() {
+        if (!settings.enabled()) {
+            return new Sweep(0, 0, 0, 0, false, false);
+        }
+        return runOnce(System.nanoTime() + RUN_BUDGET.toNanos());
     }
 
     /**
