@@ -214,6 +214,10 @@ public final class BenchMain {
                 stopAll();
                 results.addAll(new ClusterPass(this, props, out, namespace).run(cluster, reps));
             }
+            if (RetentionPass.selected(props)) {
+                stopAll();
+                new RetentionPass(this, props, out).run();
+            }
             Map<String, Object> machine = machine(namespace, started, fileLimit, targets);
             new Report(results, machine).write(out);
             log("wrote " + out.resolve("results.jsonl") + ", " + out.resolve("summary.md") + " and "
@@ -480,13 +484,14 @@ public final class BenchMain {
     }
 
     /**
-     * The time the fan-out leaves for the reports and cluster passes (about what they take on this 2-core machine,
-     * plus slack): 50 s per load client of the reports pass, 420 s for the cluster pass.
+     * The time the fan-out leaves for the reports, cluster and retention passes (about what they take on this 2-core
+     * machine, plus slack): 50 s per load client of the reports pass, 420 s for the cluster pass, 300 s for retention.
      */
     private double clusterReserveSeconds() {
         String cluster = props.getOrDefault("bench.cluster", "tomcat").trim();
         String reports = props.getOrDefault("bench.reports", "tomcat").trim();
-        double reserve = cluster.isEmpty() || cluster.equals("none") ? 0 : 420;
+        double reserve = (cluster.isEmpty() || cluster.equals("none") ? 0 : 420)
+                + (RetentionPass.selected(props) ? RetentionPass.RESERVE_SECONDS : 0);
         if (!reports.isEmpty() && !reports.equals("none")) {
             int rates = props.getOrDefault("bench.reports-rates", "10,20,40").split(",").length;
             int reps = Integer.parseInt(props.getOrDefault("bench.reports-reps", "1"));
