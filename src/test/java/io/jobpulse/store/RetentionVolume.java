@@ -5,6 +5,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,9 +45,10 @@ public final class RetentionVolume {
         int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int perJob = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         Files.createDirectories(out);
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-            DataSource db = postgres.getPostgresDatabase();
-            Database.migrate(db);
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+                Connection held = postgres.getPostgresDatabase().getConnection()) {
+            Database.migrate(postgres.getPostgresDatabase());
+            DataSource db = pooled(held);
             Retention retention = new Retention(db, true, Retention.BATCH_ROWS);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("jobs", jobs);
@@ -154,6 +157,7 @@ public final class RetentionVolume {
                     "COPY jp_idempotency_key (owner, idem_key, request_hash, job_id, created_at) FROM STDIN",
                     reader(rows));
             c.commit();
+            c.setAutoCommit(true);
         }
         long nanos = System.nanoTime() - start;
         return new Rate((long) jobs * (perJob + 2), 3, nanos);
@@ -233,6 +237,32 @@ public final class RetentionVolume {
 
         @Override
         public void close() {}
+    }
+
+    /**
+     * One connection, handed out again and again and never closed by its users, as a pool of one would: a node's
+     * DataSource is a pool, while zonky's DataSource opens a new connection (a new PostgreSQL backend, tens of
+     * milliseconds on a busy machine) for every transaction, which is not what a node pays per batch.
+     */
+    private static DataSource pooled(Connection connection) {
+        Connection kept = (Connection) Proxy.newProxyInstance(
+                RetentionVolume.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return (DataSource) Proxy.newProxyInstance(
+                RetentionVolume.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return kept;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     private static Reader reader(CharSequence text) {
