@@ -9,7 +9,6 @@ import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
 import io.jobpulse.job.Progress;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,13 +26,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -82,16 +79,11 @@ class RetentionTest {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class OnPostgreSQL extends Contract {
 
-        private EmbeddedPostgres postgres;
-        private final AtomicInteger databases = new AtomicInteger();
+        private TestPostgres postgres;
 
         @BeforeAll
         void startPostgres() {
-            try {
-                postgres = EmbeddedPostgres.builder().start();
-            } catch (Exception | LinkageError e) {
-                Assumptions.abort("embedded PostgreSQL cannot start on this machine: " + e);
-            }
+            postgres = TestPostgres.startOrAbort("retention_");
         }
 
         @AfterAll
@@ -103,12 +95,7 @@ class RetentionTest {
 
         @Override
         DataSource openDatabase() throws SQLException {
-            String name = "retention_" + databases.incrementAndGet();
-            try (Connection c = postgres.getPostgresDatabase().getConnection();
-                    Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE " + name);
-            }
-            return postgres.getDatabase("postgres", name);
+            return postgres.freshDatabase();
         }
 
         @Override
