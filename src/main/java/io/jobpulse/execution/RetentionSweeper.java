@@ -73,7 +73,7 @@ public class RetentionSweeper {
     @Inject
     NodeMetrics metrics;
 
-    private Retention retention;
+    private volatile Retention retention;
     private RetentionSettings settings = RetentionSettings.OFF;
     private volatile boolean stopping;
     private volatile ScheduledFuture<?> next;
@@ -96,7 +96,6 @@ public class RetentionSweeper {
             LOG.info("JobPulse retention is off: ended jobs and their events are kept forever");
             return;
         }
-        retention = new Retention(database);
         LOG.info(() -> "JobPulse retention: ended jobs are deleted " + describe(settings.keep())
                 + " after they ended, their progress events compacted " + describe(settings.compactAfter()));
         schedule(jittered(FIRST_RUN));
@@ -147,6 +146,9 @@ public class RetentionSweeper {
      * {@code deadlineNanos} ({@link System#nanoTime}) passes; counts and logs what it did.
      */
     Sweep runOnce(long deadlineNanos) {
+        if (retention == null) {
+            retention = new Retention(database); // at the first run, not at start: the store is not needed before
+        }
         Instant now = clock.instant();
         long startNanos = System.nanoTime();
         Totals deleted = new Totals();
