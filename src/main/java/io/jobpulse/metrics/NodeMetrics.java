@@ -138,6 +138,11 @@ public class NodeMetrics {
         busLag.observe(Math.max(0, lag.toNanos()) / 1e9);
     }
 
+    /** The lags measured so far (catch-up reads that fanned events out). */
+    public long busLags() {
+        return busLag.getCount();
+    }
+
     /**
      * A gauge read when scraped: {@code value} must be cheap (a size, a sum over open connections), never a query. Each
      * name once per registry.
