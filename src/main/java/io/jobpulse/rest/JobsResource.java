@@ -178,17 +178,21 @@ public class JobsResource {
     @Path("{id}/cancel")
     public Response cancel(@PathParam("id") String id) {
         JobId jobId = JobId.parse(id).orElseThrow(ApiProblem::notFound);
-        CancelOutcome outcome = jobs.cancel(client(), jobId).orElseThrow(ApiProblem::notFound);
+        Job job = accepted(jobs.cancel(client(), jobId).orElseThrow(ApiProblem::notFound));
+        return Response.accepted(ownerView(job).toString())
+                .type(MediaType.APPLICATION_JSON)
+                .build();
+    }
+
+    /** The job of an accepted cancel; 409 when it had already ended. */
+    static Job accepted(CancelOutcome outcome) {
         if (outcome instanceof CancelOutcome.AlreadyFinished finished) {
             throw new ApiProblem(
                     409,
                     "Conflict",
                     "The job has already ended: " + finished.job().state() + ".");
         }
-        Job job = ((CancelOutcome.Accepted) outcome).job();
-        return Response.accepted(ownerView(job).toString())
-                .type(MediaType.APPLICATION_JSON)
-                .build();
+        return ((CancelOutcome.Accepted) outcome).job();
     }
 
     /**

@@ -138,10 +138,7 @@ public class JdbcJobStore {
                         rows.add(rs.getLong("row_no"));
                     }
                 }
-                if (jobs.size() <= limit) {
-                    return new JobPage(jobs, Optional.empty());
-                }
-                return new JobPage(jobs.subList(0, limit), Optional.of(rows.get(limit - 1)));
+                return JobPage.cut(jobs, rows, limit);
             }
         });
     }
