@@ -12,9 +12,7 @@ import io.jobpulse.store.JdbcJobListing;
 import io.jobpulse.store.JobPage;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -83,17 +81,7 @@ public class AdminResource {
                                 .toList(),
                         Optional.empty())
                 : listing.list(query.filter(), query.limit(), query.cursor());
-        JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
-        page.jobs().forEach(job -> items.add(view(job)));
-        return JsonMaps.write(Jsonp.PROVIDER
-                .createObjectBuilder()
-                .add("jobs", items)
-                .add(
-                        "nextCursor",
-                        page.nextCursor()
-                                .map(c -> (JsonValue) Jsonp.PROVIDER.createValue(JobsResource.encodeCursor(c)))
-                                .orElse(JsonValue.NULL))
-                .build());
+        return JobsResource.pageBody(page, this::view);
     }
 
     @GET

@@ -49,6 +49,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** {@code /api/jobs}: submit, read, list and cancel the caller's jobs, and read their event logs. See docs/api.md. */
@@ -160,8 +161,13 @@ public class JobsResource {
         int pageSize = limit == null ? DEFAULT_LIMIT : intParam("limit", limit, 1, MAX_LIMIT);
         JobPage page = jobs.list(
                 client(), stateFilter, pageSize, Optional.ofNullable(cursor).map(JobsResource::decodeCursor));
+        return pageBody(page, this::ownerView);
+    }
+
+    /** A listing's answer: {@code {"jobs": [VIEW, ...], "nextCursor": "..." | null}}. */
+    static String pageBody(JobPage page, Function<Job, JsonObject> view) {
         JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
-        page.jobs().forEach(job -> items.add(ownerView(job)));
+        page.jobs().forEach(job -> items.add(view.apply(job)));
         return JsonMaps.write(Jsonp.PROVIDER
                 .createObjectBuilder()
                 .add("jobs", items)

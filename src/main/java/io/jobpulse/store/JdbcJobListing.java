@@ -1,6 +1,5 @@
 package io.jobpulse.store;
 
-import io.jobpulse.job.Job;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -97,15 +96,7 @@ public class JdbcJobListing {
                 bind.bind(ps, i++);
             }
             ps.setInt(i, limit + 1);
-            List<Job> jobs = new ArrayList<>();
-            List<Long> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    jobs.add(JobRows.job(rs));
-                    rows.add(rs.getLong("row_no"));
-                }
-            }
-            return JobPage.cut(jobs, rows, limit);
+            return JobPage.read(ps, limit);
         }
     }
 

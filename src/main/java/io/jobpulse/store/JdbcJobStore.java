@@ -130,15 +130,7 @@ public class JdbcJobStore {
                     ps.setLong(i++, before.get());
                 }
                 ps.setInt(i, limit + 1);
-                List<Job> jobs = new ArrayList<>();
-                List<Long> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        jobs.add(JobRows.job(rs));
-                        rows.add(rs.getLong("row_no"));
-                    }
-                }
-                return JobPage.cut(jobs, rows, limit);
+                return JobPage.read(ps, limit);
             }
         });
     }
