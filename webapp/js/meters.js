@@ -21,6 +21,7 @@
             key: 'jobs', title: 'Jobs', series: [
                 { key: 'jobsRunning', label: 'running', gauge: 'jobsRunning' },
                 { key: 'jobsQueued', label: 'queued', gauge: 'jobsQueued' },
+                { key: 'nodeRuns', label: 'running here', gauge: 'nodeRuns' },
             ],
         },
         {

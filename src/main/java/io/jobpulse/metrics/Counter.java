@@ -44,7 +44,13 @@ public enum Counter {
     /** Catch-up reads of the store, one per job however many watchers it has here. */
     CLUSTER_CATCH_UP_READS("jobpulse_cluster_catch_up_reads", null, null),
     /** Watchers that resumed from the events this node keeps of its watched jobs, without reading the store. */
-    RESUMES_FROM_MEMORY("jobpulse_resumes_from_memory", null, null);
+    RESUMES_FROM_MEMORY("jobpulse_resumes_from_memory", null, null),
+    /** Job events committed to the store by this node. */
+    EVENTS_STORED("jobpulse_events_stored", null, null),
+    /** Committed events that entered this node's live path: its own, and other nodes' it caught up with. */
+    EVENTS_PUBLISHED("jobpulse_events_published", null, null),
+    /** Events handed to a watcher's transport, one per watcher. */
+    EVENTS_DELIVERED("jobpulse_events_delivered", null, null);
 
     private final String metric;
     private final String label;
