@@ -1,11 +1,14 @@
 // node-panel.js: the operator's node panel: live charts of the node's meters (GET api/node, every SAMPLE_MS, the
-// last WINDOW_MS) drawn as inline SVG, a chart of the jobs running on each live node and a table of the nodes
+// last WINDOW_MS; at least MIN_SPAN_MS wide while the panel has sampled for less) drawn as inline SVG, a chart of the jobs running on each live node and a table of the nodes
 // (GET api/nodes). Only sampled while the operator view is shown. The arithmetic is meters.js's.
 
 import { nodeFigures, clusterNodes } from './api.js';
 
 const M = window.JobPulseMeters;
+const F = window.JobPulseFormat;
 const WINDOW_MS = 5 * 60 * 1000;
+/** Until the panel has sampled for longer, its charts span this much, so that the first samples are not a sliver. */
+const MIN_SPAN_MS = 60 * 1000;
 const SAMPLE_MS = 2000;
 const WIDTH = 300;
 const HEIGHT = 100;
@@ -60,12 +63,15 @@ function createChart(chart) {
     }
     const axis = document.createElement('div');
     axis.className = 'axis';
-    axis.innerHTML = '<span>−5 min</span><span>now</span>';
+    const since = document.createElement('span');
+    const now = document.createElement('span');
+    now.textContent = 'now';
+    axis.append(since, now);
     const legend = document.createElement('ul');
     legend.className = 'legend';
     figure.append(caption, svg, axis, legend);
     $('node-charts').appendChild(figure);
-    const item = { figure, svg, top, legend, paths: new Map() };
+    const item = { figure, svg, top, since, legend, paths: new Map() };
     chart.series.forEach((s, i) => addSeries(item, s.key, s.label, i));
     charts.set(chart.key, item);
     return item;
@@ -87,9 +93,13 @@ function drawChart(item, history, keys, now) {
         }
     }
     const top = M.scaleTop(max);
+    const first = history.samples.length === 0 ? now : history.samples[0].t;
+    const span = Math.min(WINDOW_MS, Math.max(MIN_SPAN_MS, now - first));
     item.top.textContent = 'scale 0 – ' + M.figure(top);
+    item.since.textContent = '−' + F.duration(span);
+    item.svg.setAttribute('aria-label', item.svg.getAttribute('aria-label').replace(/,.*$/, ', last ' + F.duration(span)));
     for (const key of keys) {
-        item.paths.get(key).setAttribute('d', M.path(history.points(key), now, WINDOW_MS, WIDTH, HEIGHT, top));
+        item.paths.get(key).setAttribute('d', M.path(history.points(key), now, span, WIDTH, HEIGHT, top));
         const value = last && last.values[key] !== undefined ? last.values[key] : null;
         item.legend.querySelector('[data-series-value="' + CSS.escape(key) + '"]').textContent = M.figure(value);
     }

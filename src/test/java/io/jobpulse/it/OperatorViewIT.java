@@ -170,11 +170,12 @@ class OperatorViewIT extends DeployedWar {
     void runningJobsMoveLiveInTheListAndTheNodePanelChartsTheNodesMeters() throws Exception {
         String tag = tag();
         openOperatorView();
-        WebElement running = driver().findElement(By.cssSelector("#node-charts [data-series-value=jobsRunning]"));
         browser.waiting(TIMEOUT)
                 .until(d -> Integer.parseInt(d.findElement(By.cssSelector("#node-charts figure[data-chart=jobs]"))
                                 .getAttribute("data-samples"))
                         >= 2);
+        WebElement running = driver().findElement(By.cssSelector("#node-charts [data-series-value=jobsRunning]"));
+        assertThat(running.getText()).as("the node reports its running jobs").isNotEqualTo("—");
         List<JsonObject> jobs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             jobs.add(steps(i == 1 ? bob : alice, tag + " report " + i, 60, 250));
