@@ -145,18 +145,7 @@ public class JdbcJobStore {
                     ps.setLong(i++, before.get());
                 }
                 ps.setInt(i, limit + 1);
-                List<Job> jobs = new ArrayList<>();
-                List<Long> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        jobs.add(JobRows.job(rs));
-                        rows.add(rs.getLong("row_no"));
-                    }
-                }
-                if (jobs.size() <= limit) {
-                    return new JobPage(jobs, Optional.empty());
-                }
-                return new JobPage(jobs.subList(0, limit), Optional.of(rows.get(limit - 1)));
+                return JobPage.read(ps, limit);
             }
         });
     }
