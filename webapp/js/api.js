@@ -59,13 +59,16 @@ async function send(path, method, body) {
     return data;
 }
 
-/** Sends a request; on 401 asks for a key (one dialog for all requests waiting) and tries again with it. */
-export async function request(path, { method = 'GET', body } = {}) {
+/**
+ * Sends a request; on 401 asks for a key (one dialog for all requests waiting) and tries again with it, unless
+ * `ask` is false.
+ */
+export async function request(path, { method = 'GET', body, ask = true } = {}) {
     for (;;) {
         try {
             return await send(path, method, body);
         } catch (e) {
-            if (!(e instanceof ApiError) || e.status !== 401) {
+            if (!(e instanceof ApiError) || e.status !== 401 || !ask) {
                 throw e;
             }
             const reason = apiKey() ? 'The API key was not accepted.' : 'This server needs an API key.';
@@ -85,3 +88,10 @@ export const getJob = (id) => request('jobs/' + encodeURIComponent(id));
 export const submitJob = (job) => request('jobs', { method: 'POST', body: job });
 export const cancelJob = (id) => request('jobs/' + encodeURIComponent(id) + '/cancel', { method: 'POST' });
 export const jobEvents = (id, since) => request('jobs/' + encodeURIComponent(id) + '/events?since=' + since);
+
+// the admin API (an API client named in jobpulse.admin-clients; 403 for any other)
+export const whoami = () => request('admin/whoami', { ask: false });
+export const adminJobs = (query) => request('admin/jobs?' + query);
+export const adminCancel = (id) => request('admin/jobs/' + encodeURIComponent(id) + '/cancel', { method: 'POST' });
+export const nodeFigures = () => request('node');
+export const clusterNodes = () => request('nodes');

@@ -17,17 +17,29 @@
 //     #detail-cancel, #detail-result (#detail-result-json), #detail-error (#detail-error-kind,
 //     #detail-error-message), #event-log li[data-seq][data-kind]
 //   #key-dialog                   the API key dialog (#key-input)
+//   Operator view (#/operator; only for a key with the admin role: GET api/admin/whoami answers 200):
+//   #operator-link                the link to it, hidden for other keys; body[data-admin=true|false] once known
+//   #operator-view                the view: #operator-filters (#op-q, #op-state, #op-type, #op-client, #op-from,
+//                                 #op-to, #op-apply, #op-reset), #operator-table[data-page=N][data-loads=lists answered],
+//                                 #operator-body tr[data-job-id][data-state][data-owner][data-type] (cells as in
+//                                 #jobs-body, plus [data-field=owner], [data-field=created], [data-field=id]),
+//                                 #op-prev / #op-next (newer / older page), #operator-empty, #operator-status
+//   #node-panel                   #node-charts figure.chart[data-chart=jobs|events|connections|nodes][data-samples]
+//                                 with path[data-series=KEY] (d="" while there is no value) and
+//                                 [data-series-value=KEY] (the last value, "—" when unknown); #nodes-body tr[data-node]
 // Query parameter ?transport=websocket|sse|polling forces one transport (default: automatic fallback).
 // Query parameter ?upgradeInterval=<ms> (at least 1000) sets how soon a page resting on SSE or polling tries
 // WebSocket again (default: jobpulse.js's 60000); the browser tests use it so as not to wait a minute.
 
-import { listJobs, getJob, cancelJob, jobEvents, jobTypes, onKeyNeeded } from './api.js';
+import { listJobs, getJob, cancelJob, jobEvents, jobTypes, onKeyNeeded, whoami } from './api.js';
 import { askForKey } from './key-dialog.js';
 import { initSubmitForm, showFormError } from './submit-form.js';
 import { JobStore } from './job-store.js';
 import { renderTable, updateRow, tickTable } from './jobs-table.js';
 import { showDetail, hideDetail, shownJob, updateDetail, tickDetail, appendEvents, lastLoggedSeq } from './job-detail.js';
 import { showConnection, tickConnection, onRetryNow } from './connection.js';
+import { initOperator, showOperator, hideOperator, tickOperator } from './operator.js';
+import { startNodePanel, stopNodePanel } from './node-panel.js';
 
 const F = window.JobPulseFormat;
 const $ = (id) => document.getElementById(id);
@@ -46,6 +58,7 @@ const client = window.JobPulse.connect({
     },
 });
 let nextCursor = null;
+let admin = false;
 
 function announce(text) {
     $('announcer').textContent = text;
@@ -159,7 +172,47 @@ async function openDetail(id) {
     }
 }
 
+// ---- the operator view ----
+
+/** Whether the key has the admin role: the operator view and its link are there only then. */
+async function checkAdmin() {
+    try {
+        await whoami();
+        admin = true;
+    } catch (e) {
+        admin = false;
+    }
+    $('operator-link').hidden = !admin;
+    document.body.dataset.admin = String(admin);
+}
+
+function showView(name) {
+    if (name === 'operator') {
+        $('jobs-link').removeAttribute('aria-current');
+        $('operator-link').setAttribute('aria-current', 'page');
+    } else {
+        $('operator-link').removeAttribute('aria-current');
+        $('jobs-link').setAttribute('aria-current', 'page');
+    }
+    $('operator-view').hidden = name !== 'operator';
+    if (name === 'operator') {
+        hideDetail();
+        $('detail-view').hidden = true;
+        $('list-view').hidden = true;
+        showOperator();
+        startNodePanel();
+    } else {
+        hideOperator();
+        stopNodePanel();
+    }
+}
+
 function route() {
+    if (location.hash === '#/operator' && admin) {
+        showView('operator');
+        return;
+    }
+    showView('jobs');
     const match = /^#\/jobs\/([^/]+)$/.exec(location.hash);
     if (match) {
         openDetail(decodeURIComponent(match[1]));
@@ -198,6 +251,7 @@ function tick() {
     const now = Date.now();
     const entries = store.newestFirst();
     tickTable(entries, now);
+    tickOperator(now);
     const shown = shownJob() && store.get(shownJob());
     if (shown) {
         tickDetail(shown, now);
@@ -210,7 +264,9 @@ async function start() {
     onRetryNow(() => client.reconnectNow());
     $('api-key-button').addEventListener('click', async () => {
         if (await askForKey('Enter the API key for this server (not needed in dev mode).')) {
-            loadJobs(null);
+            await loadJobs(null);
+            await checkAdmin();
+            route();
         }
     });
     $('jobs-more').addEventListener('click', () => loadJobs(nextCursor));
@@ -219,12 +275,16 @@ async function start() {
     window.addEventListener('hashchange', route);
     setInterval(tick, 1000);
     setInterval(refreshWorkers, WORKER_REFRESH_MS);
+    let types = [];
     try {
-        initSubmitForm((await jobTypes()).types, submitted);
+        types = (await jobTypes()).types;
+        initSubmitForm(types, submitted);
     } catch (e) {
         showFormError('Could not load the job types: ' + e.message);
     }
+    initOperator(client, types.map((t) => t.name));
     await loadJobs(null);
+    await checkAdmin();
     route();
 }
 

@@ -5,7 +5,9 @@ import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
+import io.jobpulse.runtime.Clocks;
 import io.jobpulse.store.JdbcJobStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,6 +115,8 @@ final class CatchUp {
             }
             metrics.add(Counter.CLUSTER_EVENTS_CAUGHT_UP, events.size());
             hub.publish(events);
+            // the newest event's age: how far behind the other node this node's watchers were
+            metrics.busLag(Duration.between(events.get(events.size() - 1).at(), Clocks.SYSTEM.instant()));
             published(job, events.get(events.size() - 1).seq());
         }
         published.remove(job);

@@ -21,6 +21,8 @@ import java.util.Optional;
  *
  * @param dev            {@code jobpulse.dev}: requests without an API key are accepted as client {@code dev}
  * @param apiKeys        {@code jobpulse.api-keys}: {@code client:secret} pairs, parsed by {@code security.ApiKeys}
+ * @param adminClients   {@code jobpulse.admin-clients}: the API clients with the admin role ({@code security.AdminRole},
+ *                       checked against the API keys at start); empty: nobody is admin
  * @param tokenSecret    {@code jobpulse.token-secret}: HMAC secret of watch tokens; empty: one per start
  * @param tokenTtl       {@code jobpulse.token-ttl}: how long a watch token is valid
  * @param allowedOrigins {@code jobpulse.allowed-origins}: origins besides the page's own that may open a WebSocket
@@ -33,6 +35,7 @@ import java.util.Optional;
 public record JobPulseConfig(
         boolean dev,
         String apiKeys,
+        List<String> adminClients,
         Optional<String> tokenSecret,
         Duration tokenTtl,
         List<String> allowedOrigins,
@@ -56,6 +59,7 @@ public record JobPulseConfig(
         return new JobPulseConfig(
                 r.flag("jobpulse.dev", false),
                 r.text("jobpulse.api-keys", ""),
+                r.list("jobpulse.admin-clients"),
                 r.optionalText("jobpulse.token-secret"),
                 r.duration("jobpulse.token-ttl", Duration.ofHours(24)),
                 r.list("jobpulse.allowed-origins"),

@@ -40,6 +40,11 @@ public class SseStreams {
         return streams.size();
     }
 
+    /** The streams still open (those closed since the last heartbeat left out). */
+    public long open() {
+        return streams.stream().filter(stream -> !stream.isClosed()).count();
+    }
+
     private void beat() {
         streams.removeIf(SseConnection::isClosed);
         streams.forEach(SseConnection::heartbeat);

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +28,8 @@ public class LongPoller {
 
     /** The longest {@code wait} a client may ask for. */
     public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+    private final AtomicInteger waiting = new AtomicInteger();
 
     @Inject
     WatchService watching;
@@ -49,13 +53,25 @@ public class LongPoller {
             async.resume(json(now.orElseGet(empty)));
             return;
         }
+        waiting.incrementAndGet();
+        AtomicBoolean ended = new AtomicBoolean();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) {
+                waiting.decrementAndGet();
+            }
+        };
         ChangeWait change = watching.awaitChange(
                 after,
-                () -> executors
-                        .tasks()
-                        .execute(() -> async.resume(json(attempt.get().orElseGet(empty)))));
-        async.register((CompletionCallback) failure -> change.cancel());
+                () -> executors.tasks().execute(() -> {
+                    end.run();
+                    async.resume(json(attempt.get().orElseGet(empty)));
+                }));
+        async.register((CompletionCallback) failure -> {
+            end.run();
+            change.cancel();
+        });
         async.setTimeoutHandler(timedOut -> {
+            end.run();
             change.cancel();
             timedOut.resume(json(empty.get()));
         });
@@ -63,9 +79,15 @@ public class LongPoller {
         // an event committed between the first attempt and the registration would otherwise wait for the next one
         Optional<String> raced = attempt.get();
         if (raced.isPresent()) {
+            end.run();
             change.cancel();
             async.resume(json(raced.get()));
         }
+    }
+
+    /** Long-poll requests waiting for an event now. */
+    public int waiting() {
+        return waiting.get();
     }
 
     /** Parses {@code wait} ({@code 25s}, {@code 25000ms}, plain seconds); 400 when malformed or over {@link #MAX_WAIT}. */

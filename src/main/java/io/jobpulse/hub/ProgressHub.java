@@ -3,6 +3,8 @@ package io.jobpulse.hub;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
+import io.jobpulse.metrics.Counter;
+import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.protocol.JobJson;
 import io.jobpulse.runtime.ContainerExecutors;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,10 +39,16 @@ public class ProgressHub implements EventPublisher {
     private final Map<JobId, JobWatchers> byJob = new ConcurrentHashMap<>();
     private final RecentEvents recent = new RecentEvents();
     private FanOut fanOut = FanOut.serial();
+    private NodeMetrics metrics = new NodeMetrics();
 
     @Inject
     void useCores(ContainerExecutors executors) {
         fanOut = new FanOut(executors.fanOut(), Runtime.getRuntime().availableProcessors());
+    }
+
+    @Inject
+    void useMetrics(NodeMetrics nodeMetrics) {
+        this.metrics = nodeMetrics;
     }
 
     /** For tests: fan out with the given splitter. */
@@ -86,17 +94,22 @@ public class ProgressHub implements EventPublisher {
      */
     @Override
     public void publish(List<JobEvent> committed) {
+        metrics.add(Counter.EVENTS_PUBLISHED, committed.size());
         List<Delivery> deliveries = new ArrayList<>();
+        long delivered = 0;
         for (Map.Entry<JobId, List<Encoded>> job : encodedByJob(committed).entrySet()) {
             recent.record(
                     job.getKey(), job.getValue().stream().map(Encoded::event).toList());
             JobWatchers watchers = byJob.get(job.getKey());
             if (watchers != null) {
-                for (Subscription subscription : watchers.array()) {
+                Subscription[] subscriptions = watchers.array();
+                for (Subscription subscription : subscriptions) {
                     deliveries.add(new Delivery(subscription, job.getValue()));
                 }
+                delivered += (long) subscriptions.length * job.getValue().size();
             }
         }
+        metrics.add(Counter.EVENTS_DELIVERED, delivered);
         if (deliveries.size() == 1) {
             deliveries.get(0).run();
         } else if (!deliveries.isEmpty()) {

@@ -45,6 +45,12 @@ public enum Counter {
     CLUSTER_CATCH_UP_READS("jobpulse_cluster_catch_up_reads", null, null),
     /** Watchers that resumed from the events this node keeps of its watched jobs, without reading the store. */
     RESUMES_FROM_MEMORY("jobpulse_resumes_from_memory", null, null),
+    /** Job events committed to the store by this node. */
+    EVENTS_STORED("jobpulse_events_stored", null, null),
+    /** Committed events that entered this node's live path: its own, and other nodes' it caught up with. */
+    EVENTS_PUBLISHED("jobpulse_events_published", null, null),
+    /** Events handed to a watcher's transport, one per watcher. */
+    EVENTS_DELIVERED("jobpulse_events_delivered", null, null),
     /** Ended jobs deleted by this node's retention sweep ({@code jobpulse.retention}), with their events and keys. */
     RETENTION_JOBS_DELETED("jobpulse_retention_deleted_jobs", null, null),
     /** Events deleted with those jobs. */

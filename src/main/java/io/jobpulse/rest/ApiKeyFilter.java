@@ -2,6 +2,7 @@ package io.jobpulse.rest;
 
 import io.jobpulse.http.ApiProblem;
 import io.jobpulse.http.Problems;
+import io.jobpulse.security.AdminRole;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -14,7 +15,7 @@ import java.security.Principal;
 
 /**
  * Authenticates API clients ({@link ApiClientAuthenticator}) on the resources marked {@link Authenticated}; the
- * client's name becomes the request's principal and owns what it submits.
+ * client's name becomes the request's principal and owns what it submits; its roles are {@link AdminRole}'s.
  */
 @Provider
 @Authenticated
@@ -23,6 +24,9 @@ public class ApiKeyFilter implements ContainerRequestFilter {
 
     @Inject
     ApiClientAuthenticator authenticator;
+
+    @Inject
+    AdminRole admins;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -35,10 +39,10 @@ public class ApiKeyFilter implements ContainerRequestFilter {
         }
         boolean secure = request.getSecurityContext() != null
                 && request.getSecurityContext().isSecure();
-        request.setSecurityContext(new ClientSecurityContext(name, secure));
+        request.setSecurityContext(new ClientSecurityContext(name, admins.isAdmin(name), secure));
     }
 
-    private record ClientSecurityContext(String client, boolean secure) implements SecurityContext {
+    private record ClientSecurityContext(String client, boolean admin, boolean secure) implements SecurityContext {
         @Override
         public Principal getUserPrincipal() {
             return () -> client;
@@ -46,7 +50,7 @@ public class ApiKeyFilter implements ContainerRequestFilter {
 
         @Override
         public boolean isUserInRole(String role) {
-            return false;
+            return admin && AdminRole.ROLE.equals(role);
         }
 
         @Override

@@ -49,6 +49,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** {@code /api/jobs}: submit, read, list and cancel the caller's jobs, and read their event logs. See docs/api.md. */
@@ -160,8 +161,13 @@ public class JobsResource {
         int pageSize = limit == null ? DEFAULT_LIMIT : intParam("limit", limit, 1, MAX_LIMIT);
         JobPage page = jobs.list(
                 client(), stateFilter, pageSize, Optional.ofNullable(cursor).map(JobsResource::decodeCursor));
+        return pageBody(page, this::ownerView);
+    }
+
+    /** A listing's answer: {@code {"jobs": [VIEW, ...], "nextCursor": "..." | null}}. */
+    static String pageBody(JobPage page, Function<Job, JsonObject> view) {
         JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
-        page.jobs().forEach(job -> items.add(ownerView(job)));
+        page.jobs().forEach(job -> items.add(view.apply(job)));
         return JsonMaps.write(Jsonp.PROVIDER
                 .createObjectBuilder()
                 .add("jobs", items)
@@ -178,17 +184,21 @@ public class JobsResource {
     @Path("{id}/cancel")
     public Response cancel(@PathParam("id") String id) {
         JobId jobId = JobId.parse(id).orElseThrow(ApiProblem::notFound);
-        CancelOutcome outcome = jobs.cancel(client(), jobId).orElseThrow(ApiProblem::notFound);
+        Job job = accepted(jobs.cancel(client(), jobId).orElseThrow(ApiProblem::notFound));
+        return Response.accepted(ownerView(job).toString())
+                .type(MediaType.APPLICATION_JSON)
+                .build();
+    }
+
+    /** The job of an accepted cancel; 409 when it had already ended. */
+    static Job accepted(CancelOutcome outcome) {
         if (outcome instanceof CancelOutcome.AlreadyFinished finished) {
             throw new ApiProblem(
                     409,
                     "Conflict",
                     "The job has already ended: " + finished.job().state() + ".");
         }
-        Job job = ((CancelOutcome.Accepted) outcome).job();
-        return Response.accepted(ownerView(job).toString())
-                .type(MediaType.APPLICATION_JSON)
-                .build();
+        return ((CancelOutcome.Accepted) outcome).job();
     }
 
     /**

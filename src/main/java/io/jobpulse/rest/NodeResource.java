@@ -7,6 +7,7 @@ import io.jobpulse.json.JsonMaps;
 import io.jobpulse.json.Jsonp;
 import io.jobpulse.metrics.Counter;
 import io.jobpulse.metrics.NodeMetrics;
+import io.jobpulse.node.NodeGauges;
 import io.jobpulse.websocket.OpenSessions;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -46,6 +47,9 @@ public class NodeResource {
     @Inject
     Cluster cluster;
 
+    @Inject
+    NodeGauges gauges;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String node(@QueryParam("gc") boolean gc) {
@@ -59,6 +63,10 @@ public class NodeResource {
         for (Counter c : Counter.values()) {
             counters.add(c.key(), metrics.get(c));
         }
+        counters.add("jobs-submitted", metrics.jobs().submittedTotal());
+        counters.add("jobs-started", metrics.jobs().startedTotal());
+        counters.add("jobs-finished", metrics.jobs().finishedTotal());
+        NodeGauges.Values now = gauges.now();
         return JsonMaps.write(Jsonp.PROVIDER
                 .createObjectBuilder()
                 .add("node", config.nodeId())
@@ -68,6 +76,18 @@ public class NodeResource {
                 .add("threads", ManagementFactory.getThreadMXBean().getThreadCount())
                 .add("webSocketConnections", sessions.size())
                 .add("counters", counters)
+                .add(
+                        "gauges",
+                        Jsonp.PROVIDER
+                                .createObjectBuilder()
+                                .add("jobsRunning", now.jobsRunning())
+                                .add("jobsQueued", now.jobsQueued())
+                                .add("nodeRuns", now.nodeRuns())
+                                .add("webSocketConnections", now.webSocketConnections())
+                                .add("sseConnections", now.sseConnections())
+                                .add("pollWaits", now.pollWaits())
+                                .add("subscriptions", now.subscriptions())
+                                .add("outboxBytes", now.outboxBytes()))
                 .add(
                         "bus",
                         Jsonp.PROVIDER

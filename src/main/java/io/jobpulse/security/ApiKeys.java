@@ -49,6 +49,11 @@ public final class ApiKeys {
         return entries.size();
     }
 
+    /** Whether {@code client} is the name of one of the configured clients. */
+    public boolean hasClient(String client) {
+        return entries.stream().anyMatch(entry -> entry.client().equals(client));
+    }
+
     /** The client owning this secret; compares hashes in constant time and looks at every entry. */
     public Optional<String> clientFor(String secret) {
         if (secret == null || secret.isEmpty() || secret.length() > 512) {

@@ -25,9 +25,10 @@ public class SecurityProducer {
     void atStart(
             @Observes @Initialized(ApplicationScoped.class) Object contextStarted,
             ApiKeys keys,
+            AdminRole admins,
             WatchTokens tokens,
             ReportTokens reportTokens) {
-        LOG.fine(() -> "security ready: " + keys.size() + " API client(s), tokens "
+        LOG.fine(() -> "security ready: " + keys.size() + " API client(s), " + admins.size() + " admin(s), tokens "
                 + tokens.getClass().getSimpleName() + " and "
                 + reportTokens.getClass().getSimpleName());
     }
@@ -52,6 +53,22 @@ public class SecurityProducer {
             LOG.info(() -> "JobPulse API: " + keys.size() + " API client(s) configured.");
         }
         return keys;
+    }
+
+    @Produces
+    @Singleton
+    AdminRole adminRole(JobPulseConfig config, ApiKeys keys) {
+        AdminRole admins;
+        try {
+            admins = AdminRole.of(config.adminClients(), keys);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("jobpulse.admin-clients", e);
+        }
+        if (admins.size() > 0) {
+            LOG.info(() ->
+                    "JobPulse API: " + admins.size() + " client(s) with the admin role (jobpulse.admin-clients).");
+        }
+        return admins;
     }
 
     @Produces

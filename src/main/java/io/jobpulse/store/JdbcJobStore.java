@@ -7,6 +7,8 @@ import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
 import io.jobpulse.job.Report;
+import io.jobpulse.metrics.Counter;
+import io.jobpulse.metrics.NodeMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -45,19 +47,27 @@ public class JdbcJobStore {
 
     private DataSource dataSource;
     private Optional<String> guard = Optional.empty();
+    private NodeMetrics metrics;
 
     protected JdbcJobStore() {
         // for CDI proxies
     }
 
     @Inject
-    public JdbcJobStore(Database database) {
-        this(database.dataSource());
+    public JdbcJobStore(Database database, NodeMetrics metrics) {
+        this(database.dataSource(), metrics);
         this.guard = database.transactionGuard();
     }
 
+    /** A store on {@code dataSource} whose meters nobody scrapes (tools and tests). */
     public JdbcJobStore(DataSource dataSource) {
+        this(dataSource, new NodeMetrics());
+    }
+
+    /** A store on {@code dataSource} counting what it commits in {@code metrics}. */
+    public JdbcJobStore(DataSource dataSource, NodeMetrics metrics) {
         this.dataSource = dataSource;
+        this.metrics = metrics;
     }
 
     /** Stores a new job with its first event, honouring an Idempotency-Key when one is given. */
@@ -82,7 +92,7 @@ public class JdbcJobStore {
     private SubmitOutcome submit(Job job, Optional<IdempotencyKey> key, Optional<Duration> heartbeat) {
         JobEvent first = job.event(EventKind.STATE, job.createdAt());
         try {
-            return inTransaction("store a new job", c -> {
+            SubmitOutcome outcome = inTransaction("store a new job", c -> {
                 if (key.isPresent()) {
                     Optional<SubmitOutcome> earlier = findByKey(c, job.owner(), key.get());
                     if (earlier.isPresent()) {
@@ -99,6 +109,11 @@ public class JdbcJobStore {
                 }
                 return new SubmitOutcome.Created(job);
             });
+            if (outcome instanceof SubmitOutcome.Created) {
+                metrics.jobs().submitted(job.type());
+                metrics.increment(Counter.EVENTS_STORED);
+            }
+            return outcome;
         } catch (StoreException e) {
             if (key.isPresent() && isUniqueViolation(e.getCause())) {
                 // a concurrent request with the same key won the race: answer with its job
@@ -130,18 +145,7 @@ public class JdbcJobStore {
                     ps.setLong(i++, before.get());
                 }
                 ps.setInt(i, limit + 1);
-                List<Job> jobs = new ArrayList<>();
-                List<Long> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        jobs.add(JobRows.job(rs));
-                        rows.add(rs.getLong("row_no"));
-                    }
-                }
-                if (jobs.size() <= limit) {
-                    return new JobPage(jobs, Optional.empty());
-                }
-                return new JobPage(jobs.subList(0, limit), Optional.of(rows.get(limit - 1)));
+                return JobPage.read(ps, limit);
             }
         });
     }
@@ -157,6 +161,29 @@ public class JdbcJobStore {
                     return rs.getInt(1);
                 }
             }
+        });
+    }
+
+    /**
+     * How many jobs are QUEUED and how many RUNNING in the store (every node's), by one read of the state index: the
+     * active jobs only, however many have ended.
+     */
+    public ActiveJobs countActive() {
+        return inTransaction("count active jobs", c -> {
+            long queued = 0;
+            long running = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) FROM jp_job"
+                            + " WHERE state IN ('QUEUED', 'RUNNING') GROUP BY state");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (JobState.QUEUED.name().equals(rs.getString(1))) {
+                        queued = rs.getLong(2);
+                    } else {
+                        running = rs.getLong(2);
+                    }
+                }
+            }
+            return new ActiveJobs(queued, running);
         });
     }
 
@@ -201,7 +228,7 @@ public class JdbcJobStore {
      * nothing changed.
      */
     public Optional<Change> update(JobId id, Instant at, Function<Job, Optional<Job>> change) {
-        return inTransaction("update a job", c -> {
+        return counted(inTransaction("update a job", c -> {
             Optional<Job> current = selectJob(c, id, true);
             if (current.isEmpty()) {
                 return Optional.empty();
@@ -211,7 +238,7 @@ public class JdbcJobStore {
                 return Optional.empty();
             }
             return Optional.of(write(c, current.get(), next.get(), at));
-        });
+        }));
     }
 
     /**
@@ -227,7 +254,7 @@ public class JdbcJobStore {
      * two JDBC batches.
      */
     public List<Optional<Change>> updateAll(List<JobUpdate> updates) {
-        return inTransaction("update jobs", c -> {
+        List<Optional<Change>> committed = inTransaction("update jobs", c -> {
             Map<JobId, Job> locked =
                     lockJobs(c, updates.stream().map(JobUpdate::id).toList(), LOCK_CHUNK);
             Map<JobId, Job> now = new HashMap<>(locked);
@@ -261,6 +288,8 @@ public class JdbcJobStore {
             insertEvents(c, events);
             return changes;
         });
+        committed.forEach(this::counted);
+        return committed;
     }
 
     /** Ids locked by one statement: below the parameter limits of every database JobPulse runs on. */
@@ -329,7 +358,7 @@ public class JdbcJobStore {
             List<String> parameters,
             Instant now,
             Function<Job, Optional<Job>> change) {
-        return inTransaction(operation, c -> {
+        return counted(inTransaction(operation, c -> {
             Optional<Job> current;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + " FROM jp_job WHERE id = ?"
                     + " AND " + condition + " FOR UPDATE SKIP LOCKED")) {
@@ -345,7 +374,7 @@ public class JdbcJobStore {
                 return Optional.empty();
             }
             return Optional.of(write(c, current.get(), next.get(), now));
-        });
+        }));
     }
 
     /**
@@ -356,7 +385,7 @@ public class JdbcJobStore {
      * a worker outside JobPulse runs them.
      */
     public Optional<Change> claimNext(String node, Instant now, Duration lease) {
-        return inTransaction("claim a queued job", c -> {
+        return counted(inTransaction("claim a queued job", c -> {
             Optional<Job> queued;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS
                     + " FROM jp_job WHERE state = 'QUEUED' AND is_external = FALSE ORDER BY row_no"
@@ -375,7 +404,7 @@ public class JdbcJobStore {
                 ps.executeUpdate();
             }
             return Optional.of(change);
-        });
+        }));
     }
 
     /**
@@ -446,7 +475,7 @@ public class JdbcJobStore {
      * three JDBC batches, so a thousand workers' reports share a commit as the runs' progress does ({@link #updateAll}).
      */
     public List<Optional<ReportOutcome>> reportAll(List<ReportRequest> requests) {
-        return inTransaction("store workers' reports", c -> {
+        List<Optional<ReportOutcome>> committed = inTransaction("store workers' reports", c -> {
             Map<JobId, Reported> locked = lockRows(
                     c, requests.stream().map(ReportRequest::id).toList(), LOCK_CHUNK, ", last_report_id", rs -> {
                         long last = rs.getLong("last_report_id");
@@ -493,6 +522,12 @@ public class JdbcJobStore {
             writeHeartbeats(c, heard, heartbeats, now);
             return outcomes;
         });
+        for (Optional<ReportOutcome> outcome : committed) {
+            if (outcome.isPresent() && outcome.get() instanceof ReportOutcome.Accepted accepted) {
+                count(accepted.job(), accepted.events());
+            }
+        }
+        return committed;
     }
 
     /** A locked job and the id of its worker's last accepted report. */
@@ -803,6 +838,33 @@ public class JdbcJobStore {
     }
 
     private <T> T inTransaction(String operation, Transactions.Work<T> work) {
-        return Transactions.run(dataSource, guard, operation, work);
+        return Transactions.run(dataSource, guard, operation, work, metrics::committed);
+    }
+
+    /** Counts a committed change in the node's meters; answers it. */
+    private Optional<Change> counted(Optional<Change> change) {
+        change.ifPresent(c -> count(c.job(), c.event().stream().toList()));
+        return change;
+    }
+
+    /**
+     * Counts committed {@code events} of {@code job} (its version after them): events stored, and a STATE event to
+     * RUNNING as a start, one to a terminal state as an end.
+     */
+    private void count(Job job, List<JobEvent> events) {
+        metrics.add(Counter.EVENTS_STORED, events.size());
+        for (JobEvent event : events) {
+            if (event.kind() != EventKind.STATE) {
+                continue;
+            }
+            if (event.state() == JobState.RUNNING && job.startedAt() != null) {
+                metrics.jobs().started(job.type(), Duration.between(job.createdAt(), job.startedAt()));
+            } else if (event.state().isTerminal()) {
+                Duration ran = job.startedAt() == null || job.finishedAt() == null
+                        ? null
+                        : Duration.between(job.startedAt(), job.finishedAt());
+                metrics.jobs().finished(job.type(), event.state().name(), ran);
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 
 /** One short local transaction on a pooled connection, the way every store method runs. */
@@ -25,6 +26,12 @@ final class Transactions {
 
     /** {@link #run(DataSource, String, Work)}, running {@code guard} first in the transaction when there is one. */
     static <T> T run(DataSource dataSource, Optional<String> guard, String operation, Work<T> work) {
+        return run(dataSource, guard, operation, work, nanos -> {});
+    }
+
+    /** {@link #run(DataSource, Optional, String, Work)}, telling {@code commitTook} how long its COMMIT took. */
+    static <T> T run(
+            DataSource dataSource, Optional<String> guard, String operation, Work<T> work, LongConsumer commitTook) {
         Connection opened;
         try {
             opened = dataSource.getConnection();
@@ -41,7 +48,9 @@ final class Transactions {
                     }
                 }
                 T result = work.run(c);
+                long start = System.nanoTime();
                 c.commit();
+                commitTook.accept(System.nanoTime() - start);
                 return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

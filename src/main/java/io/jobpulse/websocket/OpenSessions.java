@@ -127,6 +127,15 @@ public class OpenSessions {
         return connections.size();
     }
 
+    /** Bytes of messages waiting in the open connections' outboxes now. */
+    public long outboxBytes() {
+        long sum = 0;
+        for (Open open : connections.values()) {
+            sum += open.connection().outbox().waitingBytes();
+        }
+        return sum;
+    }
+
     private void sweep() {
         long now = ticker.nanoTime();
         long idle = config.websocket().idleTimeout().toNanos();

@@ -306,4 +306,9 @@ final class SessionOutbox {
             LOG.log(Level.FINE, e, () -> "Closing WebSocket session " + session.getId() + " failed");
         }
     }
+
+    /** Bytes of the messages waiting to be sent (the metrics' outbox gauge). */
+    synchronized long waitingBytes() {
+        return queue.bytes();
+    }
 }

@@ -30,11 +30,18 @@ class JobPulseConfigTest {
     }
 
     @Test
+    void adminClientsAreACommaSeparatedList() {
+        assertThat(configWith("jobpulse.admin-clients", " ops , oncall ").adminClients())
+                .containsExactly("ops", "oncall");
+    }
+
+    @Test
     void defaultsWhenNothingIsSet() {
         JobPulseConfig config = configFrom(Map.of());
 
         assertThat(config.dev()).isFalse();
         assertThat(config.apiKeys()).isEmpty();
+        assertThat(config.adminClients()).as("nobody is admin unless named").isEmpty();
         assertThat(config.tokenSecret()).isEmpty();
         assertThat(config.tokenTtl()).isEqualTo(Duration.ofHours(24));
         assertThat(config.allowedOrigins()).isEmpty();

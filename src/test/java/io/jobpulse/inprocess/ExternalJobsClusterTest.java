@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobpulse.cluster.BusState;
 import io.jobpulse.cluster.Cluster;
+import io.jobpulse.metrics.NodeMetrics;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -67,6 +68,12 @@ class ExternalJobsClusterTest {
 
     @Test
     void reportsSpreadOverBothNodesReachAWatcherOnOneInOrderAndARetryOnTheOtherIsARepeat() throws Exception {
+        NodeMetrics onA = a.bean(NodeMetrics.class);
+        NodeMetrics onB = b.bean(NodeMetrics.class);
+        long submitted = onA.jobs().submittedTotal() + onB.jobs().submittedTotal();
+        long started = onA.jobs().startedTotal() + onB.jobs().startedTotal();
+        long finished = onA.jobs().finishedTotal() + onB.jobs().finishedTotal();
+        long lagsOnA = onA.busLags();
         JsonObject job = a.rest().submit("{\"type\":\"external\"}");
         String id = job.getString("id");
         String token = job.getString("reportToken");
@@ -99,6 +106,15 @@ class ExternalJobsClusterTest {
                     .extracting(e -> e.getJsonObject("progress").getInt("done"))
                     .containsExactly(1, 2, 3, 4);
         }
+        // each node meters what it committed, so the two add up to the job's one life; b's reports reached the
+        // watcher on a through the bus, whose lag a measured
+        assertThat(onA.jobs().submittedTotal() + onB.jobs().submittedTotal() - submitted)
+                .isEqualTo(1);
+        assertThat(onA.jobs().startedTotal() + onB.jobs().startedTotal() - started)
+                .isEqualTo(1);
+        assertThat(onA.jobs().finishedTotal() + onB.jobs().finishedTotal() - finished)
+                .isEqualTo(1);
+        assertThat(onA.busLags()).isGreaterThan(lagsOnA);
     }
 
     @Test

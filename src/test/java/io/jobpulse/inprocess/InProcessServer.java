@@ -87,6 +87,7 @@ public final class InProcessServer implements AutoCloseable {
                             io.jobpulse.runtime.Clocks.class,
                             io.jobpulse.security.SecurityProducer.class,
                             io.jobpulse.store.Database.class,
+                            io.jobpulse.node.NodeGauges.class,
                             io.jobpulse.websocket.OpenSessions.class)
                     .addExtension(new TestBeans(config, ticker, shared, Clock.offset(Clocks.SYSTEM, clockOffset)))
                     // Jersey's CDI integration (what jersey-cdi1x-servlet does on Tomcat), and Weld's request scope

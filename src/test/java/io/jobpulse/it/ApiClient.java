@@ -15,6 +15,9 @@ final class ApiClient {
 
     static final String ALICE = "alice-secret";
     static final String BOB = "bob-secret";
+    /** The IT servers' admin client ({@code jobpulse.admin-clients=ops}, pom.xml). */
+    static final String OPS = "ops-secret";
+
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final HttpClient http =

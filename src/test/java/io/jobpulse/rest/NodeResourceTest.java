@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import io.jobpulse.cluster.Cluster;
 import io.jobpulse.config.JobPulseConfig;
 import io.jobpulse.config.SettingsSource;
+import io.jobpulse.execution.JobScheduler;
+import io.jobpulse.fallback.SseStreams;
 import io.jobpulse.http.ApiProblem;
+import io.jobpulse.http.LongPoller;
+import io.jobpulse.hub.ProgressHub;
 import io.jobpulse.metrics.NodeMetrics;
+import io.jobpulse.node.NodeGauges;
 import io.jobpulse.websocket.OpenSessions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,6 +26,15 @@ class NodeResourceTest {
         resource.metrics = new NodeMetrics();
         resource.sessions = new OpenSessions();
         resource.cluster = new Cluster();
+        resource.gauges = new NodeGauges(
+                resource.metrics,
+                null, // the store's count runs only once the gauges are started
+                new JobScheduler(),
+                resource.sessions,
+                new SseStreams(),
+                new LongPoller(),
+                new ProgressHub(),
+                null);
         return resource;
     }
 
@@ -46,6 +60,9 @@ class NodeResourceTest {
                         "\"node\":\"n1\"",
                         "\"gc\":false",
                         "\"webSocketConnections\":0",
+                        "\"gauges\":{\"jobsRunning\":0,\"jobsQueued\":0,\"nodeRuns\":0,\"webSocketConnections\":0,"
+                                + "\"sseConnections\":0,\"pollWaits\":0,\"subscriptions\":0,\"outboxBytes\":0}",
+                        "\"jobs-submitted\":0",
                         "\"bus\":{\"state\":\"SINGLE_NODE\",\"reconnects\":0}");
     }
 
