@@ -8,6 +8,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -81,6 +90,37 @@ final class ApiClient {
             request.header(headers[i], headers[i + 1]);
         }
         return send(request);
+    }
+
+    /**
+     * Posts {@code body} to {@code path} {@code count} times at once, from as many threads released together: a burst
+     * that meets a rate limit however slow the machine (one request after another may each take longer than the limit
+     * needs to refill). The statuses, in no particular order.
+     */
+    List<Integer> burst(int count, String path, String body) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return post(path, body).statusCode();
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                try {
+                    statuses.add(answer.get(TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS));
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new AssertionError("a request of the burst failed", e);
+                }
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Submits and expects 202; answers the owner's job view with its watch token. */
