@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * A REST client for the JobPulse API as one API client (one key), with a timeout on every call. Every answer it gets is
  * checked against the OpenAPI document ({@link OpenApiContract}): an answer the document does not describe fails the
  * test that asked, so every IT that talks REST through this client keeps the document true. {@link #unchecked()} is
- * for the few requests a container may answer before JobPulse does (a path it refuses, a server still starting).
+ * for the few requests a container may answer before JobPulse does (a path it refuses, a request line over its limit,
+ * a server still starting).
  */
 final class ApiClient {
 
