@@ -8,9 +8,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
-/** A REST client for the JobPulse API as one API client (one key), with a timeout on every call. */
+/**
+ * A REST client for the JobPulse API as one API client (one key), with a timeout on every call. Every answer it gets is
+ * checked against the OpenAPI document ({@link OpenApiContract}): an answer the document does not describe fails the
+ * test that asked, so every IT that talks REST through this client keeps the document true. {@link #unchecked()} is
+ * for the few requests a container may answer before JobPulse does (a path it refuses, a request line over its limit,
+ * a server still starting).
+ */
 final class ApiClient {
 
     static final String ALICE = "alice-secret";
@@ -24,10 +39,24 @@ final class ApiClient {
             HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final URI base;
     private final String key;
+    private final boolean checked;
 
     ApiClient(URI base, String key) {
+        this(base, key, true);
+    }
+
+    private ApiClient(URI base, String key, boolean checked) {
         this.base = base;
         this.key = key;
+        this.checked = checked;
+    }
+
+    /**
+     * The same client, whose answers are not checked against the OpenAPI document: only for requests the container
+     * may answer itself, before they reach JobPulse (an encoded slash in a path, a node that is still deploying).
+     */
+    ApiClient unchecked() {
+        return new ApiClient(base, key, false);
     }
 
     /** The server's base URI on loopback: Arquillian reports the machine's interface address. */
@@ -50,6 +79,52 @@ final class ApiClient {
 
     HttpResponse<String> get(String path) {
         return send(request(path).GET());
+    }
+
+    /**
+     * Any request: {@code body} null for none, {@code headers} as name, value, name, value... (no Content-Type is
+     * added).
+     */
+    HttpResponse<String> request(String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = request(path)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
+    /**
+     * Posts {@code body} to {@code path} {@code count} times at once, from as many threads released together: a burst
+     * that meets a rate limit however slow the machine (one request after another may each take longer than the limit
+     * needs to refill). The statuses, in no particular order.
+     */
+    List<Integer> burst(int count, String path, String body) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return post(path, body).statusCode();
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                try {
+                    statuses.add(answer.get(TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS));
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new AssertionError("a request of the burst failed", e);
+                }
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Submits and expects 202; answers the owner's job view with its watch token. */
@@ -83,6 +158,17 @@ final class ApiClient {
         return job;
     }
 
+    /** What {@link OpenApiContract} checks of an answer. */
+    static OpenApiContract.Exchange exchange(HttpResponse<String> response) {
+        return new OpenApiContract.Exchange(
+                response.request().method(),
+                response.uri(),
+                response.statusCode(),
+                response.headers().firstValue("Content-Type"),
+                response.headers().map(),
+                response.body());
+    }
+
     URI wsUri() {
         return URI.create("ws://" + base.getRawAuthority() + base.getRawPath() + "ws");
     }
@@ -97,7 +183,11 @@ final class ApiClient {
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (checked) {
+                OpenApiContract.jobPulse().check(exchange(response));
+            }
+            return response;
         } catch (IOException e) {
             throw new AssertionError("request failed", e);
         } catch (InterruptedException e) {

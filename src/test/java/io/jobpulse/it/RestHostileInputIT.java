@@ -479,8 +479,10 @@ class RestHostileInputIT extends DeployedWar {
         }
     }
 
+    /** The answer is this problem, and as the OpenAPI document describes it ({@link OpenApiContract}). */
     static JsonObject assertProblem(HttpResponse<String> response, int status, String title) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        OpenApiContract.jobPulse().check(ApiClient.exchange(response));
         assertThat(response.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         return problemBody(response.body(), status, title);
