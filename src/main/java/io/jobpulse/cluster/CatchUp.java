@@ -114,9 +114,9 @@ final class CatchUp {
                 return; // not stored (any more): nothing to fan out
             }
             metrics.add(Counter.CLUSTER_EVENTS_CAUGHT_UP, events.size());
-            hub.publish(events);
-            // the newest event's age: how far behind the other node this node's watchers were
+            // the newest event's age as it is fanned out: how far behind the other node this node's watchers were
             metrics.busLag(Duration.between(events.get(events.size() - 1).at(), Clocks.SYSTEM.instant()));
+            hub.publish(events);
             published(job, events.get(events.size() - 1).seq());
         }
         published.remove(job);

@@ -320,6 +320,7 @@ final class Cluster implements AutoCloseable {
                 "-Djobpulse.node-id=" + id,
                 "-Djobpulse.api-keys=alice:" + ApiClient.ALICE + ",bob:" + ApiClient.BOB,
                 "-Djobpulse.token-secret=" + TOKEN_SECRET,
+                "-Djobpulse.metrics.token=" + MetricsIT.TOKEN,
                 "-Djobpulse.lease=" + LEASE.toSeconds() + "s",
                 // unused while the node is on PostgreSQL; keeps a misconfigured node off ~/.jobpulse
                 "-Djobpulse.data-dir=" + dir.resolve("h2-unused")));

@@ -215,6 +215,8 @@ class ClusterIT {
         JsonObject submitted = alice.submit("{\"type\":\"steps\",\"params\":{\"count\":25,\"intervalMs\":80}}");
         String id = submitted.getString("id");
         ClusterNode elsewhere = notRunning(alice, id);
+        ApiClient prometheus = elsewhere.client(MetricsIT.TOKEN);
+        Map<String, Double> before = MetricsIT.scrape(prometheus);
 
         try (WsClient ws = watch(elsewhere, submitted)) {
             List<JsonObject> messages = ws.untilTerminal(id);
@@ -223,6 +225,12 @@ class ClusterIT {
             ClusterWatch.assertNoGap(messages, id, 1, done.getInt("seq"), "watcher on " + elsewhere);
             ClusterWatch.assertEndsWith(messages, id, "SUCCEEDED");
         }
+        // the watcher's node caught the job up from the store and measured how far behind the running node it was
+        Map<String, Double> after = MetricsIT.scrape(prometheus);
+        assertThat(after.get("jobpulse_cluster_catch_up_events_total"))
+                .isGreaterThan(before.get("jobpulse_cluster_catch_up_events_total"));
+        assertThat(after.get("jobpulse_cluster_bus_lag_seconds_count"))
+                .isGreaterThan(before.get("jobpulse_cluster_bus_lag_seconds_count"));
     }
 
     @Test

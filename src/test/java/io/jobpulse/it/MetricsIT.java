@@ -119,7 +119,7 @@ class MetricsIT extends DeployedWar {
     }
 
     /** The samples of one scrape by series; fails unless every line is a comment or a sample of a declared family. */
-    private static Map<String, Double> scrape(ApiClient prometheus) {
+    static Map<String, Double> scrape(ApiClient prometheus) {
         HttpResponse<String> response = prometheus.get("metrics");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         // the media type and its version; how the container spaces the parameters is its own (Tomcat drops the spaces)
