@@ -32,9 +32,9 @@ class PostgresOnTomcatIT {
         Path workDir =
                 Files.createDirectories(Path.of("target", "postgres-tomcat-it")).toAbsolutePath();
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-            String options =
-                    System.getProperty("tomcat.javaVmArguments", "").replaceAll("-Djobpulse\\.api-keys=\\S+", "")
-                            + " -Djobpulse.api-keys=alice:" + ApiClient.ALICE;
+            String options = System.getProperty("tomcat.javaVmArguments", "")
+                            .replaceAll("-Djobpulse\\.(api-keys|admin-clients)=\\S+", "")
+                    + " -Djobpulse.api-keys=alice:" + ApiClient.ALICE;
             try (TomcatProcess tomcat = TomcatProcess.start(
                     Path.of(home),
                     Path.of(System.getProperty("jobpulse.war")),
