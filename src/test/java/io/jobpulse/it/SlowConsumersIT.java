@@ -276,7 +276,7 @@ class SlowConsumersIT {
         if (frame.opcode() == PING) {
             socket.send(Frames.frame(PONG).payload(frame.payload()));
         } else {
-            check.accept(Json.parse(frame.text()));
+            check.frame(frame);
         }
         Thread.sleep(Math.max(1, (frame.payload().length + 2) * 1000L / TRICKLE_BYTES_PER_SECOND));
     }
@@ -299,9 +299,7 @@ class SlowConsumersIT {
             if (frame.isClose()) {
                 return frame.closeCode();
             }
-            if (frame.opcode() == 0x1) {
-                check.accept(Json.parse(frame.text()));
-            }
+            check.frame(frame);
         }
         throw new AssertionError("no close within " + wait);
     }
@@ -311,6 +309,9 @@ class SlowConsumersIT {
      * {@code skipped} range on the event after it, covering exactly the gap.
      */
     private static final class SeqCheck {
+        /** A text message the container sent in fragments (a TEXT frame without FIN, then continuations). */
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
         private final Map<String, Long> last = new HashMap<>();
         private final List<String> violations = new ArrayList<>();
         private int events;
@@ -321,6 +322,19 @@ class SlowConsumersIT {
         private int batches;
         private int largestBatch;
         private final java.util.Set<String> endedJobs = new java.util.HashSet<>();
+
+        /** Checks the message a text or continuation frame completes; other frames are no message. */
+        void frame(Frames.Frame frame) {
+            if (frame.opcode() != Frames.TEXT && frame.opcode() != Frames.CONTINUATION) {
+                return;
+            }
+            pending.writeBytes(frame.payload());
+            if (frame.fin()) {
+                String text = pending.toString(java.nio.charset.StandardCharsets.UTF_8);
+                pending.reset();
+                accept(Json.parse(text));
+            }
+        }
 
         void accept(JsonObject message) {
             if (message.getString("type").equals("batch")) {
