@@ -9,6 +9,8 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.JsonWriterFactory;
+import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Consumer;
 
 /**
  * Converts between JSON-P values and the plain Java values the domain holds (String, Long or BigDecimal, Boolean,
@@ -28,6 +31,7 @@ public final class JsonMaps {
 
     private static final JsonParserFactory PARSERS = Jsonp.PROVIDER.createParserFactory(Map.of());
     private static final JsonWriterFactory WRITERS = Jsonp.PROVIDER.createWriterFactory(Map.of());
+    private static final JsonGeneratorFactory GENERATORS = Jsonp.PROVIDER.createGeneratorFactory(Map.of());
 
     private JsonMaps() {}
 
@@ -69,6 +73,18 @@ public final class JsonMaps {
     public static String write(JsonObject object) {
         StringWriter out = new StringWriter();
         WRITERS.createWriter(out).writeObject(object);
+        return withoutLoneSurrogates(out.toString());
+    }
+
+    /**
+     * The JSON text {@code content} writes to a generator, with the same guarantee as {@link #write}: for the texts
+     * written often (an event per progress update), without building a {@link JsonObject} first.
+     */
+    public static String generate(Consumer<JsonGenerator> content) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator generator = GENERATORS.createGenerator(out)) {
+            content.accept(generator);
+        }
         return withoutLoneSurrogates(out.toString());
     }
 

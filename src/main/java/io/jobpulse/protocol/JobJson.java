@@ -81,9 +81,32 @@ public final class JobJson {
         return b.build();
     }
 
-    /** The event message as text, encoded once and sent as is to every watcher. */
+    /**
+     * The event message as text, encoded once and sent as is to every watcher: the text of {@link #event}, written
+     * straight to a generator (every stored progress update is encoded here, on the thread that stores the next ones).
+     */
     public static String eventText(JobEvent event) {
-        return JsonMaps.write(event(event));
+        return JsonMaps.generate(g -> {
+            Progress p = event.progress();
+            g.writeStartObject()
+                    .write("type", "event")
+                    .write("job", event.jobId().value())
+                    .write("seq", event.seq())
+                    .write("kind", event.kind().name().toLowerCase(Locale.ROOT))
+                    .write("state", event.state().name())
+                    .writeStartObject("progress")
+                    .write("done", p.done())
+                    .write("total", p.total());
+            p.percent().ifPresentOrElse(pc -> g.write("percent", pc), () -> g.writeNull("percent"));
+            g.write("message", p.message()).writeEnd().write("at", event.at().toString());
+            if (event.result() != null) {
+                g.write("result", JsonMaps.toJson(event.result()));
+            }
+            if (event.error() != null) {
+                g.write("error", error(event.error()));
+            }
+            g.writeEnd();
+        });
     }
 
     /**

@@ -37,6 +37,11 @@ class JobIdTest {
     }
 
     @Test
+    void parseAcceptsTheEdgesOfEachRange() {
+        assertThat(JobId.parse("AZaz09-_AZaz09-_AZaz09")).isPresent();
+    }
+
+    @Test
     void parseRoundTripsARandomId() {
         JobId id = JobId.random();
 
@@ -59,7 +64,10 @@ class JobIdTest {
                 "abcdefghij ABCDEFGHIJ-",
                 "abcdefghijABCDEFGHIJ-\n",
                 "abcdéfghijABCDEFGHIJ-_",
-                "abcdefghijABCDEFGHIJ%2"
+                "abcdefghijABCDEFGHIJ%2",
+                "abcdefghijABCDEFGHIJ@[",
+                "abcdefghijABCDEFGHIJ`{",
+                "abcdefghijABCDEFGHIJ/:"
             })
     void parseRejectsAnythingThatIsNotAnId(String candidate) {
         assertThat(JobId.parse(candidate)).isEmpty();

@@ -9,6 +9,7 @@ import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
 import io.jobpulse.job.Progress;
+import io.jobpulse.json.JsonMaps;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -247,6 +248,32 @@ class JobJsonTest {
             assertThat(reader.readObject()).isEqualTo(JobJson.event(event));
         }
         assertThat(text).doesNotContain("\n");
+    }
+
+    @Test
+    void eventTextIsWrittenExactlyAsTheEventObjectWouldBe() {
+        List<JobEvent> events = List.of(
+                aRunningJob().event(EventKind.PROGRESS, AT),
+                aRunningJob()
+                        .report(new Progress(3, 0, "no total"))
+                        .orElseThrow()
+                        .event(EventKind.PROGRESS, AT),
+                aRunningJob()
+                        .report(new Progress(1, 2, "lone \ud800 \"quoted\" \n line"))
+                        .orElseThrow()
+                        .event(EventKind.PROGRESS, AT),
+                aJobIn(JobState.SUCCEEDED).event(EventKind.STATE, AT),
+                aRunningJob()
+                        .fail(new JobError("handler_error", "boom"), FINISHED)
+                        .event(EventKind.STATE, AT),
+                aRunningJob()
+                        .succeed(Map.of("nested", Map.of("list", List.of(1L, "two"))), FINISHED)
+                        .event(EventKind.STATE, AT));
+
+        for (JobEvent event : events) {
+            assertThat(JobJson.eventText(event)).isEqualTo(JsonMaps.write(JobJson.event(event)));
+        }
+        assertThat(JobJson.eventText(events.get(2))).contains("lone \ufffd");
     }
 
     @Test
