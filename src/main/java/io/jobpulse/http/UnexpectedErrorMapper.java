@@ -4,9 +4,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Everything else: JAX-RS's own errors (unknown path, wrong method, unsupported media type) keep their status;
@@ -14,8 +11,6 @@ import java.util.logging.Logger;
  */
 @Provider
 public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
-
-    private static final Logger LOG = Logger.getLogger(UnexpectedErrorMapper.class.getName());
 
     @Override
     public Response toResponse(Throwable failure) {
@@ -26,11 +21,6 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
                     status.getReasonPhrase(),
                     "The request cannot be served: " + status.getReasonPhrase() + ".");
         }
-        String incident = UUID.randomUUID().toString();
-        LOG.log(Level.WARNING, failure, () -> "Unexpected error in the JobPulse API, incident " + incident);
-        return Problems.response(
-                500,
-                "Internal Server Error",
-                "Something went wrong on the server; incident " + incident + " has been logged.");
+        return Problems.response(Problems.unexpected(failure));
     }
 }

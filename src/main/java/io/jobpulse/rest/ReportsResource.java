@@ -1,19 +1,7 @@
 package io.jobpulse.rest;
 
-import io.jobpulse.execution.ExternalJobs;
-import io.jobpulse.http.ApiProblem;
-import io.jobpulse.job.Job;
-import io.jobpulse.job.JobId;
-import io.jobpulse.job.Report;
-import io.jobpulse.json.Jsonp;
-import io.jobpulse.protocol.InvalidReportException;
-import io.jobpulse.protocol.ReportJson;
-import io.jobpulse.security.ReportTokens;
-import io.jobpulse.store.ReportOutcome;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -27,32 +15,17 @@ import java.io.InputStream;
 import java.util.Optional;
 
 /**
- * {@code POST /api/jobs/{id}/reports}: the worker of an external job reports its progress, result, failure or only that
- * it is alive. Authorised by the job's report token alone ({@code Authorization: Bearer <reportToken>}), checked before
- * anything else is read; it is not {@link Authenticated}: an API key does not report, and a report token is no API
- * key. See docs/api.md.
+ * {@code POST /api/jobs/{id}/reports} in JAX-RS: what {@link ReportFilter} leaves to JAX-RS (another method: 405; another
+ * content type: 415; an {@code Accept} without JSON: 406), and every report in the in-process tests, which run the
+ * resources without servlet filters. Either way {@link ReportIntake} takes the report.
  */
 @Path("jobs/{id}/reports")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ReportsResource {
 
-    static final String JOB_ENDED_TYPE = "urn:jobpulse:problem:job-ended";
-    static final String OUT_OF_ORDER_TYPE = "urn:jobpulse:problem:report-out-of-order";
-    static final String NOT_EXTERNAL_TYPE = "urn:jobpulse:problem:not-external";
-    static final String RESULT_TOO_LARGE_TYPE = "urn:jobpulse:problem:result-too-large";
-
     @Inject
-    ReportTokens tokens;
-
-    @Inject
-    ReportLimits limits;
-
-    @Inject
-    RequestBodies bodies;
-
-    @Inject
-    ExternalJobs externals;
+    ReportIntake intake;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -61,74 +34,7 @@ public class ReportsResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             InputStream body,
             @Context HttpHeaders headers) {
-        JobId job = tokens.authorize(id, authorization).orElseThrow(() -> unauthorized(authorization));
-        limits.admit(job);
-        JsonObject request =
-                bodies.jsonObject(body, Optional.of((long) headers.getLength()).filter(length -> length >= 0));
-        Report report;
-        try {
-            report = ReportJson.parse(request);
-        } catch (InvalidReportException e) {
-            throw e.resultTooLarge()
-                    ? new ApiProblem(
-                            413,
-                            RESULT_TOO_LARGE_TYPE,
-                            "Result Too Large",
-                            e.getMessage(),
-                            JsonValue.EMPTY_JSON_OBJECT,
-                            Optional.empty())
-                    : ApiProblem.unprocessable(e.getMessage());
-        }
-        ReportOutcome outcome = externals.report(job, report).orElseThrow(ApiProblem::notFound);
-        if (outcome instanceof ReportOutcome.Ended) {
-            throw ended(outcome.job());
-        }
-        if (outcome instanceof ReportOutcome.OutOfOrder stale) {
-            throw new ApiProblem(
-                    409,
-                    OUT_OF_ORDER_TYPE,
-                    "Report Out Of Order",
-                    "Report " + report.id().orElseThrow() + " is older than the last accepted one, " + stale.lastId()
-                            + "; it changed nothing.",
-                    Jsonp.PROVIDER
-                            .createObjectBuilder()
-                            .add("lastId", stale.lastId())
-                            .build(),
-                    Optional.empty());
-        }
-        if (outcome instanceof ReportOutcome.NotExternal) {
-            throw new ApiProblem(
-                    409,
-                    NOT_EXTERNAL_TYPE,
-                    "Not An External Job",
-                    "The job is not external: a node of JobPulse runs it and its handler reports its progress.",
-                    JsonValue.EMPTY_JSON_OBJECT,
-                    Optional.empty());
-        }
-        return ReportJson.answer(outcome.job()); // accepted, or a repeat of the last accepted report
-    }
-
-    private static ApiProblem ended(Job job) {
-        return new ApiProblem(
-                409,
-                JOB_ENDED_TYPE,
-                "Job Ended",
-                "The job has already ended: " + job.state() + "; the report changed nothing.",
-                Jsonp.PROVIDER
-                        .createObjectBuilder()
-                        .add("state", job.state().name())
-                        .add("seq", job.seq())
-                        .add("cancel", ReportJson.cancelled(job))
-                        .build(),
-                Optional.empty());
-    }
-
-    private static ApiProblem unauthorized(String authorization) {
-        return new ApiProblem(
-                401,
-                "Unauthorized",
-                authorization == null || authorization.isBlank()
-                        ? "Send the job's report token: Authorization: Bearer <reportToken>."
-                        : "The report token is not valid for this job (forged, expired, or another job's).");
+        return intake.report(
+                id, authorization, body, Optional.of((long) headers.getLength()).filter(length -> length >= 0));
     }
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -155,5 +156,70 @@ class ExternalJobsIT extends DeployedWar {
         HttpResponse<String> cancelled = worker.post("api/jobs/" + id + "/reports", "{}");
         assertThat(cancelled.statusCode()).isEqualTo(409);
         assertThat(Json.parse(cancelled.body()).getBoolean("cancel")).isTrue();
+    }
+
+    /**
+     * In the WAR a report in its plain shape is served by a servlet filter ({@code ReportFilter}) and anything else by
+     * the JAX-RS resource: the refusals of both, on each server, are the documented problems, and none changes the job.
+     */
+    @Test
+    void everyRefusalOfAReportIsAProblemWhicheverLayerServesItAndChangesNothing() throws Exception {
+        JsonObject job = alice.submit("{\"type\":\"external\"}");
+        String id = job.getString("id");
+        String reports = "api/jobs/" + id + "/reports";
+        ApiClient worker = new ApiClient(base, job.getString("reportToken"));
+        String progress = "{\"id\":2,\"progress\":{\"done\":1,\"total\":4,\"message\":\"one\"}}";
+
+        HttpResponse<String> accepted = worker.post(reports, progress);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(accepted.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        long seq = alice.job(id).getJsonNumber("seq").longValue();
+
+        HttpResponse<String> forged = new ApiClient(base, job.getString("reportToken") + "A").post(reports, "{}");
+        RestHostileInputIT.assertProblem(forged, 401, "Unauthorized");
+        assertThat(forged.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+        RestHostileInputIT.assertProblem(worker.post(reports, "{\"progress\":"), 400, "Bad Request");
+        try (RawHttp raw = RawHttp.connect(base, Duration.ofSeconds(30))) {
+            raw.head(
+                    "POST",
+                    "/jobpulse/" + reports,
+                    Map.of(
+                            "Authorization",
+                            "Bearer " + job.getString("reportToken"),
+                            "Content-Type",
+                            "application/json",
+                            "Content-Length",
+                            String.valueOf(2 * 1024 * 1024)));
+            RestHostileInputIT.assertRawProblem(raw.response(), 413, "Content Too Large");
+        }
+        RestHostileInputIT.assertProblem(
+                worker.post(reports, "{\"id\":3,\"progress\":\"half\"}"), 422, "Unprocessable Content");
+        JsonObject stale = RestHostileInputIT.assertProblem(
+                worker.post(reports, "{\"id\":1,\"progress\":{\"done\":0,\"total\":4}}"), 409, "Report Out Of Order");
+        assertThat(stale.getInt("lastId")).isEqualTo(2);
+        RestHostileInputIT.assertProblem(
+                worker.request("POST", reports, "{}", "Content-Type", "text/plain"), 415, "Unsupported Media Type");
+        // answered by the container's JAX-RS runtime: not in the OpenAPI document, a problem all the same
+        for (HttpResponse<String> other : List.of(
+                worker.unchecked().request("GET", reports, null),
+                worker.unchecked()
+                        .request("POST", reports, "{}", "Content-Type", "application/json", "Accept", "text/html"))) {
+            assertThat(other.statusCode()).as(other.body()).isIn(405, 406);
+            assertThat(other.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        }
+
+        HttpResponse<String> repeated = worker.post(reports, progress);
+        assertThat(repeated.statusCode())
+                .as("a retried report is answered again")
+                .isEqualTo(200);
+        JsonObject after = alice.job(id);
+        assertThat(after.getJsonNumber("seq").longValue())
+                .as("no refusal and no repeat added an event")
+                .isEqualTo(seq);
+        assertThat(after.getJsonObject("progress").getInt("done")).isEqualTo(1);
+        assertThat(after.getString("state")).isEqualTo("RUNNING");
     }
 }
