@@ -192,10 +192,15 @@ final class ClusterPass {
                 namespace));
     }
 
+    /** A warm-up run (rep 0, {@link BenchMain#WARM_UP_WINDOW_SECONDS}, not recorded), then the measured one. */
     private void bus(List<BenchMain.Target> nodes, int jobs) throws Exception {
+        bus(nodes, jobs, 0, BenchMain.WARM_UP_WINDOW_SECONDS);
+        bus(nodes, jobs, 1, setting("bench.overload-seconds", 10));
+    }
+
+    private void bus(List<BenchMain.Target> nodes, int jobs, int rep, int window) throws Exception {
         int n = setting("bench.cluster-watchers", 1000);
         int rate = setting("bench.cluster-rate", 10);
-        int window = setting("bench.overload-seconds", 10);
         int maxSeconds = 150 + n / 100 + jobs / 10 + window;
         List<String> cmd = bench.clientCommand(maxSeconds);
         cmd.addAll(List.of(
@@ -215,9 +220,18 @@ final class ClusterPass {
                 "sources=" + (1 + n / 8000),
                 "inflight=256",
                 "maxSeconds=" + maxSeconds,
-                "rep=1"));
-        record(bench.runClient(
-                cmd, out.resolve("logs/client-cluster-bus.log"), maxSeconds, nodes.get(0), n, 1, namespace));
+                "rep=" + rep));
+        Map<String, Object> r = bench.runClient(
+                cmd,
+                out.resolve("logs/client-cluster-bus" + (rep == 0 ? "-warmup" : "") + ".log"),
+                maxSeconds,
+                nodes.get(0),
+                n,
+                rep,
+                namespace);
+        if (rep > 0) {
+            record(r);
+        }
     }
 
     /**
