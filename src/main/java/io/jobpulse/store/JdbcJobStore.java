@@ -517,9 +517,27 @@ public class JdbcJobStore {
                     rows.add(new Job[] {before, e.getValue().job()});
                 }
             }
-            writeRows(c, rows);
+            // a job that changed and was heard from gets one UPDATE of both (a second would write a second row
+            // version); the others get one of what they need
+            Map<JobId, Duration> onlyHeard = new HashMap<>(heartbeats);
+            List<Job[]> changedAndHeard = new ArrayList<>();
+            List<Job[]> changedOnly = new ArrayList<>();
+            for (Job[] row : rows) {
+                (onlyHeard.remove(row[1].id()) != null ? changedAndHeard : changedOnly).add(row);
+            }
+            writeRows(c, changedOnly);
+            writeRows(
+                    c,
+                    changedAndHeard,
+                    HEARD_COLUMNS,
+                    (ps, first, job) -> setHeard(
+                            ps,
+                            first,
+                            heard,
+                            heartbeats.get(job.id()),
+                            now.get(job.id()).lastId()));
             insertEvents(c, events);
-            writeHeartbeats(c, heard, heartbeats, now);
+            writeHeartbeats(c, heard, onlyHeard, now);
             return outcomes;
         });
         for (Optional<ReportOutcome> outcome : committed) {
@@ -562,8 +580,8 @@ public class JdbcJobStore {
     }
 
     /**
-     * The workers heard from: their last report time ({@code heard}), heartbeat deadline ({@code heard} plus their
-     * {@code heartbeats}) and last accepted report id, in one JDBC batch.
+     * The workers heard from whose job did not change otherwise: their last report time ({@code heard}), heartbeat
+     * deadline ({@code heard} plus their {@code heartbeats}) and last accepted report id, in one JDBC batch.
      */
     private static void writeHeartbeats(
             Connection c, Instant heard, Map<JobId, Duration> heartbeats, Map<JobId, Reported> now)
@@ -571,22 +589,29 @@ public class JdbcJobStore {
         if (heartbeats.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE jp_job SET last_report_at = ?, lease_expires_at = ?," + " last_report_id = ? WHERE id = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE jp_job SET " + HEARD_COLUMNS.substring(2) + " WHERE id = ?")) {
             for (Map.Entry<JobId, Duration> e : heartbeats.entrySet()) {
-                JobRows.setInstant(ps, 1, heard);
-                JobRows.setInstant(ps, 2, heard.plus(e.getValue()));
-                OptionalLong id = now.get(e.getKey()).lastId();
-                if (id.isPresent()) {
-                    ps.setLong(3, id.getAsLong());
-                } else {
-                    ps.setNull(3, java.sql.Types.BIGINT);
-                }
-                ps.setString(4, e.getKey().value());
+                int next =
+                        setHeard(ps, 1, heard, e.getValue(), now.get(e.getKey()).lastId());
+                ps.setString(next, e.getKey().value());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /** The values of {@link #HEARD_COLUMNS} from parameter {@code first}; answers the next parameter. */
+    private static int setHeard(PreparedStatement ps, int first, Instant heard, Duration heartbeat, OptionalLong lastId)
+            throws SQLException {
+        JobRows.setInstant(ps, first, heard);
+        JobRows.setInstant(ps, first + 1, heard.plus(heartbeat));
+        if (lastId.isPresent()) {
+            ps.setLong(first + 2, lastId.getAsLong());
+        } else {
+            ps.setNull(first + 2, java.sql.Types.BIGINT);
+        }
+        return first + 3;
     }
 
     /**
@@ -712,13 +737,31 @@ public class JdbcJobStore {
 
     /** Each {@code {before, after}}: the row of {@code before}, still at its seq under the lock, becomes {@code after}. */
     private static void writeRows(Connection c, List<Job[]> rows) throws SQLException {
+        writeRows(c, rows, "", (ps, first, job) -> first);
+    }
+
+    /** The columns a report's heartbeat sets ({@link #setHeard}), to be appended to a row's own. */
+    private static final String HEARD_COLUMNS = ", last_report_at = ?, lease_expires_at = ?, last_report_id = ?";
+
+    /** Values a row's UPDATE sets beyond the job's own: from parameter {@code first}; answers the next parameter. */
+    @FunctionalInterface
+    private interface MoreColumns {
+        int set(PreparedStatement ps, int first, Job after) throws SQLException;
+    }
+
+    /**
+     * Each row from its version before to its version after (the optimistic {@code seq} check under the row lock), and
+     * the {@code moreColumns} (", name = ?, ...") each, set by {@code more}, in one JDBC batch.
+     */
+    private static void writeRows(Connection c, List<Job[]> rows, String moreColumns, MoreColumns more)
+            throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE jp_job SET state = ?, seq = ?, progress_done = ?, "
-                        + "progress_total = ?, progress_message = ?, result = ?, error_kind = ?, error_message = ?, "
-                        + "started_at = ?, finished_at = ?, cancel_requested = ?, attempt = ?, owner_node = ? WHERE id = ? AND seq = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET state = ?, seq = ?, progress_done = ?, "
+                + "progress_total = ?, progress_message = ?, result = ?, error_kind = ?, error_message = ?, "
+                + "started_at = ?, finished_at = ?, cancel_requested = ?, attempt = ?, owner_node = ?" + moreColumns
+                + " WHERE id = ? AND seq = ?")) {
             for (Job[] row : rows) {
                 Job before = row[0];
                 Job after = row[1];
@@ -735,8 +778,9 @@ public class JdbcJobStore {
                 ps.setBoolean(11, after.cancelRequested());
                 ps.setInt(12, after.attempt());
                 ps.setString(13, after.node());
-                ps.setString(14, after.id().value());
-                ps.setLong(15, before.seq());
+                int next = more.set(ps, 14, after);
+                ps.setString(next, after.id().value());
+                ps.setLong(next + 1, before.seq());
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();
