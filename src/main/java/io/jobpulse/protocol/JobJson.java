@@ -7,10 +7,10 @@ import io.jobpulse.job.JobId;
 import io.jobpulse.job.Progress;
 import io.jobpulse.json.JsonMaps;
 import io.jobpulse.json.Jsonp;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonGenerator;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -61,52 +61,40 @@ public final class JobJson {
         return view.add("links", links).build();
     }
 
-    /** The event message: {@code result} only on SUCCEEDED, {@code error} only on FAILED. */
+    /** The event message as a JSON object: {@link #eventText} read back (tests, and what inspects it). */
     public static JsonObject event(JobEvent event) {
-        JsonObjectBuilder b = Jsonp.PROVIDER
-                .createObjectBuilder()
-                .add("type", "event")
-                .add("job", event.jobId().value())
-                .add("seq", event.seq())
-                .add("kind", event.kind().name().toLowerCase(Locale.ROOT))
-                .add("state", event.state().name())
-                .add("progress", progress(event.progress()))
-                .add("at", event.at().toString());
-        if (event.result() != null) {
-            b.add("result", JsonMaps.toJson(event.result()));
-        }
-        if (event.error() != null) {
-            b.add("error", error(event.error()));
-        }
-        return b.build();
+        return JsonMaps.parseObject(eventText(event));
     }
 
     /**
-     * The event message as text, encoded once and sent as is to every watcher: the text of {@link #event}, written
-     * straight to a generator (every stored progress update is encoded here, on the thread that stores the next ones).
+     * The event message as text, encoded once and sent as is to every watcher, written straight to a generator (every
+     * stored progress update is encoded here, on the thread that stores the next ones).
      */
     public static String eventText(JobEvent event) {
-        return JsonMaps.generate(g -> {
-            Progress p = event.progress();
-            g.writeStartObject()
-                    .write("type", "event")
-                    .write("job", event.jobId().value())
-                    .write("seq", event.seq())
-                    .write("kind", event.kind().name().toLowerCase(Locale.ROOT))
-                    .write("state", event.state().name())
-                    .writeStartObject("progress")
-                    .write("done", p.done())
-                    .write("total", p.total());
-            p.percent().ifPresentOrElse(pc -> g.write("percent", pc), () -> g.writeNull("percent"));
-            g.write("message", p.message()).writeEnd().write("at", event.at().toString());
-            if (event.result() != null) {
-                g.write("result", JsonMaps.toJson(event.result()));
-            }
-            if (event.error() != null) {
-                g.write("error", error(event.error()));
-            }
-            g.writeEnd();
-        });
+        return JsonMaps.generate(g -> writeEvent(g, event));
+    }
+
+    /** The event message, the one place its shape is written: {@code result} only on SUCCEEDED, {@code error} only on FAILED. */
+    private static void writeEvent(JsonGenerator g, JobEvent event) {
+        Progress p = event.progress();
+        g.writeStartObject()
+                .write("type", "event")
+                .write("job", event.jobId().value())
+                .write("seq", event.seq())
+                .write("kind", event.kind().name().toLowerCase(Locale.ROOT))
+                .write("state", event.state().name())
+                .writeStartObject("progress")
+                .write("done", p.done())
+                .write("total", p.total());
+        p.percent().ifPresentOrElse(pc -> g.write("percent", pc), () -> g.writeNull("percent"));
+        g.write("message", p.message()).writeEnd().write("at", event.at().toString());
+        if (event.result() != null) {
+            g.write("result", JsonMaps.toJson(event.result()));
+        }
+        if (event.error() != null) {
+            g.write("error", error(event.error()));
+        }
+        g.writeEnd();
     }
 
     /**
@@ -115,14 +103,11 @@ public final class JobJson {
      * the last event listed.
      */
     public static String eventLog(JobId job, long seq, List<JobEvent> events) {
-        JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
-        events.forEach(e -> items.add(event(e)));
-        return JsonMaps.write(Jsonp.PROVIDER
-                .createObjectBuilder()
-                .add("job", job.value())
-                .add("seq", seq)
-                .add("events", items)
-                .build());
+        return JsonMaps.generate(g -> {
+            g.writeStartObject().write("job", job.value()).write("seq", seq).writeStartArray("events");
+            events.forEach(e -> writeEvent(g, e));
+            g.writeEnd().writeEnd();
+        });
     }
 
     public static JsonObject progress(Progress p) {
