@@ -183,17 +183,7 @@ final class ClusterPass {
                 "inflight=256",
                 "maxSeconds=" + maxSeconds,
                 "rep=" + rep));
-        Map<String, Object> r = bench.runClient(
-                cmd,
-                out.resolve("logs/client-cluster-fanout-" + (rep == 0 ? "warmup" : rep) + ".log"),
-                maxSeconds,
-                nodes.get(0),
-                n,
-                rep,
-                namespace);
-        if (rep > 0) {
-            record(r);
-        }
+        runAndRecord(cmd, "client-cluster-fanout-" + (rep == 0 ? "warmup" : rep), maxSeconds, nodes.get(0), n, rep);
     }
 
     /** A warm-up run (rep 0, {@link BenchMain#WARM_UP_WINDOW_SECONDS}, not recorded), then the measured one. */
@@ -225,14 +215,14 @@ final class ClusterPass {
                 "inflight=256",
                 "maxSeconds=" + maxSeconds,
                 "rep=" + rep));
-        Map<String, Object> r = bench.runClient(
-                cmd,
-                out.resolve("logs/client-cluster-bus" + (rep == 0 ? "-warmup" : "") + ".log"),
-                maxSeconds,
-                nodes.get(0),
-                n,
-                rep,
-                namespace);
+        runAndRecord(cmd, "client-cluster-bus" + (rep == 0 ? "-warmup" : ""), maxSeconds, nodes.get(0), n, rep);
+    }
+
+    /** Runs one load client (its log {@code logs/<log>.log}) and records its result, unless it was a warm-up (rep 0). */
+    private void runAndRecord(List<String> cmd, String log, int maxSeconds, BenchMain.Target t, int n, int rep)
+            throws Exception {
+        Map<String, Object> r =
+                bench.runClient(cmd, out.resolve("logs/" + log + ".log"), maxSeconds, t, n, rep, namespace);
         if (rep > 0) {
             record(r);
         }
