@@ -1,6 +1,7 @@
 /**
  * Integration tests ({@code *IT}, failsafe): the WAR Maven built, deployed by Arquillian to a managed Payara Micro,
- * Tomcat or WildFly (one Maven profile each).
+ * Tomcat or WildFly (one Maven profile each). Each execution starts its server once and deploys each test class's WAR
+ * into it; for Payara Micro that is the tests' own container, {@link io.jobpulse.it.micro.SharedMicroContainer}.
  *
  * <p><b>Which server runs which IT.</b> An IT runs on every server (Payara Micro, Tomcat 10.1, WildFly, and Tomcat 11
  * in {@code .ci/run}) unless it is marked {@link io.jobpulse.it.ContainerIndependent @ContainerIndependent}; a marked
