@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -19,7 +20,6 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The one DataSource of a deployment, migrated to the current schema before first use.
@@ -32,6 +32,8 @@ public class Database {
 
     private static final Logger LOG = Logger.getLogger(Database.class.getName());
     static final int EMBEDDED_POOL_SIZE = 20;
+    /** How long a transaction waits for a connection of the embedded H2 before the store counts as unavailable. */
+    static final Duration EMBEDDED_POOL_TIMEOUT = Duration.ofSeconds(30);
     /** How long the embedded H2 keeps chunks it no longer needs before it may write over them. */
     static final int RETENTION_MILLIS = 5000;
 
@@ -42,7 +44,7 @@ public class Database {
     ContainerExecutors executors;
 
     private DataSource dataSource;
-    private JdbcConnectionPool embeddedPool;
+    private EmbeddedPool embeddedPool;
     private EmbeddedH2Compaction compaction;
     private boolean postgres;
     private String url;
@@ -83,7 +85,7 @@ public class Database {
             compaction.close();
         }
         if (embeddedPool != null) {
-            embeddedPool.dispose();
+            embeddedPool.close();
         }
     }
 
@@ -146,7 +148,7 @@ public class Database {
                 + applied + " migration(s) applied now)");
     }
 
-    static JdbcConnectionPool openEmbedded(Path dataDir) {
+    static EmbeddedPool openEmbedded(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -158,9 +160,7 @@ public class Database {
         // mid-write.
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jobpulse")
                 + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=" + RETENTION_MILLIS;
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "jobpulse", "");
-        pool.setMaxConnections(EMBEDDED_POOL_SIZE);
-        return pool;
+        return new EmbeddedPool(url, "jobpulse", EMBEDDED_POOL_SIZE, EMBEDDED_POOL_TIMEOUT);
     }
 
     private static DataSource lookup(String name) {

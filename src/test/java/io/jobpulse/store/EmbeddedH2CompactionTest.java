@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.Random;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,16 +38,16 @@ class EmbeddedH2CompactionTest {
 
     @Test
     void compactionOfAClosedDatabaseReportsNothingToCompact() throws Exception {
-        JdbcConnectionPool pool = Database.openEmbedded(dir.resolve("closed"));
+        EmbeddedPool pool = Database.openEmbedded(dir.resolve("closed"));
         EmbeddedH2Compaction compaction = new EmbeddedH2Compaction(pool);
         assertThat(compaction.compactOnce()).isTrue();
-        pool.dispose();
+        pool.close();
 
         assertThat(compaction.compactOnce()).isFalse();
     }
 
     private static long fileAfterWrites(Path dataDir, boolean compact) throws Exception {
-        JdbcConnectionPool pool = Database.openEmbedded(dataDir);
+        EmbeddedPool pool = Database.openEmbedded(dataDir);
         EmbeddedH2Compaction compaction = new EmbeddedH2Compaction(pool);
         try {
             try (Connection c = pool.getConnection();
@@ -89,7 +88,7 @@ class EmbeddedH2CompactionTest {
             }
             return Files.size(dataDir.resolve("jobpulse.mv.db"));
         } finally {
-            pool.dispose();
+            pool.close();
         }
     }
 }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -45,7 +44,7 @@ class JdbcJobListingTest {
         @TempDir
         Path dataDir;
 
-        private JdbcConnectionPool pool;
+        private EmbeddedPool pool;
 
         @Override
         DataSource openDatabase() {
@@ -55,7 +54,7 @@ class JdbcJobListingTest {
 
         @AfterEach
         void disposePool() {
-            pool.dispose();
+            pool.close();
         }
     }
 

@@ -34,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +64,7 @@ class JdbcJobStoreTest {
         @TempDir
         Path dataDir;
 
-        private JdbcConnectionPool pool;
+        private EmbeddedPool pool;
 
         @Override
         DataSource openDatabase() {
@@ -75,7 +74,7 @@ class JdbcJobStoreTest {
 
         @AfterEach
         void disposePool() {
-            pool.dispose();
+            pool.close();
         }
 
         @Test
@@ -87,7 +86,7 @@ class JdbcJobStoreTest {
             Job before = store.find(job.id()).orElseThrow();
             List<JobEvent> eventsBefore = allEvents(job.id());
 
-            pool.dispose();
+            pool.close();
             pool = Database.openEmbedded(dataDir);
             Database.migrate(pool);
             JdbcJobStore reopened = new JdbcJobStore(pool);

@@ -28,7 +28,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +54,7 @@ class RetentionTest {
         @TempDir
         Path dataDir;
 
-        private JdbcConnectionPool pool;
+        private EmbeddedPool pool;
 
         @Override
         DataSource openDatabase() {
@@ -70,7 +69,7 @@ class RetentionTest {
 
         @AfterEach
         void disposePool() {
-            pool.dispose();
+            pool.close();
         }
     }
 

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,7 @@ class StoreMetersTest {
     @TempDir
     Path dataDir;
 
-    private JdbcConnectionPool pool;
+    private EmbeddedPool pool;
     private final NodeMetrics metrics = new NodeMetrics();
     private JdbcJobStore store;
 
@@ -44,7 +43,7 @@ class StoreMetersTest {
 
     @AfterEach
     void closeStore() {
-        pool.dispose();
+        pool.close();
     }
 
     @Test
