@@ -41,8 +41,8 @@ final class ReportCommits {
      * The most reports written in one transaction. 250 rather than 500 (the benchmark's reports pass, 1 000 jobs at 10
      * reports a second): a job's report waits for a shorter transaction, and the embedded H2 no longer writes its
      * store in the middle of one (it does once a transaction's unsaved pages pass its auto-commit buffer). View age
-     * p99 on H2 1.0-1.7 s at 500, 0.4-0.6 s at 250 (and 125); on PostgreSQL 113 and 233 ms, deliveries 8 100-8 800 a
-     * second (7 500 at 500). docs/performance.md.
+     * p99 on H2 1.0-1.7 s at 500, 0.4-0.6 s at 250 (and 125); on PostgreSQL 113-311 ms in four runs, against 102-381
+     * ms in five at 500: no change beyond the runs' spread. docs/performance.md.
      */
     static final int MAX_BATCH = 250;
 
