@@ -85,6 +85,7 @@ public final class SharedMicroContainer implements DeployableContainer<SharedMic
             reader.start();
             String ready = await(config.startupTimeout(), "start");
             if (!ready.equals("ready")) {
+                stopNow();
                 throw new LifecycleException("Payara Micro did not start: " + ready + "; log: " + log);
             }
         } catch (IOException e) {
