@@ -10,12 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** Waits for a server a test started until JobPulse's API answers, failing early when the process dies. */
-final class ApiReadiness {
+public final class ApiReadiness {
 
     private ApiReadiness() {}
 
     /** Returns once {@code GET <base>api/job-types} answers 200; an AssertionError names the last attempt and the log. */
-    static void await(String server, Process process, URI base, Duration timeout, Path log) throws Exception {
+    public static void await(String server, Process process, URI base, Duration timeout, Path log) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {

@@ -1,5 +1,6 @@
 package io.jobpulse.it.micro;
 
+import io.jobpulse.it.ApiReadiness;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -9,9 +10,6 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,38 +227,18 @@ public final class SharedMicroContainer implements DeployableContainer<SharedMic
 
     /**
      * Payara Micro answers a deployment whose application then failed to start as deployed: waits until the
-     * application's liveness probe answers 200, as JobPulse's WAR has one.
+     * application's API answers, as the tests' own servers do ({@link ApiReadiness}).
      */
     private void awaitServing(String name) throws DeploymentException {
-        URI live = URI.create("http://" + HOST + ":" + port + "/" + name + "/health/live");
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + SERVING_TIMEOUT.toNanos();
-        String last = "no answer";
+        URI base = URI.create("http://" + HOST + ":" + port + "/" + name + "/");
         try {
-            while (System.nanoTime() < deadline) {
-                try {
-                    int status = http.send(
-                                    HttpRequest.newBuilder(live)
-                                            .timeout(Duration.ofSeconds(5))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.discarding())
-                            .statusCode();
-                    if (status == 200) {
-                        return;
-                    }
-                    last = "HTTP " + status;
-                } catch (IOException e) {
-                    last = e.toString();
-                }
-                Thread.sleep(200);
-            }
+            ApiReadiness.await("Payara Micro (" + name + " deployed)", process, base, SERVING_TIMEOUT, log);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DeploymentException("Interrupted while waiting for " + live, e);
+            throw new DeploymentException("Interrupted while waiting for " + base, e);
+        } catch (Exception | AssertionError e) {
+            throw new DeploymentException(name + " was deployed but does not serve: " + e.getMessage(), e);
         }
-        throw new DeploymentException(name + " was deployed but " + live + " did not answer 200 within "
-                + SERVING_TIMEOUT + " (last: " + last + "); log: " + log);
     }
 
     private void stopNow() {
