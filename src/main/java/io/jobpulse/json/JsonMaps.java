@@ -8,6 +8,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.JsonWriter;
 import jakarta.json.JsonWriterFactory;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
@@ -71,8 +72,12 @@ public final class JsonMaps {
      * {@code "\\ud800"} and Parsson writes out raw) becomes U+FFFD, so echoing it cannot break a send.
      */
     public static String write(JsonObject object) {
-        StringWriter out = new StringWriter();
-        WRITERS.createWriter(out).writeObject(object);
+        StringWriter out = new StringWriter(256);
+        // closed, so that Parsson takes its 8 KB char buffer back into its pool: an unclosed writer kept it, and the
+        // next parser had to allocate a new one (an 8 KB allocation per report answered)
+        try (JsonWriter writer = WRITERS.createWriter(out)) {
+            writer.writeObject(object);
+        }
         return withoutLoneSurrogates(out.toString());
     }
 

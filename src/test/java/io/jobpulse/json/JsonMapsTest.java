@@ -24,6 +24,30 @@ class JsonMapsTest {
         return JsonMaps.toMap(JsonMaps.parseObject(JsonMaps.write(JsonMaps.toJson(map))));
     }
 
+    /**
+     * Parsson lends each writer and parser an 8 KB char buffer from its pool; a writer never closed kept its buffer,
+     * so each report answered (a write, then the next report's parse) allocated a new one.
+     */
+    @Test
+    void aWriteGivesParssonsBufferBack() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                threads instanceof com.sun.management.ThreadMXBean, "per-thread allocation counts (HotSpot)");
+        com.sun.management.ThreadMXBean counts = (com.sun.management.ThreadMXBean) threads;
+        JsonObject answer = JsonMaps.parseObject("{\"accepted\":true,\"cancel\":false,\"id\":\"r-17\"}");
+        String report = "{\"id\":\"r-18\",\"progress\":{\"done\":18,\"total\":100}}";
+        int rounds = 2_000;
+        long before = counts.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < rounds; i++) {
+            JsonMaps.write(answer);
+            JsonMaps.parseObject(report);
+        }
+        long perRound = (counts.getCurrentThreadAllocatedBytes() - before) / rounds;
+        assertThat(perRound)
+                .as("bytes allocated per write and parse (an 8 KB buffer is 8 208)")
+                .isLessThan(6_000);
+    }
+
     @Test
     void nestedMapsAndListsSurviveARoundTrip() {
         Map<String, Object> inner = new LinkedHashMap<>();

@@ -43,6 +43,24 @@ class RequestBodiesTest {
     }
 
     @Test
+    void aBodyLongerThanItsChunkIsReadWhole() {
+        String params = "{\"text\":\"" + "x".repeat(900) + "\"}";
+        // a stream that hands out at most 10 bytes a call, as a socket may: the chunk sized by the declared length
+        // (64 bytes at least) is filled many times
+        InputStream trickle = new java.io.FilterInputStream(body(params)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                return super.read(b, off, Math.min(len, 10));
+            }
+        };
+        assertThat(bodies.jsonObject(trickle, Optional.of(0L)).getString("text"))
+                .hasSize(900);
+        assertThat(bodies.jsonObject(body(params), Optional.of((long) params.length()))
+                        .getString("text"))
+                .hasSize(900);
+    }
+
+    @Test
     void aDeclaredLengthOverTheLimitIsRefusedWithoutReading() {
         InputStream neverRead = new InputStream() {
             @Override
