@@ -51,10 +51,10 @@ final class CatchUp {
         this.metrics = metrics;
     }
 
-    /** Events of {@code job} up to {@code seq} went through the hub (published here). */
-    void published(JobId job, long seq) {
-        if (hub.watches(job)) {
-            published.merge(job, seq, Math::max);
+    /** Events of each job up to its {@code seq} in {@code upTo} went through the hub (published here). */
+    void published(Map<JobId, Long> upTo) {
+        for (JobId job : hub.watchedAmong(upTo.keySet())) {
+            published.merge(job, upTo.get(job), Math::max);
         }
     }
 
@@ -117,7 +117,7 @@ final class CatchUp {
             // the newest event's age as it is fanned out: how far behind the other node this node's watchers were
             metrics.busLag(Duration.between(events.get(events.size() - 1).at(), Clocks.SYSTEM.instant()));
             hub.publish(events);
-            published(job, events.get(events.size() - 1).seq());
+            published(Map.of(job, events.get(events.size() - 1).seq()));
         }
         published.remove(job);
     }

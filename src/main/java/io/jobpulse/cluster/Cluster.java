@@ -136,7 +136,7 @@ public class Cluster {
             upTo.merge(event.jobId(), event.seq(), Math::max);
             queued |= event.state() == JobState.QUEUED;
         }
-        upTo.forEach(catchUp::published);
+        catchUp.published(upTo);
         bus.send(new BusMessage.Hints(config.nodeId(), upTo));
         if (queued) {
             bus.send(new BusMessage.Wake(config.nodeId()));

@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,6 +192,20 @@ public class ProgressHub implements EventPublisher {
     /** True while this node has a subscription to {@code job}. */
     public boolean watches(JobId job) {
         return byJob.containsKey(job);
+    }
+
+    /**
+     * Those of {@code jobs} this node has a subscription to: one call for a commit's jobs (through a CDI client proxy,
+     * each call outside a request allocates Weld's interception stack).
+     */
+    public Set<JobId> watchedAmong(Collection<JobId> jobs) {
+        Set<JobId> watched = new HashSet<>();
+        for (JobId job : jobs) {
+            if (byJob.containsKey(job)) {
+                watched.add(job);
+            }
+        }
+        return watched;
     }
 
     /** How many subscriptions this node holds (all jobs). */

@@ -61,6 +61,18 @@ class ProgressHubTest {
     }
 
     @Test
+    void watchedAmongAnswersTheJobsWithASubscriptionHere() {
+        JobId unwatched = JobId.random();
+        watching(job);
+        Subscription leaving = started(otherJob, new RecordingWatcher());
+
+        assertThat(hub.watchedAmong(List.of(job, otherJob, unwatched))).containsExactlyInAnyOrder(job, otherJob);
+        hub.remove(leaving);
+        assertThat(hub.watchedAmong(List.of(job, otherJob, unwatched))).containsExactly(job);
+        assertThat(hub.watchedAmong(List.of())).isEmpty();
+    }
+
+    @Test
     void aRemovedSubscriptionGetsNothingMore() {
         RecordingWatcher staying = watching(job);
         RecordingWatcher leaving = new RecordingWatcher();
