@@ -117,7 +117,7 @@ final class CatchUp {
             // the newest event's age as it is fanned out: how far behind the other node this node's watchers were
             metrics.busLag(Duration.between(events.get(events.size() - 1).at(), Clocks.SYSTEM.instant()));
             hub.publish(events);
-            published(Map.of(job, events.get(events.size() - 1).seq()));
+            published.merge(job, events.get(events.size() - 1).seq(), Math::max); // watched: the loop checks
         }
         published.remove(job);
     }

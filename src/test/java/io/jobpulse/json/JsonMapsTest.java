@@ -3,10 +3,13 @@ package io.jobpulse.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -30,9 +33,8 @@ class JsonMapsTest {
      */
     @Test
     void aWriteGivesParssonsBufferBack() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                threads instanceof com.sun.management.ThreadMXBean, "per-thread allocation counts (HotSpot)");
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "per-thread allocation counts (HotSpot)");
         com.sun.management.ThreadMXBean counts = (com.sun.management.ThreadMXBean) threads;
         JsonObject answer = JsonMaps.parseObject("{\"accepted\":true,\"cancel\":false,\"id\":\"r-17\"}");
         String report = "{\"id\":\"r-18\",\"progress\":{\"done\":18,\"total\":100}}";
