@@ -90,7 +90,7 @@ public class JobPulseEndpoint {
                         limits.maxLag(),
                         batchChars(session, limits)),
                 metrics,
-                executors.tasks(),
+                executors.clientIo(),
                 openSessions.ticker());
         connection = new Connection(
                 outbox,

@@ -168,7 +168,7 @@ public class OpenSessions {
         }
         CloseReason reason = new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), code.reason());
         try {
-            executors.tasks().execute(() -> close(session, reason));
+            executors.clientIo().execute(() -> close(session, reason));
         } catch (RejectedExecutionException e) {
             close(session, reason);
         }

@@ -63,7 +63,7 @@ class OpenSessionsTest {
             }
 
             @Override
-            public ExecutorService tasks() {
+            public ExecutorService clientIo() {
                 return new DirectExecutor();
             }
         };
