@@ -363,6 +363,7 @@ public final class BenchMain {
                             "jobs=" + jobs,
                             "rate=" + rate,
                             "windowSeconds=" + (rep == 0 ? WARM_UP_WINDOW_SECONDS : window),
+                            "settleSeconds=" + props.getOrDefault("bench.settle-seconds", "2"),
                             "serverPid=" + t.pid,
                             "benchPids=" + ProcessHandle.current().pid(),
                             "apiKey=" + API_KEY,

@@ -508,6 +508,8 @@ public final class LoadClient {
         r.put("jobs", jobs);
         r.put("ratePerJob", rate);
         r.put("windowSeconds", window);
+        long settle = Long.parseLong(args.getOrDefault("settleSeconds", "2"));
+        r.put("settleSeconds", settle);
         awaitNoConnections();
         boolean external = "reports".equals(mode);
         List<String> submitted = new ArrayList<>();
@@ -541,7 +543,8 @@ public final class LoadClient {
         if (workers != null) {
             workers.start();
         }
-        Thread.sleep(2000);
+        // before the window: the connections, jobs and workers just made settle (bench.settle-seconds)
+        Thread.sleep(settle * 1000L);
 
         // a cluster: where each job runs (watchers on that node are local, the others cross-node) and the events
         // stored so far (the sum of the jobs' seq), with the database's CPU, around the window
