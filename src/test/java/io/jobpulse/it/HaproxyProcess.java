@@ -56,13 +56,14 @@ final class HaproxyProcess implements AutoCloseable {
     /**
      * Checks {@code config} with these environment variables ({@code haproxy -c}), then starts haproxy on it in the
      * foreground and waits until it listens on {@code frontendPort} and its admin socket answers. The admin socket
-     * and the log (haproxy's standard output: requests and health checks) go to {@code workDir}.
+     * goes to a directory of its own in the temporary directory (a Unix socket's path is at most 97 bytes to haproxy, and
+     * a checkout's {@code target/} may be deeper than that: .ci/run runs the Tomcat ITs in a copy under target/), the
+     * log (haproxy's standard output: requests and health checks) to {@code workDir}.
      */
     static HaproxyProcess start(
             Path executable, Path config, Map<String, String> environment, int frontendPort, Path workDir)
             throws Exception {
-        Path socket = workDir.resolve("haproxy.sock");
-        Files.deleteIfExists(socket);
+        Path socket = Files.createTempDirectory("jobpulse-lb").resolve("haproxy.sock");
         Map<String, String> env = new HashMap<>(environment);
         env.put("JOBPULSE_LB_SOCKET", socket.toString());
         Path checkLog = workDir.resolve("haproxy-check.log");
@@ -146,15 +147,16 @@ final class HaproxyProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (!process.isAlive()) {
-            return;
+    public void close() throws InterruptedException, IOException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
         }
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        Files.deleteIfExists(socket);
+        Files.deleteIfExists(socket.getParent());
     }
 
     private static Process process(List<String> command, Map<String, String> environment, Path output)
