@@ -123,14 +123,28 @@ public class RetentionSweeper {
     private void run() {
         Duration delay = jittered(PERIOD);
         try {
-            if (runOnce(System.nanoTime() + RUN_BUDGET.toNanos()).more()) {
-                delay = BACKLOG_DELAY;
-            }
-        } catch (StoreException e) {
-            LOG.log(Level.WARNING, e, () -> "The retention sweep failed; trying again in " + PERIOD.toSeconds() + " s");
+            delay = runLogged();
         } finally {
             schedule(delay);
         }
+    }
+
+    /**
+     * One timed run; the delay until the next. A failure is logged with its exception and the next run comes a period
+     * later: the timer's future would keep an exception to itself, and the sweeper would fail unseen every minute.
+     */
+    Duration runLogged() {
+        try {
+            return runOnce(System.nanoTime() + RUN_BUDGET.toNanos()).more() ? BACKLOG_DELAY : jittered(PERIOD);
+        } catch (StoreException e) {
+            LOG.log(Level.WARNING, e, () -> "The retention sweep failed; trying again in " + PERIOD.toSeconds() + " s");
+        } catch (RuntimeException e) {
+            LOG.log(
+                    Level.SEVERE,
+                    e,
+                    () -> "The retention sweep failed unexpectedly; trying again in " + PERIOD.toSeconds() + " s");
+        }
+        return jittered(PERIOD);
     }
 
     /** One run now, as the timer would run it (for tests, which cannot wait a period); {@link Sweep#more}: not done. */

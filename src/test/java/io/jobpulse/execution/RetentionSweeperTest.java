@@ -16,8 +16,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +96,57 @@ class RetentionSweeperTest {
         assertThat(first).isEqualTo(new RetentionSweeper.Sweep(0, 5, 0, 0, false, true));
         RetentionSweeper.Sweep rest = sweeper.runOnce(far());
         assertThat(rest).isEqualTo(new RetentionSweeper.Sweep(1, 8, 0, 0, false, false));
+    }
+
+    @Test
+    void aRunThatFailsUnexpectedlyIsLoggedWithItsExceptionAndTheNextComesAPeriodLater() {
+        IllegalStateException failure = new IllegalStateException("clock broken");
+        Clock broken = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                throw failure;
+            }
+        };
+        RetentionSweeper sweeper = new RetentionSweeper(new Retention(pool, false, 5), WEEK_AND_HOUR, broken, metrics);
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord item) {
+                records.add(item);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger logger = Logger.getLogger(RetentionSweeper.class.getName());
+        logger.addHandler(handler);
+        try {
+            Duration next = sweeper.runLogged();
+
+            assertThat(next)
+                    .isBetween(
+                            RetentionSweeper.PERIOD.multipliedBy(8).dividedBy(10),
+                            RetentionSweeper.PERIOD.multipliedBy(12).dividedBy(10));
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertThat(records)
+                .singleElement()
+                .satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.SEVERE))
+                .satisfies(r -> assertThat(r.getThrown()).isSameAs(failure));
     }
 
     private RetentionSweeper sweeper(RetentionSettings settings, int batchRows) {
