@@ -66,7 +66,7 @@ public final class JobPulseClient implements AutoCloseable {
         });
         timers.setRemoveOnCancelPolicy(true);
         URI ws = b.webSocketUri != null ? b.webSocketUri : webSocketOf(b.baseUri);
-        this.connection = new WatchConnection(client, ws, b.settings, timers);
+        this.connection = new WatchConnection(client, ws, b.settings, timers, this::freshWatchToken);
     }
 
     /** A client of the JobPulse at {@code baseUri}, the application's root, such as {@code http://host:8080/jobpulse/}. */
@@ -145,7 +145,8 @@ public final class JobPulseClient implements AutoCloseable {
 
     /**
      * Watches the job of this view (which must carry its watch token, as every owner's view does) from the event after
-     * {@code since}. One client watches a job at most once at a time.
+     * {@code since}. One client watches a job at most once at a time. When the token expires while the watch goes on,
+     * the reconnect that finds it refused reads a fresh one with this client's API key ({@link #get(String)}).
      */
     public Watch watch(JobView job, long since, JobListener listener) {
         String token = job.watchToken()
@@ -153,6 +154,13 @@ public final class JobPulseClient implements AutoCloseable {
         Watch watch = new Watch(job.id(), token, since, Objects.requireNonNull(listener, "listener"), connection);
         connection.add(watch);
         return watch;
+    }
+
+    /** A new watch token of the job, for a watch whose token expired: read with this client's API key. */
+    private String freshWatchToken(String id) {
+        return get(id).watchToken()
+                .orElseThrow(() ->
+                        new JobPulseException("No watch token", "the view of " + id + " carries no watch token", null));
     }
 
     // ---- external jobs

@@ -17,13 +17,16 @@ public final class Watch implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Watch.class.getName());
 
     private final String jobId;
-    private final String token;
+    private volatile String token; // renewed by the connection when the server stops accepting it
     private final JobListener listener;
     private final WatchConnection connection;
     private final CompletableFuture<JobEvent> ended = new CompletableFuture<>();
     // written under this watch's lock; read without it by the connection, which must never wait for a listener
     private volatile long lastSeq;
     private volatile boolean done;
+    // guarded by the connection's lock: the server accepted the token since it was last renewed; a renewal is running
+    boolean accepted;
+    boolean renewing;
 
     Watch(String jobId, String token, long since, JobListener listener, WatchConnection connection) {
         if (since < 0) {
@@ -87,6 +90,10 @@ public final class Watch implements AutoCloseable {
 
     String token() {
         return token;
+    }
+
+    void token(String renewed) {
+        token = renewed;
     }
 
     boolean isDone() {

@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The client's one WebSocket (docs/protocol.md), carrying every {@link Watch} of the client: opened with the first
@@ -28,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * a dropped connection it resumes where it was; reconnects with exponential backoff and full jitter; pings every
  * {@code pingInterval} and drops a connection whose previous ping got no pong by then. Close codes 1003, 1007, 1009
  * and 4500-4999 are final (the watches fail), and so is a handshake refused with a 4xx but 408 and 429; every other
- * close and failure is retried.
+ * close and failure is retried. A watch whose token the server accepted before and refuses now ({@code not_found}: a
+ * watch token expires, {@code jobpulse.token-ttl}, 24 h by default) gets a fresh token from {@code freshToken} once and
+ * subscribes again; if that fails too, the watch fails with the refusal.
  */
 final class WatchConnection {
 
@@ -41,6 +45,7 @@ final class WatchConnection {
     private final URI uri;
     private final JobPulseClient.Settings settings;
     private final ScheduledExecutorService timers;
+    private final Function<String, String> freshToken;
 
     private final Object lock = new Object();
     // everything below is guarded by lock
@@ -56,11 +61,18 @@ final class WatchConnection {
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
     private boolean closed;
 
-    WatchConnection(HttpClient http, URI uri, JobPulseClient.Settings settings, ScheduledExecutorService timers) {
+    /** {@code freshToken}: a job's id to a new watch token of it (the client's {@code GET /api/jobs/{id}}). */
+    WatchConnection(
+            HttpClient http,
+            URI uri,
+            JobPulseClient.Settings settings,
+            ScheduledExecutorService timers,
+            Function<String, String> freshToken) {
         this.http = http;
         this.uri = uri;
         this.settings = settings;
         this.timers = timers;
+        this.freshToken = freshToken;
     }
 
     /** Starts delivering to {@code watch}: subscribes it now if the connection is open, else once it is. */
@@ -157,7 +169,9 @@ final class WatchConnection {
             socket = ws;
             pongDue = false;
             for (Watch watch : watches.values()) {
-                send(ws, subscribe(watch));
+                if (!watch.renewing) { // a renewal subscribes its watch when it has the token
+                    send(ws, subscribe(watch));
+                }
             }
             long every = settings.pingInterval().toMillis();
             pinger = timers.scheduleAtFixedRate(() -> ping(attempt), every, every, TimeUnit.MILLISECONDS);
@@ -342,6 +356,9 @@ final class WatchConnection {
             watch = jobOf(message).map(watches::get).orElse(null);
             if ("subscribed".equals(type) && attempt == generation) {
                 failures = 0;
+                if (watch != null) {
+                    watch.accepted = true;
+                }
             }
         }
         if (watch == null) {
@@ -378,14 +395,16 @@ final class WatchConnection {
 
     private void refused(long attempt, Watch watch, JsonObject error) {
         String code = error.getString("code", "");
-        String text = error.getString("message", "");
         if ("unavailable".equals(code)) {
             // the server could not read its database: subscribe again after a backoff, on this connection
             Duration delay = backoff(1);
             var unused = timers.schedule( // cancelled with the timers at close; a lost connection resubscribes anyway
                     () -> {
                         synchronized (lock) {
-                            if (attempt == generation && socket != null && watches.get(watch.jobId()) == watch) {
+                            if (attempt == generation
+                                    && socket != null
+                                    && watches.get(watch.jobId()) == watch
+                                    && !watch.renewing) {
                                 send(socket, subscribe(watch));
                             }
                         }
@@ -394,15 +413,61 @@ final class WatchConnection {
                     TimeUnit.MILLISECONDS);
             return;
         }
-        int status = "not_found".equals(code) ? 404 : 400;
-        watch.fail(new JobPulseException(
-                status,
+        boolean renew;
+        synchronized (lock) {
+            renew = "not_found".equals(code) && watch.accepted && !watch.renewing;
+            if (renew) {
+                watch.accepted = false; // one renewal per accepted token: a fresh token refused fails the watch
+                watch.renewing = true;
+            }
+        }
+        if (renew) {
+            renew(watch, error);
+            return;
+        }
+        watch.fail(refusal(watch, error, null));
+    }
+
+    /**
+     * Asks for a fresh token of the watch's job (an HTTP request, off the WebSocket's and the timer's threads) and
+     * subscribes with it on the connection open then, or the next one. A job that is gone, or a client that may not
+     * read it, fails the watch with the server's refusal, the renewal's failure attached.
+     */
+    private void renew(Watch watch, JsonObject refusal) {
+        LOG.log(
+                Level.DEBUG,
+                "the token of the watch of " + watch.jobId() + " is no longer accepted; asking for a fresh one");
+        var unused = CompletableFuture.supplyAsync(() -> freshToken.apply(watch.jobId()))
+                .whenComplete((token, failure) -> {
+                    if (failure != null) {
+                        synchronized (lock) {
+                            watch.renewing = false;
+                        }
+                        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                        watch.fail(refusal(watch, refusal, cause));
+                        return;
+                    }
+                    synchronized (lock) {
+                        watch.token(token);
+                        watch.renewing = false;
+                        if (socket != null && watches.get(watch.jobId()) == watch) {
+                            send(socket, subscribe(watch));
+                        } // else the next connection subscribes it, with this token
+                    }
+                });
+    }
+
+    private static JobPulseException refusal(Watch watch, JsonObject error, Throwable cause) {
+        String code = error.getString("code", "");
+        String text = error.getString("message", "");
+        return new JobPulseException(
+                "not_found".equals(code) ? 404 : 400,
                 "urn:jobpulse:ws:" + code,
                 "Watch refused",
                 "the server refused to watch " + watch.jobId() + ": " + code + " " + text,
                 error,
                 Optional.empty(),
-                null));
+                cause);
     }
 
     /** The HTTP status of a refused handshake; 0 when the failure was another. */
