@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -66,6 +67,9 @@ public final class InProcessServer implements AutoCloseable {
         WeldContainer container = null;
         Server ws = null;
         HttpServer http = null;
+        // CDI.current() on this thread and on the threads it makes (the servers', JobPulse's pools): this container
+        AtomicReference<WeldContainer> own = new AtomicReference<>();
+        InProcessCdi.bind(own);
         try {
             container = new Weld("jobpulse-inprocess-" + System.nanoTime())
                     .disableDiscovery()
@@ -97,6 +101,7 @@ public final class InProcessServer implements AutoCloseable {
                     .addBeanClass(org.glassfish.jersey.weld.se.WeldRequestScope.class)
                     .skipShutdownHook()
                     .initialize();
+            own.set(container);
             wsPort = freePort();
             ws = new Server("127.0.0.1", wsPort, "/jobpulse", new HashMap<>(), JobPulseEndpoint.class);
             ws.start();
@@ -107,6 +112,7 @@ public final class InProcessServer implements AutoCloseable {
                     URI.create("http://127.0.0.1:" + httpPort + "/jobpulse/api/"), resources, true);
             started = true;
         } finally {
+            InProcessCdi.unbind();
             if (!started) {
                 stop(container, ws, http);
                 deleteTree(dataDir);
