@@ -74,6 +74,9 @@ public final class SharedMicroContainer implements DeployableContainer<SharedMic
         try {
             Path dir = Files.createDirectories(config.directory());
             log = dir.resolve("payara-micro.log");
+            if (Files.exists(log)) { // a log per start (it was appended to across runs); the one before it kept
+                Files.move(log, dir.resolve("payara-micro.log.1"), StandardCopyOption.REPLACE_EXISTING);
+            }
             port = freePort();
             List<String> command = command(dir);
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
