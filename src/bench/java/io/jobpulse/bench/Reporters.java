@@ -97,6 +97,8 @@ final class Reporters implements AutoCloseable {
         boolean inFlight;
         /** That report was sent while measuring. */
         boolean counted;
+        /** That report went on a connection opened for it (the first, or the one after the server closed one). */
+        boolean fresh;
 
         long sentAt;
         int phase = IDLE;
@@ -160,6 +162,10 @@ final class Reporters implements AutoCloseable {
     private volatile boolean running;
 
     private final Staleness answerMs = new Staleness();
+    /** The same answers split by connection: a report on one opened for it, and one on a kept-alive connection. */
+    private final Staleness freshAnswerMs = new Staleness();
+
+    private final Staleness keptAnswerMs = new Staleness();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong tooMany = new AtomicLong();
@@ -304,8 +310,9 @@ final class Reporters implements AutoCloseable {
         w.phase = STATUS_LINE;
         w.lineLength = 0;
         w.fill(++w.lastId);
+        w.fresh = w.ch == null;
         try {
-            if (w.ch == null) {
+            if (w.fresh) {
                 connect(w);
             } else {
                 flush(w);
@@ -571,6 +578,7 @@ final class Reporters implements AutoCloseable {
         if (w.counted) {
             synchronized (answerMs) {
                 answerMs.add(ms);
+                (w.fresh ? freshAnswerMs : keptAnswerMs).add(ms);
             }
             int status = w.status;
             if (status < 300) {
@@ -616,6 +624,8 @@ final class Reporters implements AutoCloseable {
         }
         synchronized (answerMs) {
             answerMs.into(r, prefix + "Answer");
+            freshAnswerMs.into(r, prefix + "FreshConnectionAnswer");
+            keptAnswerMs.into(r, prefix + "KeptConnectionAnswer");
         }
     }
 
