@@ -327,6 +327,41 @@ class JdbcJobStoreTest {
         }
 
         @Test
+        void aCommitOfManyEventsStoresEachOnceWithItsOwnValues() {
+            // 150 events in one JDBC batch (a driver may rewrite it into multi-row INSERTs: reWriteBatchedInserts)
+            Job job = submitted("alice", T0);
+            store.claimNext("node-1", T0, LEASE);
+            List<JobUpdate> updates = new ArrayList<>();
+            for (int i = 1; i <= 149; i++) {
+                int step = i;
+                updates.add(new JobUpdate(
+                        job.id(), T0.plusMillis(i), j -> j.report(new Progress(step, 149, "step " + step))));
+            }
+            updates.add(new JobUpdate(job.id(), T0.plusSeconds(1), j -> Optional.of(j.succeed(Map.of("n", 149L), T0))));
+
+            List<Optional<Change>> changes = store.updateAll(updates);
+
+            assertThat(changes)
+                    .allSatisfy(c -> assertThat(c.flatMap(Change::event)).isPresent());
+            List<JobEvent> events = allEvents(job.id());
+            assertThat(events)
+                    .extracting(JobEvent::seq)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 152)
+                            .boxed()
+                            .toList());
+            for (int i = 1; i <= 149; i++) {
+                JobEvent event = events.get(i + 1);
+                assertThat(event.kind()).isEqualTo(EventKind.PROGRESS);
+                assertThat(event.progress()).isEqualTo(new Progress(i, 149, "step " + i));
+                assertThat(event.at()).isEqualTo(T0.plusMillis(i));
+            }
+            JobEvent last = events.get(151);
+            assertThat(last.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(last.result()).isEqualTo(Map.of("n", 149L));
+            assertThat(last.at()).isEqualTo(T0.plusSeconds(1));
+        }
+
+        @Test
         void updateAllChainsSeveralChangesOfOneJobInTheOrderGiven() {
             Job job = submitted("alice", T0);
             store.claimNext("node-1", T0, LEASE);
