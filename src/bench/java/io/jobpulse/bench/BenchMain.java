@@ -65,7 +65,7 @@ public final class BenchMain {
 
     private int outer() throws Exception {
         Files.createDirectories(logs);
-        Files.deleteIfExists(out.resolve("results.jsonl"));
+        keepEarlierRun();
         installNodeWs();
         List<String> self =
                 new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-cp", System.getProperty("java.class.path")));
@@ -829,6 +829,27 @@ public final class BenchMain {
             }
         }
         return p.pid();
+    }
+
+    /**
+     * Moves the last run's {@code results.jsonl} and {@code summary.md} to {@code earlier/}, named by the time the
+     * results were last written ({@code 20261206-031500-results.jsonl}), so that runs in a row can be compared; {@code
+     * mvn clean} removes them.
+     */
+    private void keepEarlierRun() throws IOException {
+        Path results = out.resolve("results.jsonl");
+        if (!Files.exists(results)) {
+            return;
+        }
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(java.time.ZoneOffset.UTC)
+                .format(Files.getLastModifiedTime(results).toInstant());
+        Path earlier = Files.createDirectories(out.resolve("earlier"));
+        Files.move(results, earlier.resolve(stamp + "-results.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+        Path summary = out.resolve("summary.md");
+        if (Files.exists(summary)) {
+            Files.move(summary, earlier.resolve(stamp + "-summary.md"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** Adds one measurement to results.jsonl, at once, so that a run cut short keeps what it measured. */
