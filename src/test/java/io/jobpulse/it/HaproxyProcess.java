@@ -66,14 +66,11 @@ final class HaproxyProcess implements AutoCloseable {
         Path socket = Files.createTempDirectory("jobpulse-lb").resolve("haproxy.sock");
         Map<String, String> env = new HashMap<>(environment);
         env.put("JOBPULSE_LB_SOCKET", socket.toString());
-        Path checkLog = workDir.resolve("haproxy-check.log");
-        Process check = process(List.of(executable.toString(), "-c", "-f", config.toString()), env, checkLog);
-        if (!check.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            check.destroyForcibly();
-            throw new AssertionError("haproxy -c did not finish within " + START_TIMEOUT);
-        }
-        if (check.exitValue() != 0) {
-            throw new AssertionError("haproxy rejects " + config + ": " + Files.readString(checkLog));
+        try {
+            check(executable, config, env, workDir.resolve("haproxy-check.log"));
+        } catch (Exception | AssertionError rejected) {
+            Files.deleteIfExists(socket.getParent()); // haproxy never ran: the directory is empty
+            throw rejected;
         }
         Path log = workDir.resolve("haproxy.log");
         HaproxyProcess haproxy = new HaproxyProcess(
@@ -91,6 +88,18 @@ final class HaproxyProcess implements AutoCloseable {
             throw notStarted;
         }
         return haproxy;
+    }
+
+    /** {@code haproxy -c}: fails when haproxy rejects {@code config} or takes longer than the start timeout. */
+    private static void check(Path executable, Path config, Map<String, String> env, Path checkLog) throws Exception {
+        Process check = process(List.of(executable.toString(), "-c", "-f", config.toString()), env, checkLog);
+        if (!check.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            check.destroyForcibly();
+            throw new AssertionError("haproxy -c did not finish within " + START_TIMEOUT);
+        }
+        if (check.exitValue() != 0) {
+            throw new AssertionError("haproxy rejects " + config + ": " + Files.readString(checkLog));
+        }
     }
 
     /**
