@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +14,6 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -47,8 +43,9 @@ class JdbcJobListingTest {
         private EmbeddedPool pool;
 
         @Override
-        DataSource openDatabase() {
+        DataSource openMigratedDatabase() {
             pool = Database.openEmbedded(dataDir);
+            Database.migrate(pool);
             return pool;
         }
 
@@ -63,16 +60,11 @@ class JdbcJobListingTest {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class OnPostgreSQL extends Contract {
 
-        private EmbeddedPostgres postgres;
-        private int databases;
+        private TestPostgres postgres;
 
         @BeforeAll
         void startPostgres() {
-            try {
-                postgres = EmbeddedPostgres.builder().start();
-            } catch (Exception | LinkageError e) {
-                Assumptions.abort("embedded PostgreSQL cannot start on this machine: " + e);
-            }
+            postgres = TestPostgres.startOrAbort("listing_");
         }
 
         @AfterAll
@@ -83,13 +75,8 @@ class JdbcJobListingTest {
         }
 
         @Override
-        DataSource openDatabase() throws Exception {
-            String name = "listing_" + ++databases;
-            try (Connection c = postgres.getPostgresDatabase().getConnection();
-                    Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE " + name);
-            }
-            return postgres.getDatabase("postgres", name);
+        DataSource openMigratedDatabase() throws Exception {
+            return postgres.migratedDatabase();
         }
     }
 
@@ -98,12 +85,12 @@ class JdbcJobListingTest {
         JdbcJobStore store;
         JdbcJobListing listing;
 
-        abstract DataSource openDatabase() throws Exception;
+        /** A database of the test's own with JobPulse's schema ({@link Database#migrate}). */
+        abstract DataSource openMigratedDatabase() throws Exception;
 
         @BeforeEach
         void migrate() throws Exception {
-            DataSource dataSource = openDatabase();
-            Database.migrate(dataSource);
+            DataSource dataSource = openMigratedDatabase();
             store = new JdbcJobStore(dataSource);
             listing = new JdbcJobListing(dataSource, WINDOW);
         }

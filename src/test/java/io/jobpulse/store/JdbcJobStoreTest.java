@@ -67,8 +67,9 @@ class JdbcJobStoreTest {
         private EmbeddedPool pool;
 
         @Override
-        DataSource openDatabase() {
+        DataSource openMigratedDatabase() {
             pool = Database.openEmbedded(dataDir);
+            Database.migrate(pool);
             return pool;
         }
 
@@ -120,8 +121,8 @@ class JdbcJobStoreTest {
         }
 
         @Override
-        DataSource openDatabase() throws SQLException {
-            return postgres.freshDatabase();
+        DataSource openMigratedDatabase() throws SQLException {
+            return postgres.migratedDatabase();
         }
     }
 
@@ -130,12 +131,12 @@ class JdbcJobStoreTest {
         DataSource dataSource;
         JdbcJobStore store;
 
-        abstract DataSource openDatabase() throws Exception;
+        /** A database of the test's own with JobPulse's schema ({@link Database#migrate}). */
+        abstract DataSource openMigratedDatabase() throws Exception;
 
         @BeforeEach
         void migrateAndOpenStore() throws Exception {
-            dataSource = openDatabase();
-            Database.migrate(dataSource);
+            dataSource = openMigratedDatabase();
             store = new JdbcJobStore(dataSource);
         }
 

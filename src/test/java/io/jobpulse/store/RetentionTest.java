@@ -57,8 +57,9 @@ class RetentionTest {
         private EmbeddedPool pool;
 
         @Override
-        DataSource openDatabase() {
+        DataSource openMigratedDatabase() {
             pool = Database.openEmbedded(dataDir);
+            Database.migrate(pool);
             return pool;
         }
 
@@ -93,8 +94,8 @@ class RetentionTest {
         }
 
         @Override
-        DataSource openDatabase() throws SQLException {
-            return postgres.freshDatabase();
+        DataSource openMigratedDatabase() throws SQLException {
+            return postgres.migratedDatabase();
         }
 
         @Override
@@ -174,14 +175,14 @@ class RetentionTest {
         JdbcJobStore store;
         Retention retention;
 
-        abstract DataSource openDatabase() throws Exception;
+        /** A database of the test's own with JobPulse's schema ({@link Database#migrate}). */
+        abstract DataSource openMigratedDatabase() throws Exception;
 
         abstract boolean postgres();
 
         @BeforeEach
         void migrateAndOpenStore() throws Exception {
-            dataSource = openDatabase();
-            Database.migrate(dataSource);
+            dataSource = openMigratedDatabase();
             store = new JdbcJobStore(dataSource);
             retention = new Retention(dataSource, postgres(), Retention.BATCH_ROWS);
         }

@@ -9,7 +9,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * One embedded PostgreSQL (zonky binaries, no Docker) for a test class, handing each test a fresh, empty database.
+ * One embedded PostgreSQL (zonky binaries, no Docker) for a test class, handing each test a database of its own with
+ * JobPulse's schema.
  * Where the binaries cannot start, the class's tests are aborted as a visible assumption, not passed.
  */
 final class TestPostgres implements AutoCloseable {
@@ -17,6 +18,7 @@ final class TestPostgres implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final String prefix;
     private final AtomicInteger databases = new AtomicInteger();
+    private boolean templateMigrated;
 
     private TestPostgres(EmbeddedPostgres postgres, String prefix) {
         this.postgres = postgres;
@@ -33,14 +35,28 @@ final class TestPostgres implements AutoCloseable {
         }
     }
 
-    /** A new empty database, not yet migrated. */
-    DataSource freshDatabase() throws SQLException {
+    /**
+     * A new database with JobPulse's schema: a copy ({@code CREATE DATABASE ... TEMPLATE}) of one that {@link
+     * Database#migrate} migrated at the first call. Flyway took about 250 ms per test on an empty database, the copy
+     * about 50.
+     */
+    DataSource migratedDatabase() throws SQLException {
+        String template = prefix + "template";
+        if (!templateMigrated) {
+            create(template, "");
+            Database.migrate(postgres.getDatabase("postgres", template)); // Flyway closes its connections
+            templateMigrated = true;
+        }
         String name = prefix + databases.incrementAndGet();
+        create(name, " TEMPLATE " + template);
+        return postgres.getDatabase("postgres", name);
+    }
+
+    private void create(String name, String options) throws SQLException {
         try (Connection c = postgres.getPostgresDatabase().getConnection();
                 Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
+            s.execute("CREATE DATABASE " + name + options);
         }
-        return postgres.getDatabase("postgres", name);
     }
 
     @Override
