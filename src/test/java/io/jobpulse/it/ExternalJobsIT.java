@@ -127,11 +127,9 @@ class ExternalJobsIT extends DeployedWar {
             JsonObject end = events.get(events.size() - 1);
             assertThat(end.getString("state")).isEqualTo("FAILED");
             assertThat(end.getJsonObject("error").getString("kind")).isEqualTo("worker_lost");
-            assertThat(events.stream().map(e -> e.getInt("seq")).toList())
-                    .as("every event, in order, none missing")
-                    .isEqualTo(java.util.stream.IntStream.rangeClosed(1, events.size())
-                            .boxed()
-                            .toList());
+            // every event in order, none missing but progress the protocol announces as skipped (a send still under
+            // way when the next progress came)
+            ClusterWatch.assertNoGap(events, id, 1, end.getInt("seq"), "the watcher");
             // its last report came at most one interval (0.2 s) before the kill; the sweep looks every second
             assertThat(lostAfter).isBetween(HEARTBEAT_TIMEOUT.minusSeconds(1), HEARTBEAT_TIMEOUT.plusSeconds(8));
             assertThat(alice.job(id).getJsonObject("error").getString("kind")).isEqualTo("worker_lost");

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class JavaClientIT extends DeployedWar {
     }
 
     @Test
-    void aStepsJobIsWatchedFromQueuedToSucceededWithEveryEventOnceInOrder() throws Exception {
+    void aStepsJobIsWatchedFromQueuedToSucceededInOrderWithoutAnUnannouncedGap() throws Exception {
         // 150 ms a step: under the default progress rate (10 a second), so the steps are not coalesced at the source
         JobView job = client.submit("steps", Map.of("count", 5, "intervalMs", 150));
         assertThat(job.state()).isEqualTo(JobState.QUEUED);
@@ -53,10 +52,7 @@ class JavaClientIT extends DeployedWar {
         }
         assertThat(end.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(end.result().orElseThrow().getInt("steps")).isEqualTo(5);
-        assertThat(events)
-                .extracting(JobEvent::seq)
-                .containsExactlyElementsOf(
-                        LongStream.rangeClosed(1, end.seq()).boxed().toList());
+        assertInOrderWithoutAnUnannouncedGap(events);
         assertThat(events.get(0).state()).isEqualTo(JobState.QUEUED);
         assertThat(events.get(1).state()).isEqualTo(JobState.RUNNING);
         assertThat(events.get(events.size() - 1)).isEqualTo(end);
@@ -77,15 +73,12 @@ class JavaClientIT extends DeployedWar {
             JobEvent end = watch.awaitEnd(WAIT);
             assertThat(end.state()).isEqualTo(JobState.CANCELLED);
         }
-        assertThat(events)
-                .extracting(JobEvent::seq)
-                .containsExactlyElementsOf(
-                        LongStream.rangeClosed(1, events.size()).boxed().toList());
+        assertInOrderWithoutAnUnannouncedGap(events);
         assertThat(client.get(job.id()).state()).isEqualTo(JobState.CANCELLED);
     }
 
     @Test
-    void anExternalJobReportedThroughTheClientSucceedsAndItsWatcherSeesEveryReport() throws Exception {
+    void anExternalJobReportedThroughTheClientSucceedsAndItsWatcherSeesItsReportsInOrder() throws Exception {
         List<JobEvent> events = new CopyOnWriteArrayList<>();
         String id;
         try (ExternalJob job = client.external("external", Map.of("month", "2026-11"))) {
@@ -100,10 +93,40 @@ class JavaClientIT extends DeployedWar {
                         .isEqualTo(3);
             }
         }
+        assertInOrderWithoutAnUnannouncedGap(events);
         assertThat(events)
-                .extracting(e -> e.seq() + " " + e.state() + " " + e.progress().done())
-                .containsExactly(
-                        "1 QUEUED 0", "2 RUNNING 0", "3 RUNNING 1", "4 RUNNING 2", "5 RUNNING 3", "6 SUCCEEDED 3");
+                .filteredOn(e -> e.kind() == JobEvent.Kind.STATE)
+                .extracting(e -> e.seq() + " " + e.state())
+                .containsExactly("1 QUEUED", "2 RUNNING", "6 SUCCEEDED");
+        assertThat(events)
+                .filteredOn(e -> e.kind() == JobEvent.Kind.PROGRESS)
+                .extracting(e -> e.seq() + " " + e.progress().done())
+                .isSubsetOf("3 1", "4 2", "5 3")
+                .endsWith("5 3");
         assertThat(client.get(id).state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    /**
+     * The protocol's ordering rule (docs/protocol.md): from {@code seq} 1 on, each event follows the one before it or
+     * announces, in {@code skipped}, exactly the progress-only events the server left out. A watcher that keeps up
+     * usually gets every event; one whose previous event is still being sent when the next progress comes gets the
+     * newer progress in its place, which the slower JVMs of a loaded machine do now and then.
+     */
+    private static void assertInOrderWithoutAnUnannouncedGap(List<JobEvent> events) {
+        assertThat(events).as("events").isNotEmpty();
+        long next = 1;
+        for (JobEvent event : events) {
+            long from = event.skipped().map(JobEvent.SkippedRange::from).orElse(event.seq());
+            long to = event.skipped().map(JobEvent.SkippedRange::to).orElse(event.seq() - 1);
+            assertThat(List.of(from, to))
+                    .as("%s after seq %d: its skipped range, if any, is exactly the gap", event, next - 1)
+                    .containsExactly(next, event.seq() - 1);
+            if (event.skipped().isPresent()) {
+                assertThat(event.kind())
+                        .as("%s stands for skipped events", event)
+                        .isEqualTo(JobEvent.Kind.PROGRESS);
+            }
+            next = event.seq() + 1;
+        }
     }
 }
