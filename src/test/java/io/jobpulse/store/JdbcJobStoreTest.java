@@ -895,23 +895,35 @@ class JdbcJobStoreTest {
                     .isInstanceOf(ReportOutcome.Accepted.class);
         }
 
+        /** The database's clock, read in a transaction of its own. */
+        Instant databaseNow() throws SQLException {
+            try (Connection c = dataSource.getConnection()) {
+                return JdbcJobStore.databaseNow(c);
+            }
+        }
+
         ReportRequest request(Job job, long id, Report.Content content, Instant at) {
             return new ReportRequest(job.id(), new Report(OptionalLong.of(id), content), at, j -> LEASE);
         }
 
         @Test
-        void everyReportABareHeartbeatAndARetryTooRecordsWhenTheWorkerWasLastHeardFromByTheDatabaseClock() {
+        void everyReportABareHeartbeatAndARetryTooRecordsWhenTheWorkerWasLastHeardFromByTheDatabaseClock()
+                throws SQLException {
             Job job = submittedExternal(T0, LEASE);
             assertThat(store.find(job.id()).orElseThrow().lastReportAt()).isNull();
 
+            Instant before = databaseNow();
             Job first = report(job, 1, new Report.ProgressMade(new Progress(1, 3, "one")), T0.plusMillis(10))
                     .job();
             Job heartbeat =
                     report(job, 2, new Report.Heartbeat(), T0.plusMillis(20)).job();
             Job retried =
                     report(job, 2, new Report.Heartbeat(), T0.plusMillis(30)).job();
+            Instant after = databaseNow();
 
-            assertThat(first.lastReportAt()).isNotNull();
+            // the database's time, not the report's (T0, a year earlier)
+            assertThat(first.lastReportAt()).isBetween(before, after);
+            assertThat(retried.lastReportAt()).isBetween(before, after);
             assertThat(heartbeat.lastReportAt()).isAfterOrEqualTo(first.lastReportAt());
             assertThat(retried.lastReportAt()).isAfterOrEqualTo(heartbeat.lastReportAt());
             assertThat(store.find(job.id()).orElseThrow()).isEqualTo(retried);
