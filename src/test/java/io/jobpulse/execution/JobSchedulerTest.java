@@ -46,6 +46,8 @@ class JobSchedulerTest {
             awaitState(node, ids.get(0), JobState.RUNNING);
             awaitState(node, ids.get(1), JobState.RUNNING);
 
+            // the claim's commit makes a job RUNNING a moment before the scheduler counts its run
+            Await.until(scheduler::runningCount, n -> n == 2, "two runs counted");
             assertThat(state(node, ids.get(2))).isEqualTo(JobState.QUEUED);
             assertThat(state(node, ids.get(3))).isEqualTo(JobState.QUEUED);
             assertThat(scheduler.runningCount()).isEqualTo(2);
