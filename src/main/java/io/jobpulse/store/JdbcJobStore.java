@@ -335,7 +335,10 @@ public class JdbcJobStore {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             rows.put(new JobId(rs.getString("id")), reader.read(rs));
-                            at = rs.getObject("locked_at", OffsetDateTime.class).toInstant();
+                            if (at == null) { // the same on every row
+                                at = rs.getObject("locked_at", OffsetDateTime.class)
+                                        .toInstant();
+                            }
                         }
                     }
                 } finally {
