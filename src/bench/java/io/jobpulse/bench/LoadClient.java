@@ -1502,8 +1502,19 @@ public final class LoadClient {
 
     // ---------------------------------------------------------------------------------------------------- CPU
 
-    /** CPU seconds of the server, this client, the benchmark's other (idle) processes and the whole machine. */
-    private record Cpu(double server, double client, double bench, double machine, double steal, long nanos) {
+    /**
+     * CPU seconds of the server, this client, the benchmark's other (idle) processes and the whole machine, and the
+     * seconds the server's and this client's threads waited runnable for a CPU ({@link Proc#runQueueSeconds}).
+     */
+    private record Cpu(
+            double server,
+            double client,
+            double bench,
+            double machine,
+            double steal,
+            double serverQueued,
+            double clientQueued,
+            long nanos) {
 
         static Cpu now(long serverPid, Map<String, String> args) {
             double bench = 0;
@@ -1519,6 +1530,8 @@ public final class LoadClient {
                     bench,
                     m[0],
                     m[1],
+                    Proc.runQueueSeconds(serverPid),
+                    Proc.runQueueSeconds(ProcessHandle.current().pid()),
                     System.nanoTime());
         }
 
@@ -1529,6 +1542,8 @@ public final class LoadClient {
                     bench - o.bench,
                     machine - o.machine,
                     steal - o.steal,
+                    queuedBetween(o.serverQueued, serverQueued),
+                    queuedBetween(o.clientQueued, clientQueued),
                     nanos - o.nanos);
         }
 
@@ -1539,6 +1554,14 @@ public final class LoadClient {
             r.put(phase + "BenchIdleCpuSeconds", bench);
             r.put(phase + "ForeignCpuSeconds", Math.max(0, machine - server - client - bench));
             r.put(phase + "StealSeconds", steal);
+            // threads that ended within the phase drop out of the sums, so these are a floor
+            r.put(phase + "ServerRunQueueSeconds", serverQueued < 0 ? null : serverQueued);
+            r.put(phase + "ClientRunQueueSeconds", clientQueued < 0 ? null : clientQueued);
+        }
+
+        /** The run-queue seconds between two readings, -1 when either is unknown. */
+        private static double queuedBetween(double before, double after) {
+            return before < 0 || after < 0 ? -1 : Math.max(0, after - before);
         }
     }
 }

@@ -73,6 +73,32 @@ final class Proc {
         }
     }
 
+    /**
+     * Seconds the threads of a process, alive now, spent runnable but waiting for a CPU (the scheduler's run queue:
+     * the second field of {@code /proc/PID/task/TID/schedstat}), summed; -1 where the kernel does not keep it. On a
+     * machine whose cores are all busy this is what every thread loses to the others: a load client's answer times
+     * include its own.
+     */
+    static double runQueueSeconds(long pid) {
+        long nanos = 0;
+        boolean any = false;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String[] f =
+                            Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    nanos += Long.parseLong(f[1]);
+                    any = true;
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile, or no schedstat
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return any ? nanos / 1e9 : -1;
+    }
+
     /** CPU seconds per thread group of a process: thread names with their digits as '#' (pools add up). */
     static Map<String, Double> threadCpu(long pid) {
         Map<String, Double> byName = new HashMap<>();
