@@ -1503,8 +1503,9 @@ public final class LoadClient {
     // ---------------------------------------------------------------------------------------------------- CPU
 
     /**
-     * CPU seconds of the server, this client, the benchmark's other (idle) processes and the whole machine, and the
-     * seconds the server's and this client's threads waited runnable for a CPU ({@link Proc#runQueueSeconds}).
+     * CPU seconds of the server, this client, the benchmark's other (idle) processes and the whole machine, and how
+     * long the server's and this client's threads had waited runnable for a CPU ({@link Proc#runQueueNanos}; after
+     * {@link #minus}, the seconds between the two readings: {@code serverQueued}, {@code clientQueued}; -1 before).
      */
     private record Cpu(
             double server,
@@ -1512,6 +1513,8 @@ public final class LoadClient {
             double bench,
             double machine,
             double steal,
+            Map<Long, Long> serverQueue,
+            Map<Long, Long> clientQueue,
             double serverQueued,
             double clientQueued,
             long nanos) {
@@ -1530,8 +1533,10 @@ public final class LoadClient {
                     bench,
                     m[0],
                     m[1],
-                    Proc.runQueueSeconds(serverPid),
-                    Proc.runQueueSeconds(ProcessHandle.current().pid()),
+                    Proc.runQueueNanos(serverPid),
+                    Proc.runQueueNanos(ProcessHandle.current().pid()),
+                    -1,
+                    -1,
                     System.nanoTime());
         }
 
@@ -1542,8 +1547,10 @@ public final class LoadClient {
                     bench - o.bench,
                     machine - o.machine,
                     steal - o.steal,
-                    queuedBetween(o.serverQueued, serverQueued),
-                    queuedBetween(o.clientQueued, clientQueued),
+                    serverQueue,
+                    clientQueue,
+                    Proc.runQueueSecondsBetween(o.serverQueue, serverQueue),
+                    Proc.runQueueSecondsBetween(o.clientQueue, clientQueue),
                     nanos - o.nanos);
         }
 
@@ -1554,14 +1561,8 @@ public final class LoadClient {
             r.put(phase + "BenchIdleCpuSeconds", bench);
             r.put(phase + "ForeignCpuSeconds", Math.max(0, machine - server - client - bench));
             r.put(phase + "StealSeconds", steal);
-            // threads that ended within the phase drop out of the sums, so these are a floor
             r.put(phase + "ServerRunQueueSeconds", serverQueued < 0 ? null : serverQueued);
             r.put(phase + "ClientRunQueueSeconds", clientQueued < 0 ? null : clientQueued);
-        }
-
-        /** The run-queue seconds between two readings, -1 when either is unknown. */
-        private static double queuedBetween(double before, double after) {
-            return before < 0 || after < 0 ? -1 : Math.max(0, after - before);
         }
     }
 }

@@ -74,29 +74,43 @@ final class Proc {
     }
 
     /**
-     * Seconds the threads of a process, alive now, spent runnable but waiting for a CPU (the scheduler's run queue:
-     * the second field of {@code /proc/PID/task/TID/schedstat}), summed; -1 where the kernel does not keep it. On a
+     * Nanoseconds each thread of a process spent runnable but waiting for a CPU (the scheduler's run queue: the second
+     * field of {@code /proc/PID/task/TID/schedstat}), by thread id; empty where the kernel does not keep it. On a
      * machine whose cores are all busy this is what every thread loses to the others: a load client's answer times
      * include its own.
      */
-    static double runQueueSeconds(long pid) {
-        long nanos = 0;
-        boolean any = false;
+    static Map<Long, Long> runQueueNanos(long pid) {
+        Map<Long, Long> byThread = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String[] f =
                             Files.readString(task.resolve("schedstat")).trim().split(" ");
-                    nanos += Long.parseLong(f[1]);
-                    any = true;
+                    byThread.put(Long.parseLong(task.getFileName().toString()), Long.parseLong(f[1]));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile, or no schedstat
                 }
             }
         } catch (IOException e) {
+            return Map.of();
+        }
+        return byThread;
+    }
+
+    /**
+     * Seconds of run-queue wait between two {@link #runQueueNanos} readings, over the threads alive at the second
+     * (a thread started in between counts whole; one that ended is missing, so this is a floor); -1 when the second
+     * reading is empty.
+     */
+    static double runQueueSecondsBetween(Map<Long, Long> before, Map<Long, Long> after) {
+        if (after.isEmpty()) {
             return -1;
         }
-        return any ? nanos / 1e9 : -1;
+        long nanos = 0;
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            nanos += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+        }
+        return nanos / 1e9;
     }
 
     /** CPU seconds per thread group of a process: thread names with their digits as '#' (pools add up). */
