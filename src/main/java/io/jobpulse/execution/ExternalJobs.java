@@ -8,6 +8,7 @@ import io.jobpulse.job.EventKind;
 import io.jobpulse.job.Job;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.Report;
+import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.runtime.ContainerExecutors;
 import io.jobpulse.store.IdempotencyKey;
 import io.jobpulse.store.JdbcJobStore;
@@ -57,11 +58,14 @@ public class ExternalJobs {
     @Inject
     ContainerExecutors executors;
 
+    @Inject
+    NodeMetrics metrics;
+
     private ReportDesk desk;
 
     @PostConstruct
     void start() {
-        desk = new ReportDesk(new ReportCommits(store, publisher, executors.tasks()));
+        desk = new ReportDesk(new ReportCommits(store, publisher, executors.tasks()), metrics);
     }
 
     /** Stores a new external job of {@code type}, QUEUED, with its first event, and publishes that event. */

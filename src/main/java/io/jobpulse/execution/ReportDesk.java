@@ -4,6 +4,8 @@ import io.jobpulse.job.Job;
 import io.jobpulse.job.JobId;
 import io.jobpulse.job.JobState;
 import io.jobpulse.job.Report;
+import io.jobpulse.metrics.Counter;
+import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.store.ReportOutcome;
 import io.jobpulse.store.ReportRequest;
 import java.util.List;
@@ -41,11 +43,13 @@ final class ReportDesk {
     private static final long FORGET_IDLE_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final ReportCommits commits;
+    private final NodeMetrics metrics;
     private final Map<JobId, Known> known = new ConcurrentHashMap<>();
     private final AtomicLong nextPrune = new AtomicLong(System.nanoTime() + FORGET_IDLE_NANOS);
 
-    ReportDesk(ReportCommits commits) {
+    ReportDesk(ReportCommits commits, NodeMetrics metrics) {
         this.commits = commits;
+        this.metrics = metrics;
     }
 
     /** The outcome of {@code request} (empty: no such job): at once under load when it may be, else once stored. */
@@ -56,11 +60,15 @@ final class ReportDesk {
         if (job != null && commits.busy() && answersAtOnce(request.report().content())) {
             Optional<ReportOutcome> answer = job.answer(request, now);
             if (answer.isPresent()) {
+                metrics.increment(Counter.REPORTS_ANSWERED_AT_ONCE);
                 return answer;
             }
         }
         Optional<ReportOutcome> outcome = ReportCommits.await(commits.submit(request));
         learn(request, outcome);
+        if (outcome.isPresent()) {
+            metrics.increment(Counter.REPORTS_ANSWERED_AFTER_COMMIT);
+        }
         return outcome;
     }
 

@@ -56,7 +56,14 @@ public enum Counter {
     /** Events deleted with those jobs. */
     RETENTION_EVENTS_DELETED("jobpulse_retention_deleted_events", null, null),
     /** Progress events of ended jobs compacted away ({@code jobpulse.retention.compact-after}). */
-    RETENTION_EVENTS_COMPACTED("jobpulse_retention_compacted_events", null, null);
+    RETENTION_EVENTS_COMPACTED("jobpulse_retention_compacted_events", null, null),
+    /**
+     * Workers' reports of existing jobs answered at once, from what the node knows of the job, while reports were
+     * being stored (stored in a coming commit).
+     */
+    REPORTS_ANSWERED_AT_ONCE("jobpulse_reports_answered", "when", "at_once"),
+    /** Workers' reports of existing jobs answered once their own commit was done (or refused by the store). */
+    REPORTS_ANSWERED_AFTER_COMMIT("jobpulse_reports_answered", "when", "after_commit");
 
     private final String metric;
     private final String label;

@@ -64,7 +64,11 @@ public class NodeMetrics {
             Map.entry("jobpulse_retention_deleted_events", "Events deleted with the jobs past jobpulse.retention"),
             Map.entry(
                     "jobpulse_retention_compacted_events",
-                    "Progress events of ended jobs deleted past jobpulse.retention.compact-after (the newest stays)"));
+                    "Progress events of ended jobs deleted past jobpulse.retention.compact-after (the newest stays)"),
+            Map.entry(
+                    "jobpulse_reports_answered",
+                    "Workers' reports of existing jobs answered: at_once (while earlier reports were being stored;"
+                            + " stored in a coming commit) or after_commit (once their own commit was done)"));
 
     /** Commit times, in seconds: a fraction of a millisecond on the embedded H2 to seconds on a struggling database. */
     private static final double[] COMMIT_SECONDS = {

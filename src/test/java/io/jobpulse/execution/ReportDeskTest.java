@@ -8,6 +8,8 @@ import io.jobpulse.job.JobEvent;
 import io.jobpulse.job.JobState;
 import io.jobpulse.job.Progress;
 import io.jobpulse.job.Report;
+import io.jobpulse.metrics.Counter;
+import io.jobpulse.metrics.NodeMetrics;
 import io.jobpulse.store.Database;
 import io.jobpulse.store.ReportOutcome;
 import io.jobpulse.store.ReportRequest;
@@ -48,6 +50,7 @@ class ReportDeskTest {
     private final List<JobEvent> published = new CopyOnWriteArrayList<>();
     private ReportCommits commits;
     private ReportDesk desk;
+    private final NodeMetrics metrics = new NodeMetrics();
 
     @BeforeEach
     void store() {
@@ -55,7 +58,7 @@ class ReportDeskTest {
         Database.migrate(pool);
         store = new HoldableReportStore(pool, WAIT);
         commits = new ReportCommits(store, published::addAll, drains);
-        desk = new ReportDesk(commits);
+        desk = new ReportDesk(commits, metrics);
     }
 
     @AfterEach
@@ -78,6 +81,8 @@ class ReportDeskTest {
                     .isEqualTo(id + 2);
         }
         assertThat(store.transactions).hasSize(3);
+        assertThat(metrics.get(Counter.REPORTS_ANSWERED_AFTER_COMMIT)).isEqualTo(3);
+        assertThat(metrics.get(Counter.REPORTS_ANSWERED_AT_ONCE)).isZero();
     }
 
     @Test
@@ -115,6 +120,12 @@ class ReportDeskTest {
 
         assertThat(seqs).as("one event for the three, still queued").containsExactly(4L, 4L, 4L);
         assertThat(heartbeat.job().seq()).isEqualTo(4);
+        assertThat(metrics.get(Counter.REPORTS_ANSWERED_AT_ONCE))
+                .as("the three progress reports and the heartbeat")
+                .isEqualTo(4);
+        assertThat(metrics.get(Counter.REPORTS_ANSWERED_AFTER_COMMIT))
+                .as("the first")
+                .isEqualTo(1);
         release.countDown();
         await(() -> store.find(job.id()).orElseThrow().seq() == 4, "the merged progress stored");
         assertThat(store.find(job.id()).orElseThrow().progress().done()).isEqualTo(4);
