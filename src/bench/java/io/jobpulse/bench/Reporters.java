@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code Transfer-Encoding: chunked}, {@code Connection: close}) and its body skipped, except the first failure's.
  *
  * <p>Connections: opened when a job's report falls due and it has none (10 s connect timeout), reused while the server
- * keeps them (Tomcat closes one after 100 requests, with {@code Connection: close}). A report sent on a connection the
+ * keeps them (Tomcat closes one after {@code maxKeepAliveRequests}
+ * requests, with {@code Connection: close}: 100 by default, 10 000 in server-config). A report sent on a connection the
  * server then closes without answering it, or not answered in 30 s, counts as no answer; it is not sent again, the next
  * report due goes on a new connection.
  *

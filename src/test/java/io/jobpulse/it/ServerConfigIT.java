@@ -3,8 +3,11 @@ package io.jobpulse.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -69,6 +72,49 @@ class ServerConfigIT extends DeployedWar {
                 .doesNotContain("Exception")
                 .doesNotContain("Apache Tomcat")
                 .doesNotContain("Request header is too large");
+    }
+
+    @Test
+    void tomcatKeepsAKeepAliveConnectionPastItsDefaultOfAHundredRequestsAsServerXmlSays() throws IOException {
+        assumeTrue(System.getProperty("tomcat.catalinaHome") != null, "Tomcat only (server-config/tomcat/server.xml)");
+        // Tomcat closes a connection after maxKeepAliveRequests, 100 unless set: a worker reporting every 100 ms
+        // would reconnect every 10 s. server.xml allows 10 000.
+        String request = "GET " + base.getRawPath() + "health/live HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                + base.getPort() + "\r\n\r\n";
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            for (int i = 1; i <= 150; i++) {
+                out.write(request.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                List<String> head = responseHead(in);
+                assertThat(head.get(0)).as("status line of answer %d", i).startsWith("HTTP/1.1 200");
+                assertThat(String.valueOf(header(head, "connection")).toLowerCase(Locale.ROOT))
+                        .as("Connection header of answer %d", i)
+                        .doesNotContain("close");
+                in.readNBytes(Integer.parseInt(header(head, "content-length")));
+            }
+        }
+    }
+
+    /** The status and header lines of the next response on {@code in}, up to and without the blank line. */
+    private static List<String> responseHead(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            if (b == '\n') {
+                String text = line.toString().stripTrailing();
+                if (text.isEmpty()) {
+                    return lines;
+                }
+                lines.add(text);
+                line.setLength(0);
+            } else {
+                line.append((char) b);
+            }
+        }
+        throw new EOFException("the server closed the connection after " + lines);
     }
 
     @Test
