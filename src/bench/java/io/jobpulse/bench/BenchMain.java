@@ -264,6 +264,11 @@ public final class BenchMain {
      */
     static final int WARM_UP_WINDOW_SECONDS = 5;
 
+    /** The warm-up window: {@code bench.warm-up-seconds}, else {@link #WARM_UP_WINDOW_SECONDS}. */
+    int warmUpSeconds() {
+        return Integer.parseInt(props.getOrDefault("bench.warm-up-seconds", Integer.toString(WARM_UP_WINDOW_SECONDS)));
+    }
+
     void reportsPass(String name, int reps, List<Map<String, Object>> results, String namespace) throws Exception {
         int jobs = Integer.parseInt(props.getOrDefault("bench.reports-jobs", "1000"));
         int n = Integer.parseInt(props.getOrDefault("bench.reports-n", Integer.toString(jobs)));
@@ -362,7 +367,7 @@ public final class BenchMain {
                             "n=" + n,
                             "jobs=" + jobs,
                             "rate=" + rate,
-                            "windowSeconds=" + (rep == 0 ? WARM_UP_WINDOW_SECONDS : window),
+                            "windowSeconds=" + (rep == 0 ? warmUpSeconds() : window),
                             "settleSeconds=" + props.getOrDefault("bench.settle-seconds", "2"),
                             "serverPid=" + t.pid,
                             "benchPids=" + ProcessHandle.current().pid(),

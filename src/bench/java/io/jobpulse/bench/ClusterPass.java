@@ -186,9 +186,9 @@ final class ClusterPass {
         runAndRecord(cmd, "client-cluster-fanout-" + (rep == 0 ? "warmup" : rep), maxSeconds, nodes.get(0), n, rep);
     }
 
-    /** A warm-up run (rep 0, {@link BenchMain#WARM_UP_WINDOW_SECONDS}, not recorded), then the measured one. */
+    /** A warm-up run (rep 0, {@link BenchMain#warmUpSeconds}, not recorded), then the measured one. */
     private void bus(List<BenchMain.Target> nodes, int jobs) throws Exception {
-        bus(nodes, jobs, 0, BenchMain.WARM_UP_WINDOW_SECONDS);
+        bus(nodes, jobs, 0, bench.warmUpSeconds());
         bus(nodes, jobs, 1, setting("bench.overload-seconds", 10));
     }
 
