@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -682,29 +681,38 @@ public class JdbcJobStore {
                 node);
     }
 
-    /** The newest {@code seq} of each of these jobs that exists. */
+    /**
+     * The newest {@code seq} of each of these jobs that exists, read {@value #SEQ_READ_CHUNK} ids a statement in one
+     * transaction. The ids go as one array ({@code id = ANY(?)}, as {@link #lockRows} sends them), so the statement's
+     * text is the same for any number of them and PostgreSQL's driver prepares it once per connection.
+     */
     public Map<JobId, Long> latestSeqs(Collection<JobId> jobs) {
-        List<JobId> all = List.copyOf(jobs);
-        Map<JobId, Long> seqs = new HashMap<>();
-        for (int from = 0; from < all.size(); from += SEQ_READ_CHUNK) {
-            List<JobId> chunk = all.subList(from, Math.min(all.size(), from + SEQ_READ_CHUNK));
-            String sql = "SELECT id, seq FROM jp_job WHERE id IN ("
-                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
-            inTransaction("read the newest seqs", c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        ps.setString(i + 1, chunk.get(i).value());
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            seqs.put(new JobId(rs.getString(1)), rs.getLong(2));
+        List<String> all = jobs.stream().map(JobId::value).distinct().toList();
+        if (all.isEmpty()) {
+            return Map.of();
+        }
+        return inTransaction("read the newest seqs", c -> {
+            Map<JobId, Long> seqs = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, seq FROM jp_job WHERE id = ANY(?)")) {
+                for (int from = 0; from < all.size(); from += SEQ_READ_CHUNK) {
+                    Array array = c.createArrayOf(
+                            "VARCHAR",
+                            all.subList(from, Math.min(all.size(), from + SEQ_READ_CHUNK))
+                                    .toArray());
+                    try {
+                        ps.setArray(1, array);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                seqs.put(new JobId(rs.getString(1)), rs.getLong(2));
+                            }
                         }
+                    } finally {
+                        array.free();
                     }
                 }
-                return null;
-            });
-        }
-        return seqs;
+            }
+            return seqs;
+        });
     }
 
     private List<JobId> ids(String operation, String sql, String parameter) {
