@@ -583,9 +583,9 @@ public final class BenchMain {
     }
 
     /**
-     * Starts JobPulse on a container with its server-config/. {@code node}: a cluster node on the cluster pass'
-     * PostgreSQL (Tomcat only: its PostgreSQL context from server-config/ and the driver in lib/), or null for the
-     * single-node default (embedded H2).
+     * Starts JobPulse on a container with its server-config/. {@code node}: a node on the cluster pass' PostgreSQL
+     * (Tomcat: its PostgreSQL context from server-config/ and the driver in lib/; WildFly, for the reports pass:
+     * server-config/'s postgresql.cli with the driver), or null for the single-node default (embedded H2).
      */
     Optional<Target> startServer(
             String name, String label, int maxN, Map<String, String> overrides, ClusterPass.Node node)
@@ -614,6 +614,7 @@ public final class BenchMain {
             settings += " " + extra;
         }
         String heap = "-Xmx" + props.getOrDefault("bench.heap", "3g");
+        String javaHome = serverJavaHome();
         long t0 = System.nanoTime();
         Process p;
         int port;
@@ -649,7 +650,7 @@ public final class BenchMain {
                         "CATALINA_BASE",
                         base.toString(),
                         "JAVA_HOME",
-                        System.getProperty("java.home"),
+                        javaHome,
                         "JOBPULSE_HEAP",
                         heap,
                         "JOBPULSE_OPTS",
@@ -671,7 +672,8 @@ public final class BenchMain {
                 requireSingleNode(name, node);
                 port = 8082;
                 version = "Payara Micro " + props.get("bench.payara-version");
-                List<String> cmd = new ArrayList<>(List.of(javaBin(), heap));
+                List<String> cmd =
+                        new ArrayList<>(List.of(Path.of(javaHome, "bin", "java").toString(), heap));
                 cmd.addAll(Arrays.asList(settings.trim().split(" ")));
                 cmd.addAll(List.of(
                         "-jar",
@@ -688,7 +690,6 @@ public final class BenchMain {
                 p = start("payara", cmd, Map.of());
             }
             case "wildfly" -> {
-                requireSingleNode(name, node);
                 port = 8083;
                 Path home = Path.of(props.get("bench.wildfly-home"));
                 version = "WildFly " + props.get("bench.wildfly-version");
@@ -696,8 +697,8 @@ public final class BenchMain {
                 Path base = fresh(out.resolve("wildfly-base"));
                 copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
                 Files.createDirectories(base.resolve("deployments"));
-                Map<String, String> env = Map.of(
-                        "JBOSS_HOME", home.toString(), "JAVA_HOME", System.getProperty("java.home"), "NOPAUSE", "true");
+                Map<String, String> env =
+                        Map.of("JBOSS_HOME", home.toString(), "JAVA_HOME", javaHome, "NOPAUSE", "true");
                 String cli = home.resolve("bin/jboss-cli.sh").toString();
                 String baseDir = "-Djboss.server.base.dir=" + base;
                 if (run(List.of(cli, baseDir, "--file=" + config.resolve("jobpulse.cli")), env, 180) != 0) {
@@ -713,8 +714,19 @@ public final class BenchMain {
                 if (run(List.of(cli, baseDir, "--file=" + benchCli), env, 120) != 0) {
                     throw new IllegalStateException("the bench's WildFly override failed, see " + logs);
                 }
+                if (node != null) {
+                    // as server-config/wildfly/README.md tells an operator: the driver and the DataSource
+                    String driver = "-Djobpulse.postgresql-jar=" + props.get("bench.postgresql-jar");
+                    if (run(List.of(cli, baseDir, driver, "--file=" + config.resolve("postgresql.cli")), env, 180)
+                            != 0) {
+                        throw new IllegalStateException("server-config/wildfly/postgresql.cli failed, see " + logs);
+                    }
+                }
                 Files.copy(Path.of(props.get("bench.war")), base.resolve("deployments/jobpulse.war"));
                 Map<String, String> runEnv = new LinkedHashMap<>(env);
+                if (node != null) {
+                    runEnv.putAll(node.environment());
+                }
                 runEnv.put(
                         "JAVA_OPTS",
                         "-Xms64m " + heap + " -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=256m "
@@ -737,14 +749,15 @@ public final class BenchMain {
             kill(p);
             return Optional.empty();
         }
+        version += " on Java " + javaVersion(javaHome);
         log(label + " (" + version + ") ready in " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
         return Optional.of(new Target(label, port, pidOf(p, "java"), true, version, p));
     }
 
     private static void requireSingleNode(String name, ClusterPass.Node node) {
         if (node != null) {
-            throw new IllegalArgumentException("the cluster pass runs on Tomcat nodes, not " + name
-                    + " (the bus does not depend on the container; -Dbench.cluster=tomcat)");
+            throw new IllegalArgumentException("JobPulse on PostgreSQL runs on Tomcat or WildFly in the bench, not "
+                    + name + " (-Dbench.reports-stores=h2 for " + name + ")");
         }
     }
 
@@ -1015,6 +1028,29 @@ public final class BenchMain {
             files.filter(f -> f.toString().endsWith(".sh"))
                     .forEach(f -> f.toFile().setExecutable(true));
         }
+    }
+
+    /**
+     * The JDK the JobPulse servers run on: {@code bench.server-java-home}, or the bench's own (the load clients and the
+     * references always run on the bench's).
+     */
+    private String serverJavaHome() {
+        String home = props.getOrDefault("bench.server-java-home", "").trim();
+        return home.isEmpty() ? System.getProperty("java.home") : home;
+    }
+
+    /** The JDK's version from its {@code release} file ({@code JAVA_VERSION="25.0.3"}), or "?" */
+    private static String javaVersion(String javaHome) {
+        try {
+            for (String line : Files.readAllLines(Path.of(javaHome, "release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    return line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                }
+            }
+        } catch (IOException e) {
+            warn("no release file in " + javaHome + ": " + e);
+        }
+        return "?";
     }
 
     static String javaBin() {

@@ -63,6 +63,10 @@ final class ClusterPass {
 
     /** Runs the three measurements ({@code reps} of the fan-out, one of each other) and returns their results. */
     List<Map<String, Object>> run(String kind, int reps) throws Exception {
+        if (!kind.equals("tomcat")) {
+            throw new IllegalArgumentException("the cluster pass runs on Tomcat nodes, not " + kind
+                    + " (the bus does not depend on the container; -Dbench.cluster=tomcat)");
+        }
         int lease = setting("bench.cluster-lease-seconds", 10);
         int jobs = setting("bench.cluster-jobs", 1000);
         if (bench.remainingSeconds() < 420) {
