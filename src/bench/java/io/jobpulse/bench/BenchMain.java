@@ -685,6 +685,8 @@ public final class BenchMain {
                         "--port",
                         Integer.toString(port),
                         "--nocluster",
+                        "--prebootcommandfile",
+                        config.resolve("pre-boot-commands.asadmin").toString(),
                         "--postbootcommandfile",
                         config.resolve("post-boot-commands.asadmin").toString()));
                 p = start("payara", cmd, Map.of());

@@ -78,7 +78,7 @@ class ServerConfigIT extends DeployedWar {
     void aKeepAliveConnectionServesAWorkersReportsPastTheContainersDefaultLimit() throws IOException {
         // Tomcat closes a connection after maxKeepAliveRequests (100 unless set), Payara after its HTTP protocol's
         // max-connections (250): a worker reporting every 100 ms would reconnect every 10 or 25 s. server.xml and
-        // post-boot-commands.asadmin allow 10 000; WildFly sets no such limit.
+        // pre-boot-commands.asadmin allow 10 000; WildFly sets no such limit.
         String request = "GET " + base.getRawPath() + "health/live HTTP/1.1\r\nHost: " + base.getHost() + ":"
                 + base.getPort() + "\r\n\r\n";
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
