@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -300,6 +301,20 @@ public class JdbcJobStore {
         return lockRows(c, ids, chunk, "", JobRows::job).rows();
     }
 
+    /**
+     * The {@code ORDER BY} term that sorts ids as {@link String#compareTo} does, the order every multi-row write locks
+     * in. H2 compares strings so; PostgreSQL sorts by the column's collation, which in a database created with a
+     * language's locale (en_US.UTF-8, say) puts {@code a} before {@code Z} and ignores {@code -} and {@code _} at first:
+     * a commit locking in that order and a lease renewal locking in Java's could each hold a row the other waits for (a
+     * deadlock, broken after PostgreSQL's {@code deadlock_timeout} by failing one of them). {@code COLLATE "C"} sorts by
+     * byte, which for the ASCII of an id is Java's order.
+     */
+    private static String idOrder(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")
+                ? "id COLLATE \"C\""
+                : "id";
+    }
+
     /** A value read from a locked row of jp_job. */
     @FunctionalInterface
     private interface RowReader<T> {
@@ -327,7 +342,8 @@ public class JdbcJobStore {
         for (int from = 0; from < sorted.size(); from += chunk) {
             List<String> some = sorted.subList(from, Math.min(sorted.size(), from + chunk));
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + more
-                    + ", CURRENT_TIMESTAMP AS locked_at FROM jp_job WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
+                    + ", CURRENT_TIMESTAMP AS locked_at FROM jp_job WHERE id = ANY(?) ORDER BY " + idOrder(c)
+                    + " FOR UPDATE")) {
                 Array array = c.createArrayOf("VARCHAR", some.toArray());
                 try {
                     ps.setArray(1, array);
@@ -427,34 +443,48 @@ public class JdbcJobStore {
      * Extends, by {@code lease} from now by the database's clock, the leases {@code node} holds on these runs (job and
      * attempt). Answers the runs it no longer holds: re-queued, failed or claimed again since, by a node that found
      * the lease expired. Their runs must stop; their writes are refused anyway ({@link #updateAll} callers fence).
+     *
+     * <p>In id order, {@value #RENEW_CHUNK} runs a transaction: one transaction for a thousand runs held a thousand row
+     * locks while it waited, row after row, for the shared progress commits that had some of them, and those commits
+     * then waited for all of its locks (the handlers' benchmark pass saw every job's progress stop for three seconds).
      */
     public Set<JobId> renewLeases(String node, Map<JobId, Integer> runs, Duration lease) {
-        if (runs.isEmpty()) {
-            return Set.of();
-        }
+        return renewLeases(node, runs, lease, RENEW_CHUNK);
+    }
+
+    /** Runs whose leases one transaction of {@link #renewLeases} extends. */
+    static final int RENEW_CHUNK = 100;
+
+    /** {@link #renewLeases} with {@code chunk} runs a transaction (tests use small ones). */
+    Set<JobId> renewLeases(String node, Map<JobId, Integer> runs, Duration lease, int chunk) {
         List<Map.Entry<JobId, Integer>> ordered = new ArrayList<>(runs.entrySet());
         ordered.sort(Map.Entry.comparingByKey(Comparator.comparing(JobId::value))); // row locks in one order
-        return inTransaction("renew leases", c -> {
-            Instant until = databaseNow(c).plus(lease);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET lease_expires_at = ? WHERE id = ?"
-                    + " AND owner_node = ? AND attempt = ? AND state = 'RUNNING'")) {
-                for (Map.Entry<JobId, Integer> run : ordered) {
-                    JobRows.setInstant(ps, 1, until);
-                    ps.setString(2, run.getKey().value());
-                    ps.setString(3, node);
-                    ps.setInt(4, run.getValue());
-                    ps.addBatch();
-                }
-                int[] counts = ps.executeBatch();
-                Set<JobId> lost = new HashSet<>();
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] == 0) {
-                        lost.add(ordered.get(i).getKey());
+        Set<JobId> lost = new HashSet<>();
+        for (int from = 0; from < ordered.size(); from += chunk) {
+            List<Map.Entry<JobId, Integer>> some = ordered.subList(from, Math.min(ordered.size(), from + chunk));
+            lost.addAll(inTransaction("renew leases", c -> {
+                Instant until = databaseNow(c).plus(lease);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE jp_job SET lease_expires_at = ? WHERE id = ?"
+                        + " AND owner_node = ? AND attempt = ? AND state = 'RUNNING'")) {
+                    for (Map.Entry<JobId, Integer> run : some) {
+                        JobRows.setInstant(ps, 1, until);
+                        ps.setString(2, run.getKey().value());
+                        ps.setString(3, node);
+                        ps.setInt(4, run.getValue());
+                        ps.addBatch();
                     }
+                    int[] counts = ps.executeBatch();
+                    Set<JobId> gone = new HashSet<>();
+                    for (int i = 0; i < counts.length; i++) {
+                        if (counts[i] == 0) {
+                            gone.add(some.get(i).getKey());
+                        }
+                    }
+                    return gone;
                 }
-                return lost;
-            }
-        });
+            }));
+        }
+        return lost;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,135 @@ class JdbcJobStoreTest {
         @Override
         DataSource openMigratedDatabase() throws SQLException {
             return postgres.migratedDatabase();
+        }
+
+        /**
+         * A database created with a language's locale sorts {@code a} before {@code Z}; Java sorts {@code Z} (90) first.
+         * A commit must lock in Java's order, as a lease renewal does, or the two can deadlock: with {@code Z} held
+         * elsewhere, the commit waits for it before it has locked {@code a}.
+         */
+        @Test
+        @Timeout(60)
+        void aCommitLocksRowsInJavasOrderUnderALanguagesCollation() throws Exception {
+            try (Connection c = dataSource.getConnection();
+                    Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE jp_job ALTER COLUMN id TYPE VARCHAR(32) COLLATE \"en-x-icu\"");
+            }
+            JobId upper = new JobId("Z" + "A".repeat(21));
+            JobId lower = new JobId("a" + "A".repeat(21));
+            for (JobId id : List.of(upper, lower)) {
+                store.submit(Job.submit(id, "steps", "collation", "alice", Map.of(), T0), Optional.empty());
+            }
+            assertThat(idsInDatabaseOrder())
+                    .as("the column sorts by language, not by code point")
+                    .containsExactly(lower.value(), upper.value());
+
+            try (Connection blocker = dataSource.getConnection()) {
+                blocker.setAutoCommit(false);
+                lock(blocker, upper);
+                ExecutorService pool = Executors.newSingleThreadExecutor();
+                try {
+                    Future<List<Optional<Change>>> commit = pool.submit(() -> store.updateAll(List.of(
+                            new JobUpdate(upper, T0, j -> Optional.empty()),
+                            new JobUpdate(lower, T0, j -> Optional.empty()))));
+                    awaitALockWait();
+
+                    assertThat(lockableNow(lower))
+                            .as("waiting for Z, the commit holds no lock on a: it locks Z first, as Java sorts")
+                            .isTrue();
+                    blocker.rollback();
+                    assertThat(commit.get(30, TimeUnit.SECONDS)).hasSize(2);
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+
+        /** A renewal waiting for a row holds no lock of the chunks before it: a commit that needs those goes ahead. */
+        @Test
+        @Timeout(60)
+        void aWaitingLeaseRenewalHoldsNoLockOfItsEarlierChunks() throws Exception {
+            List<JobId> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ids.add(submitted("alice", T0.plusMillis(i)).id());
+                store.claimNext("node-1", T0, LEASE);
+            }
+            ids.sort(Comparator.comparing(JobId::value));
+            Map<JobId, Integer> runs = new LinkedHashMap<>();
+            ids.forEach(id -> runs.put(id, 1));
+
+            try (Connection blocker = dataSource.getConnection()) {
+                blocker.setAutoCommit(false);
+                lock(blocker, ids.get(2));
+                ExecutorService pool = Executors.newSingleThreadExecutor();
+                try {
+                    Future<Set<JobId>> renewal = pool.submit(() -> store.renewLeases("node-1", runs, LEASE, 1));
+                    awaitALockWait();
+
+                    assertThat(lockableNow(ids.get(0)))
+                            .as("the first chunk committed")
+                            .isTrue();
+                    assertThat(lockableNow(ids.get(1))).as("the second too").isTrue();
+                    blocker.rollback();
+                    assertThat(renewal.get(30, TimeUnit.SECONDS)).isEmpty();
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+
+        private List<String> idsInDatabaseOrder() throws SQLException {
+            List<String> ids = new ArrayList<>();
+            try (Connection c = dataSource.getConnection();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT id FROM jp_job ORDER BY id")) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        }
+
+        private static void lock(Connection c, JobId id) throws SQLException {
+            try (Statement st = c.createStatement();
+                    ResultSet rs =
+                            st.executeQuery("SELECT id FROM jp_job WHERE id = '" + id.value() + "' FOR UPDATE")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+
+        /** Whether another transaction could lock the row now (it is not held), without waiting for it. */
+        private boolean lockableNow(JobId id) throws SQLException {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery(
+                                "SELECT id FROM jp_job WHERE id = '" + id.value() + "' FOR UPDATE SKIP LOCKED")) {
+                    return rs.next();
+                } finally {
+                    c.rollback();
+                }
+            }
+        }
+
+        /** Until a session of this database waits for a lock (30 s at most). */
+        private void awaitALockWait() throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try (Connection c = dataSource.getConnection();
+                        Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                                + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                assertThat(System.nanoTime() - deadline)
+                        .as("no session waited for a lock within 30 s")
+                        .isNegative();
+                Thread.sleep(20);
+            }
         }
     }
 
@@ -762,6 +892,30 @@ class JdbcJobStoreTest {
                     .as("another attempt of the same job is not this run")
                     .containsExactly(renewed.id());
             assertThat(store.expiredLeases(100)).containsExactly(notMine.id());
+        }
+
+        @Test
+        void renewLeasesInChunksAnswersTheRunsLostInEveryChunk() {
+            List<Job> jobs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                jobs.add(submitted("alice", T0.plusMillis(i)));
+            }
+            store.claimNext("node-2", T0, EXPIRED);
+            store.claimNext("node-2", T0, EXPIRED);
+            store.claimNext("node-3", T0, EXPIRED);
+            store.claimNext("node-2", T0, EXPIRED);
+            store.claimNext("node-2", T0, EXPIRED);
+            Map<JobId, Integer> runs = new LinkedHashMap<>();
+            jobs.forEach(job -> runs.put(job.id(), 1));
+            JobId unknown = JobId.random();
+            runs.put(unknown, 1);
+
+            Set<JobId> lost = store.renewLeases("node-2", runs, Duration.ofMinutes(2), 2);
+
+            assertThat(lost).containsExactlyInAnyOrder(jobs.get(2).id(), unknown);
+            assertThat(store.expiredLeases(100))
+                    .as("the four runs of node-2 renewed across three transactions")
+                    .containsExactly(jobs.get(2).id());
         }
 
         @Test
