@@ -892,17 +892,15 @@ public final class BenchMain {
 
     /** The start of a load client's command: a hard timeout, this JVM's java and classpath, the client's class. */
     List<String> clientCommand(int maxSeconds) {
-        return new ArrayList<>(List.of(
-                "timeout",
-                "-k",
-                "5",
-                Integer.toString(maxSeconds + 15),
-                javaBin(),
-                "-Xms256m",
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                LoadClient.class.getName()));
+        List<String> command = new ArrayList<>(
+                List.of("timeout", "-k", "5", Integer.toString(maxSeconds + 15), javaBin(), "-Xms256m", "-Xmx1g"));
+        // e.g. -Dbench.client-opts=-XX:StartFlightRecording=filename=/tmp/clients (a directory: one file per client)
+        String extra = props.getOrDefault("bench.client-opts", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadClient.class.getName()));
+        return command;
     }
 
     private void stopAll() {

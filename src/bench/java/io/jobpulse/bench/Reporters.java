@@ -10,6 +10,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
@@ -53,6 +54,8 @@ final class Reporters implements AutoCloseable {
     private static final int KEPT_BODY = 64 * 1024;
     /** A status, header, chunk-size or trailer line longer than this is a malformed answer. */
     private static final int MAX_LINE = 64 * 1024;
+    /** The measured window is far shorter (seconds counted per second of it; later ones in the last). */
+    private static final int MAX_SECONDS = 600;
 
     private static final byte[] BODY_ID = ascii("{\"id\":");
     private static final byte[] BODY_DONE = ascii(",\"progress\":{\"done\":");
@@ -178,6 +181,10 @@ final class Reporters implements AutoCloseable {
     private volatile boolean measuring;
     private volatile long measuredSince;
     private volatile long measuredUntil;
+    /** The wall-clock time measuring began (to match a second below with a server-side recording). */
+    private volatile Instant measuredFrom;
+    /** The slowest answer to a report sent in each second of the measured window (selector thread, then read). */
+    private final long[] maxBySecond = new long[MAX_SECONDS];
     /** Reports out now (selector thread only). */
     private int reportsOut;
 
@@ -210,6 +217,7 @@ final class Reporters implements AutoCloseable {
 
     /** Counts the reports sent from now on. */
     void startMeasuring() {
+        measuredFrom = Instant.now();
         measuredSince = System.nanoTime();
         measuring = true;
     }
@@ -580,6 +588,8 @@ final class Reporters implements AutoCloseable {
             synchronized (answerMs) {
                 answerMs.add(ms);
                 (w.fresh ? freshAnswerMs : keptAnswerMs).add(ms);
+                int second = (int) Math.min(MAX_SECONDS - 1, Math.max(0, (w.sentAt - measuredSince) / 1_000_000_000L));
+                maxBySecond[second] = Math.max(maxBySecond[second], ms);
             }
             int status = w.status;
             if (status < 300) {
@@ -627,6 +637,13 @@ final class Reporters implements AutoCloseable {
             answerMs.into(r, prefix + "Answer");
             freshAnswerMs.into(r, prefix + "FreshConnectionAnswer");
             keptAnswerMs.into(r, prefix + "KeptConnectionAnswer");
+            int windowSeconds = (int) Math.min(MAX_SECONDS, Math.ceil(seconds));
+            r.put(
+                    prefix + "AnswerMaxMsBySecond",
+                    Arrays.stream(maxBySecond, 0, Math.max(0, windowSeconds))
+                            .boxed()
+                            .toList());
+            r.put(prefix + "MeasuredFrom", String.valueOf(measuredFrom));
         }
     }
 
