@@ -339,11 +339,12 @@ public class JdbcJobStore {
         List<String> sorted = ids.stream().map(JobId::value).distinct().sorted().toList();
         Map<JobId, T> rows = new HashMap<>();
         Instant at = null;
+        String sql = "SELECT " + JobRows.JOB_COLUMNS + more
+                + ", CURRENT_TIMESTAMP AS locked_at FROM jp_job WHERE id = ANY(?) ORDER BY " + idOrder(c)
+                + " FOR UPDATE";
         for (int from = 0; from < sorted.size(); from += chunk) {
             List<String> some = sorted.subList(from, Math.min(sorted.size(), from + chunk));
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.JOB_COLUMNS + more
-                    + ", CURRENT_TIMESTAMP AS locked_at FROM jp_job WHERE id = ANY(?) ORDER BY " + idOrder(c)
-                    + " FOR UPDATE")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Array array = c.createArrayOf("VARCHAR", some.toArray());
                 try {
                     ps.setArray(1, array);

@@ -147,25 +147,15 @@ class JdbcJobStoreTest {
                     .as("the column sorts by language, not by code point")
                     .containsExactly(lower.value(), upper.value());
 
-            try (Connection blocker = dataSource.getConnection()) {
-                blocker.setAutoCommit(false);
-                lock(blocker, upper);
-                ExecutorService pool = Executors.newSingleThreadExecutor();
-                try {
-                    Future<List<Optional<Change>>> commit = pool.submit(() -> store.updateAll(List.of(
+            List<Optional<Change>> committed = whileHeld(
+                    upper,
+                    () -> store.updateAll(List.of(
                             new JobUpdate(upper, T0, j -> Optional.empty()),
-                            new JobUpdate(lower, T0, j -> Optional.empty()))));
-                    awaitALockWait();
-
-                    assertThat(lockableNow(lower))
+                            new JobUpdate(lower, T0, j -> Optional.empty()))),
+                    () -> assertThat(lockableNow(lower))
                             .as("waiting for Z, the commit holds no lock on a: it locks Z first, as Java sorts")
-                            .isTrue();
-                    blocker.rollback();
-                    assertThat(commit.get(30, TimeUnit.SECONDS)).hasSize(2);
-                } finally {
-                    pool.shutdownNow();
-                }
-            }
+                            .isTrue());
+            assertThat(committed).hasSize(2);
         }
 
         /** A renewal waiting for a row holds no lock of the chunks before it: a commit that needs those goes ahead. */
@@ -181,20 +171,36 @@ class JdbcJobStoreTest {
             Map<JobId, Integer> runs = new LinkedHashMap<>();
             ids.forEach(id -> runs.put(id, 1));
 
+            Set<JobId> lost = whileHeld(ids.get(2), () -> store.renewLeases("node-1", runs, LEASE, 1), () -> {
+                assertThat(lockableNow(ids.get(0)))
+                        .as("the first chunk committed")
+                        .isTrue();
+                assertThat(lockableNow(ids.get(1))).as("the second too").isTrue();
+            });
+            assertThat(lost).isEmpty();
+        }
+
+        /** What another transaction checks while the row it needs is held. */
+        @FunctionalInterface
+        private interface Check {
+            void run() throws Exception;
+        }
+
+        /**
+         * Runs {@code work} on another thread while a transaction of this test holds {@code held}'s row; once a session
+         * waits for a lock, runs {@code whileWaiting}, releases the row and answers what {@code work} returned (30 s).
+         */
+        private <T> T whileHeld(JobId held, Callable<T> work, Check whileWaiting) throws Exception {
             try (Connection blocker = dataSource.getConnection()) {
                 blocker.setAutoCommit(false);
-                lock(blocker, ids.get(2));
+                lock(blocker, held);
                 ExecutorService pool = Executors.newSingleThreadExecutor();
                 try {
-                    Future<Set<JobId>> renewal = pool.submit(() -> store.renewLeases("node-1", runs, LEASE, 1));
+                    Future<T> done = pool.submit(work);
                     awaitALockWait();
-
-                    assertThat(lockableNow(ids.get(0)))
-                            .as("the first chunk committed")
-                            .isTrue();
-                    assertThat(lockableNow(ids.get(1))).as("the second too").isTrue();
+                    whileWaiting.run();
                     blocker.rollback();
-                    assertThat(renewal.get(30, TimeUnit.SECONDS)).isEmpty();
+                    return done.get(30, TimeUnit.SECONDS);
                 } finally {
                     pool.shutdownNow();
                 }
