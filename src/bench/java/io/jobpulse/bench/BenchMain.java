@@ -752,6 +752,9 @@ public final class BenchMain {
             return Optional.empty();
         }
         version += " on Java " + javaVersion(javaHome);
+        if (name.equals("tomcat") && List.of(extra.split("\\s+")).contains("-Dtomcat.virtual-threads=true")) {
+            version += ", virtual threads"; // server.xml's useVirtualThreads
+        }
         log(label + " (" + version + ") ready in " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
         return Optional.of(new Target(label, port, pidOf(p, "java"), true, version, p));
     }

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,14 +20,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -115,6 +125,45 @@ class ServerConfigIT extends DeployedWar {
             }
         }
         throw new EOFException("the server closed the connection after " + lines);
+    }
+
+    /**
+     * server.xml's {@code useVirtualThreads="${tomcat.virtual-threads:-false}"}: off, requests run on the connector's
+     * pool of platform threads ({@code http-nio-<port>-exec-N}); on ({@code -Dtomcat.virtual-threads=true}, the Tomcat
+     * 11 pass of .ci/run on Java 25), on virtual threads, and no such pool exists. Read over the JMX connection the
+     * Arquillian adapter opens, after requests have been served.
+     */
+    @Test
+    void tomcatRunsRequestsOnTheThreadsServerXmlAsksFor() throws Exception {
+        String jmxPort = System.getProperty("tomcat.jmxPort");
+        assumeTrue(jmxPort != null, "Tomcat only (server-config/tomcat/server.xml)");
+        boolean virtual = Boolean.parseBoolean(System.getProperty("tomcat.virtualThreads", "false"));
+        String port = System.getProperty("tomcat.httpPort");
+        for (int i = 0; i < 3; i++) {
+            assertThat(alice.get("api/jobs").statusCode()).isEqualTo(200);
+        }
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+        try (JMXConnector jmx = JMXConnectorFactory.connect(url)) {
+            MBeanServerConnection server = jmx.getMBeanServerConnection();
+            ObjectName pool = new ObjectName("Catalina:type=ThreadPool,name=\"http-nio-" + port + "\"");
+            assertThat(server.getAttribute(pool, "useVirtualThreads")).isEqualTo(virtual);
+            ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
+                    server, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+            List<String> requestThreads = Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
+                    .filter(Objects::nonNull)
+                    .map(ThreadInfo::getThreadName)
+                    .filter(name -> name.startsWith("http-nio-" + port + "-exec-"))
+                    .toList();
+            if (virtual) {
+                assertThat(requestThreads)
+                        .as("the connector's platform threads")
+                        .isEmpty();
+            } else {
+                assertThat(requestThreads)
+                        .as("the connector's platform threads")
+                        .isNotEmpty();
+            }
+        }
     }
 
     @Test

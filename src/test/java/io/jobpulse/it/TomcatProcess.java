@@ -122,10 +122,20 @@ final class TomcatProcess implements ServerProcess {
         builder.environment().put("CATALINA_HOME", catalinaHome.toString());
         builder.environment().put("CATALINA_BASE", base.toString());
         builder.environment().put("CATALINA_OPTS", jvmOptions);
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_HOME", javaHome());
         TomcatProcess tomcat = new TomcatProcess(builder.start(), port, log);
         tomcat.awaitReady();
         return tomcat;
+    }
+
+    /**
+     * The JVM Tomcat runs on: the tomcat profile's {@code tomcat.java-home} (the Tomcat 11 pass of .ci/run: Java 25,
+     * whose virtual threads its conf/catalina.properties turns on, and which this process' copy of conf/ inherits),
+     * else the tests' own.
+     */
+    static String javaHome() {
+        String home = System.getProperty("tomcat.javaHome", "");
+        return home.isBlank() ? System.getProperty("java.home") : home;
     }
 
     @Override

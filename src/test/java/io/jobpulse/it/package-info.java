@@ -4,7 +4,8 @@
  * into it; for Payara Micro that is the tests' own container, {@link io.jobpulse.it.micro.SharedMicroContainer}.
  *
  * <p><b>Which server runs which IT.</b> An IT runs on every server (Payara Micro, Tomcat 10.1, WildFly, and Tomcat 11
- * in {@code .ci/run}) unless it is marked {@link io.jobpulse.it.ContainerIndependent @ContainerIndependent}; a marked
+ * in {@code .ci/run}, there on Java 25 with virtual threads: {@code tomcat.java-home}, {@code tomcat.virtual-threads})
+ * unless it is marked {@link io.jobpulse.it.ContainerIndependent @ContainerIndependent}; a marked
  * class or method runs once, in the Tomcat 10.1 execution. Mark only behaviour that is JobPulse's own and cannot
  * differ between containers: REST semantics, job lifecycle order, limits JobPulse counts itself, answers to a message
  * that was decoded. Leave unmarked (every server) anything a container
