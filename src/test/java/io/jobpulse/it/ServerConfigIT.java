@@ -25,11 +25,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.management.JMException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -40,8 +42,9 @@ import org.junit.jupiter.api.Test;
 /**
  * That server-config/&lt;server&gt;/ is applied to the server under test: on every server the WebSocket handshake
  * does not accept permessage-deflate even when the client offers it and a keep-alive connection serves hundreds of
- * requests; on Tomcat and WildFly the kernel send buffer of an open WebSocket is capped; and settings of each server's own files, observed from outside (the other servers'
- * tests are skipped, visibly).
+ * requests; on Tomcat and WildFly the kernel send buffer of an open WebSocket is capped; on Tomcat the connector runs
+ * requests on the threads server.xml's {@code tomcat.virtual-threads} asks for; and settings of each server's own
+ * files, observed from outside (the other servers' tests are skipped, visibly).
  */
 class ServerConfigIT extends DeployedWar {
 
@@ -142,27 +145,38 @@ class ServerConfigIT extends DeployedWar {
         for (int i = 0; i < 3; i++) {
             assertThat(alice.get("api/jobs").statusCode()).isEqualTo(200);
         }
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-        try (JMXConnector jmx = JMXConnectorFactory.connect(url)) {
+        ConnectorThreads threads = CompletableFuture.supplyAsync(() -> connectorThreads(jmxPort, port))
+                .get(60, TimeUnit.SECONDS);
+        assertThat(threads.virtual()).as("the connector's useVirtualThreads").isEqualTo(virtual);
+        if (virtual) {
+            assertThat(threads.platformThreads())
+                    .as("the connector's platform threads")
+                    .isEmpty();
+        } else {
+            assertThat(threads.platformThreads())
+                    .as("the connector's platform threads")
+                    .isNotEmpty();
+        }
+    }
+
+    /** What Tomcat's JMX says of the HTTP connector's threads. */
+    private record ConnectorThreads(boolean virtual, List<String> platformThreads) {}
+
+    private static ConnectorThreads connectorThreads(String jmxPort, String httpPort) {
+        try (JMXConnector jmx = JMXConnectorFactory.connect(
+                new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
             MBeanServerConnection server = jmx.getMBeanServerConnection();
-            ObjectName pool = new ObjectName("Catalina:type=ThreadPool,name=\"http-nio-" + port + "\"");
-            assertThat(server.getAttribute(pool, "useVirtualThreads")).isEqualTo(virtual);
+            ObjectName pool = new ObjectName("Catalina:type=ThreadPool,name=\"http-nio-" + httpPort + "\"");
             ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
                     server, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
-            List<String> requestThreads = Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
+            List<String> names = Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
                     .filter(Objects::nonNull)
                     .map(ThreadInfo::getThreadName)
-                    .filter(name -> name.startsWith("http-nio-" + port + "-exec-"))
+                    .filter(name -> name.startsWith("http-nio-" + httpPort + "-exec-"))
                     .toList();
-            if (virtual) {
-                assertThat(requestThreads)
-                        .as("the connector's platform threads")
-                        .isEmpty();
-            } else {
-                assertThat(requestThreads)
-                        .as("the connector's platform threads")
-                        .isNotEmpty();
-            }
+            return new ConnectorThreads((Boolean) server.getAttribute(pool, "useVirtualThreads"), names);
+        } catch (IOException | JMException e) {
+            throw new IllegalStateException("Tomcat's JMX on port " + jmxPort, e);
         }
     }
 
