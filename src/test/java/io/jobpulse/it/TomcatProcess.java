@@ -133,7 +133,7 @@ final class TomcatProcess implements ServerProcess {
      * whose virtual threads its conf/catalina.properties turns on, and which this process' copy of conf/ inherits),
      * else the tests' own.
      */
-    static String javaHome() {
+    private static String javaHome() {
         String home = System.getProperty("tomcat.javaHome", "");
         return home.isBlank() ? System.getProperty("java.home") : home;
     }
