@@ -58,6 +58,22 @@ final class BusMessages {
         }
     }
 
+    /**
+     * Whether {@code payload} is one of {@code node}'s own hints, cancels or wakes: LISTEN hears the node's own
+     * notifications too, and of those only its pings matter to it. Read from the payload's head alone, so the body is
+     * never parsed (a busy node's hints name every job that moved, in each tick).
+     */
+    static boolean isEcho(String payload, String node) {
+        int kindAt = VERSION.length() + 1;
+        if (payload.length() < kindAt + 2
+                || !payload.startsWith(VERSION + "|")
+                || payload.charAt(kindAt + 1) != '|'
+                || payload.charAt(kindAt) == 'p') {
+            return false;
+        }
+        return payload.startsWith(URLEncoder.encode(node, StandardCharsets.UTF_8) + "|", kindAt + 2);
+    }
+
     private static String kind(BusMessage message) {
         if (message instanceof BusMessage.Hints) {
             return "h";

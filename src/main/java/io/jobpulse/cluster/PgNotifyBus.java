@@ -215,6 +215,9 @@ final class PgNotifyBus implements ClusterBus, Runnable {
                 }
                 PGNotification[] heard = pg.getNotifications((int) WAIT.toMillis());
                 for (PGNotification n : heard == null ? new PGNotification[0] : heard) {
+                    if (BusMessages.isEcho(n.getParameter(), node)) {
+                        continue;
+                    }
                     Optional<BusMessage> message = BusMessages.decode(n.getParameter());
                     if (message.isEmpty()) {
                         continue;

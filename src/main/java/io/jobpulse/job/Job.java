@@ -1,6 +1,7 @@
 package io.jobpulse.job;
 
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A job as stored: immutable; every verb returns the next version with {@code seq} one higher.
@@ -350,7 +352,45 @@ public record Job(
         return new JobEvent(id, seq, kind, state, progress, at, result, error);
     }
 
+    /**
+     * An unmodifiable copy of {@code values} in their order, made once: a map this returned is kept as it is, so the
+     * versions of a job share its parameters (every progress report makes a version; a copy per version showed in the
+     * reports benchmark's profile).
+     */
     private static Map<String, Object> frozen(Map<String, Object> values) {
-        return values == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        if (values instanceof Frozen) {
+            return values;
+        }
+        return values == null || values.isEmpty() ? Map.of() : new Frozen(values);
+    }
+
+    /** The unmodifiable copy {@link #frozen} makes; its own class, so that it is known again and not copied twice. */
+    private static final class Frozen extends AbstractMap<String, Object> {
+
+        private final Map<String, Object> view;
+
+        Frozen(Map<String, Object> values) {
+            this.view = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return view.entrySet();
+        }
+
+        @Override
+        public Object get(Object key) {
+            return view.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return view.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return view.size();
+        }
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,6 +97,24 @@ class JobTest {
 
         assertThat(job.params()).containsEntry("steps", 3L);
         assertThatThrownBy(() -> job.params().put("x", 1L)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> job.params().remove("steps")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> job.params().entrySet().iterator().next().setValue(99L))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> job.params().keySet().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void versionsShareTheirParamsInsteadOfCopyingThemAtEveryReport() {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("b", 2L);
+        params.put("a", List.of("x"));
+        Job running = Job.submit(ID, "steps", "n", "alice", params, CREATED).start(STARTED, "node-1");
+
+        Job reported = running.report(new Progress(1, 3, "one")).orElseThrow();
+
+        assertThat(reported.params()).isSameAs(running.params()).isEqualTo(params);
+        assertThat(reported.params().keySet()).containsExactly("b", "a");
+        assertThat(reported.params()).hasSameHashCodeAs(params);
     }
 
     @Test
