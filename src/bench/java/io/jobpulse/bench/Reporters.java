@@ -185,6 +185,12 @@ final class Reporters implements AutoCloseable {
     private volatile Instant measuredFrom;
     /** The slowest answer to a report sent in each second of the measured window (selector thread, then read). */
     private final long[] maxBySecond = new long[MAX_SECONDS];
+    /**
+     * The load client's own lag in each second of the measured window: how late the selector loop sent the most overdue
+     * report due in that second (selector thread, then read). A second whose slowest answer is about its lag measured
+     * the client's stall (its thread waiting for a CPU, or busy), not the server's.
+     */
+    private final long[] lagBySecond = new long[MAX_SECONDS];
     /** Reports out now (selector thread only). */
     private int reportsOut;
 
@@ -251,6 +257,7 @@ final class Reporters implements AutoCloseable {
                 if (running && jobs > 0) {
                     long due;
                     while ((due = t0 + round * periodNanos + periodNanos * next / jobs) - now <= 0) {
+                        lag(due, now);
                         fire(workers[next]);
                         if (++next == jobs) {
                             next = 0;
@@ -297,6 +304,17 @@ final class Reporters implements AutoCloseable {
                 selector.close();
             } catch (IOException ignored) {
                 // leaving anyway
+            }
+        }
+    }
+
+    /** Counts how late the loop is at {@code now} for the report due at {@code due}, if measuring. */
+    private void lag(long due, long now) {
+        if (measuring) {
+            int second = (int) Math.min(MAX_SECONDS - 1, Math.max(0, (due - measuredSince) / 1_000_000_000L));
+            long ms = (now - due) / 1_000_000;
+            synchronized (answerMs) {
+                lagBySecond[second] = Math.max(lagBySecond[second], ms);
             }
         }
     }
@@ -641,6 +659,16 @@ final class Reporters implements AutoCloseable {
             r.put(
                     prefix + "AnswerMaxMsBySecond",
                     Arrays.stream(maxBySecond, 0, Math.max(0, windowSeconds))
+                            .boxed()
+                            .toList());
+            r.put(
+                    prefix + "SendLagMaxMs",
+                    Arrays.stream(lagBySecond, 0, Math.max(0, windowSeconds))
+                            .max()
+                            .orElse(0));
+            r.put(
+                    prefix + "SendLagMaxMsBySecond",
+                    Arrays.stream(lagBySecond, 0, Math.max(0, windowSeconds))
                             .boxed()
                             .toList());
             r.put(prefix + "MeasuredFrom", String.valueOf(measuredFrom));
