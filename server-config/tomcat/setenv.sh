@@ -21,5 +21,11 @@ CATALINA_OPTS="$CATALINA_OPTS ${JOBPULSE_HEAP:--Xmx1g} -XX:+ExitOnOutOfMemoryErr
 #   JOBPULSE_OPTS="$JOBPULSE_OPTS -Djobpulse.allowed-origins=https://app.example.com"
 CATALINA_OPTS="$CATALINA_OPTS ${JOBPULSE_OPTS:-}"
 
+# Fail fast: without this, a Tomcat whose HTTP connector cannot start (its port taken, or useVirtualThreads on a Java
+# older than 21) logs SEVERE and keeps running without listening, alive to a supervisor and deaf to everyone else.
+# With it Tomcat exits: with status 1 when the connector cannot bind its port (or anything else fails to initialise),
+# with 0 when it cannot start (Tomcat's start has no failure status). server-config/tomcat/README.md, section 1.
+CATALINA_OPTS="$CATALINA_OPTS -Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true"
+
 # Let ${NAME} in the configuration files (jobpulse-postgresql.xml) read environment variables too.
 CATALINA_OPTS="$CATALINA_OPTS -Dorg.apache.tomcat.util.digester.PROPERTY_SOURCE=org.apache.tomcat.util.digester.EnvironmentPropertySource"

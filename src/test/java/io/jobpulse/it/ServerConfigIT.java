@@ -1,6 +1,7 @@
 package io.jobpulse.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedInputStream;
@@ -13,6 +14,8 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -38,13 +41,15 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * That server-config/&lt;server&gt;/ is applied to the server under test: on every server the WebSocket handshake
  * does not accept permessage-deflate even when the client offers it and a keep-alive connection serves hundreds of
  * requests; on Tomcat and WildFly the kernel send buffer of an open WebSocket is capped; on Tomcat the connector runs
- * requests on the threads server.xml's {@code tomcat.virtual-threads} asks for; and settings of each server's own
- * files, observed from outside (the other servers' tests are skipped, visibly).
+ * requests on the threads server.xml's {@code tomcat.virtual-threads} asks for, and a Tomcat whose connector cannot
+ * start exits instead of running without listening (setenv.sh); and settings of each server's own files, observed from
+ * outside (the other servers' tests are skipped, visibly).
  */
 class ServerConfigIT extends DeployedWar {
 
@@ -155,6 +160,56 @@ class ServerConfigIT extends DeployedWar {
                     .as("the connector's platform threads")
                     .isNotEmpty();
         }
+    }
+
+    /**
+     * setenv.sh's fail-fast: a Tomcat whose connector cannot bind its port exits with status 1. Tomcat's default is to
+     * log SEVERE and run on without listening (the readiness wait would then give up after its 180 s and fail this).
+     */
+    @Test
+    void tomcatExitsWhenItsPortIsTakenInsteadOfRunningWithoutListening(@TempDir Path dir) throws Exception {
+        assumeTrue(System.getProperty("tomcat.catalinaHome") != null, "Tomcat only (server-config/tomcat/setenv.sh)");
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(0)); // every address, as the connector binds its port
+            assertThatThrownBy(() -> TomcatProcess.start(dir, List.of(), taken.getLocalPort())
+                            .close())
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("Tomcat exited with 1")
+                    .hasMessageContaining("Address already in use");
+        }
+    }
+
+    /**
+     * The same for a connector that binds but cannot start: virtual threads asked for where Tomcat runs on Java 17.
+     * Tomcat's start has no failure status, so it exits with 0, having said why.
+     */
+    @Test
+    void tomcatOnJavaOlderThan21ExitsWhenVirtualThreadsAreAskedFor(@TempDir Path dir) throws Exception {
+        assumeTrue(System.getProperty("tomcat.catalinaHome") != null, "Tomcat only (server-config/tomcat/setenv.sh)");
+        int java = tomcatJavaFeature();
+        assumeTrue(java < 21, "Tomcat runs on Java " + java + " here, where virtual threads start");
+        assertThatThrownBy(() -> TomcatProcess.start(dir, List.of("-Dtomcat.virtual-threads=true"), 0)
+                        .close())
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Tomcat exited with 0")
+                .hasMessageContaining("You must use Java 21 or later")
+                .hasMessageContaining("Tomcat is unable to start");
+    }
+
+    /** The feature release of the Java that Tomcat runs on in this pass (the tomcat profile's tomcat.javaHome). */
+    private static int tomcatJavaFeature() throws IOException {
+        String home = System.getProperty("tomcat.javaHome", "");
+        if (home.isBlank()) {
+            return Runtime.version().feature();
+        }
+        for (String line : Files.readAllLines(Path.of(home, "release"))) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                return Runtime.Version.parse(
+                                line.substring("JAVA_VERSION=".length()).replace("\"", ""))
+                        .feature();
+            }
+        }
+        throw new IllegalStateException("no JAVA_VERSION in " + home + "/release");
     }
 
     /** What Tomcat's JMX says of the HTTP connector's threads. */

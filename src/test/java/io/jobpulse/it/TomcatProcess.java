@@ -7,9 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -20,6 +24,9 @@ import java.util.stream.Stream;
 final class TomcatProcess implements ServerProcess {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    /** A {@code -Dname=value} (or {@code -Dname}) JVM option: its name. */
+    private static final Pattern SYSTEM_PROPERTY = Pattern.compile("(?:^|\\s)-D([^=\\s]+)");
 
     private final Process process;
     private final int port;
@@ -91,9 +98,17 @@ final class TomcatProcess implements ServerProcess {
         Path base = Files.createTempDirectory(workDir, "catalina-base-");
         copyTree(catalinaHome.resolve("conf"), base.resolve("conf"));
         Path properties = base.resolve("conf").resolve("catalina.properties");
+        // Tomcat sets catalina.properties' entries as system properties over any -D of the same name: this process'
+        // own -D options (and port) win over the unpacked Tomcat's (the tomcat profile writes tomcat.virtual-threads)
+        Set<String> own = new HashSet<>(List.of("tomcat.http.port", "tomcat.shutdown.port"));
+        Matcher option = SYSTEM_PROPERTY.matcher(jvmOptions);
+        while (option.find()) {
+            own.add(option.group(1));
+        }
         List<String> lines = new ArrayList<>();
         for (String line : Files.readAllLines(properties)) {
-            if (!line.startsWith("tomcat.http.port") && !line.startsWith("tomcat.shutdown.port")) {
+            int equals = line.indexOf('=');
+            if (equals < 0 || !own.contains(line.substring(0, equals).trim())) {
                 lines.add(line);
             }
         }
