@@ -93,12 +93,15 @@ class MetricsIT extends DeployedWar {
         String id = alice.submit(
                         "{\"type\":\"steps\",\"name\":\"metered\",\"params\":{\"count\":40,\"intervalMs\":100}}")
                 .getString("id");
+        // a start (or an end) moves two meters, one after the other, and a scrape is no transaction: a scrape between
+        // the two shows only the first, so each wait is for both
         Map<String, Double> running = new HashMap<>();
         Await.until("the scrape shows the job running", Duration.ofSeconds(30), () -> {
             running.clear();
             running.putAll(scrape(prometheus));
             return running.getOrDefault("jobpulse_node_runs", 0.0) >= 1
-                    && running.getOrDefault(started, 0.0) > before.getOrDefault(started, 0.0);
+                    && running.getOrDefault(started, 0.0) > before.getOrDefault(started, 0.0)
+                    && running.getOrDefault(waited, 0.0) > before.getOrDefault(waited, 0.0);
         });
         assertThat(running.get(submitted) - before.getOrDefault(submitted, 0.0)).isEqualTo(1);
         assertThat(running.get(waited) - before.getOrDefault(waited, 0.0)).isGreaterThanOrEqualTo(1);
@@ -108,7 +111,8 @@ class MetricsIT extends DeployedWar {
         Await.until("the scrape shows the job's end", Duration.ofSeconds(60), () -> {
             after.clear();
             after.putAll(scrape(prometheus));
-            return after.getOrDefault(succeeded, 0.0) > before.getOrDefault(succeeded, 0.0);
+            return after.getOrDefault(succeeded, 0.0) > before.getOrDefault(succeeded, 0.0)
+                    && after.getOrDefault(ran, 0.0) > before.getOrDefault(ran, 0.0);
         });
         assertThat(alice.job(id).getString("state")).isEqualTo("SUCCEEDED");
         long seq = alice.job(id).getJsonNumber("seq").longValue();
