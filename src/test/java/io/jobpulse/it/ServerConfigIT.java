@@ -186,7 +186,7 @@ class ServerConfigIT extends DeployedWar {
     @Test
     void tomcatOnJavaOlderThan21ExitsWhenVirtualThreadsAreAskedFor(@TempDir Path dir) throws Exception {
         assumeTrue(System.getProperty("tomcat.catalinaHome") != null, "Tomcat only (server-config/tomcat/setenv.sh)");
-        int java = tomcatJavaFeature();
+        int java = TomcatProcess.javaFeature();
         assumeTrue(java < 21, "Tomcat runs on Java " + java + " here, where virtual threads start");
         assertThatThrownBy(() -> TomcatProcess.start(dir, List.of("-Dtomcat.virtual-threads=true"), 0)
                         .close())
@@ -194,22 +194,6 @@ class ServerConfigIT extends DeployedWar {
                 .hasMessageContaining("Tomcat exited with 0")
                 .hasMessageContaining("You must use Java 21 or later")
                 .hasMessageContaining("Tomcat is unable to start");
-    }
-
-    /** The feature release of the Java that Tomcat runs on in this pass (the tomcat profile's tomcat.javaHome). */
-    private static int tomcatJavaFeature() throws IOException {
-        String home = System.getProperty("tomcat.javaHome", "");
-        if (home.isBlank()) {
-            return Runtime.version().feature();
-        }
-        for (String line : Files.readAllLines(Path.of(home, "release"))) {
-            if (line.startsWith("JAVA_VERSION=")) {
-                return Runtime.Version.parse(
-                                line.substring("JAVA_VERSION=".length()).replace("\"", ""))
-                        .feature();
-            }
-        }
-        throw new IllegalStateException("no JAVA_VERSION in " + home + "/release");
     }
 
     /** What Tomcat's JMX says of the HTTP connector's threads. */

@@ -153,6 +153,19 @@ final class TomcatProcess implements ServerProcess {
         return home.isBlank() ? System.getProperty("java.home") : home;
     }
 
+    /** The feature release of {@link #javaHome()}'s Java (from its {@code release} file). */
+    static int javaFeature() throws IOException {
+        String home = javaHome();
+        for (String line : Files.readAllLines(Path.of(home, "release"))) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                return Runtime.Version.parse(
+                                line.substring("JAVA_VERSION=".length()).replace("\"", ""))
+                        .feature();
+            }
+        }
+        throw new IllegalStateException("no JAVA_VERSION in " + home + "/release");
+    }
+
     @Override
     public URI base() {
         return URI.create("http://127.0.0.1:" + port + "/jobpulse/");
